@@ -1,0 +1,76 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Upcoming language features switched on package-wide, as Hummingbird does.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Strata", targets: ["Strata"]),
+        .library(name: "StrataSQLite", targets: ["StrataSQLite"]),
+        .library(name: "StrataCLI", targets: ["StrataCLI"]),
+        .executable(name: "strata", targets: ["strata"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // Core: migrations, planner, runner, history, configuration. Knows no driver.
+        .target(
+            name: "Strata",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // SQLite driver and dialect, on SQLiteNIO (which bundles SQLite).
+        .target(
+            name: "StrataSQLite",
+            dependencies: [
+                "Strata",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The commands, embeddable in a user's own executable.
+        .target(
+            name: "StrataCLI",
+            dependencies: [
+                "Strata",
+                "StrataSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The standalone `strata` binary: SQL-file migrations only.
+        .executableTarget(
+            name: "strata",
+            dependencies: ["StrataCLI"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataTests",
+            dependencies: ["Strata"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataSQLiteTests",
+            dependencies: ["Strata", "StrataSQLite", "StrataCLI", "strata"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

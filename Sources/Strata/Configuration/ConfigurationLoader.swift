@@ -1,0 +1,168 @@
+import Foundation
+import Yams
+
+/// Reads `strata.yml`, strictly: unknown keys, values of the wrong shape and malformed
+/// YAML are errors naming the file and line.
+///
+/// ```yaml
+/// migrations: db/migrations
+/// seeders: db/seeders
+/// backups: backups
+/// environments:
+///   development:
+///     url: sqlite:db/development.sqlite3
+///   production:
+///     url: ${DATABASE_URL}
+/// ```
+public enum ConfigurationLoader {
+    /// The top-level keys of `strata.yml`.
+    public static let topLevelKeys: Set<String> = ["migrations", "seeders", "backups", "environments"]
+
+    /// Loads the configuration at `path`, or — when `path` is `nil` — `strata.yml` in the
+    /// current directory if it exists, else the built-in default.
+    ///
+    /// - Throws: ``StrataError`` (configuration) when an explicitly given file does not
+    ///   exist or any file does not parse.
+    public static func load(path: String?) throws -> StrataConfiguration {
+        let file = path ?? StrataConfiguration.defaultFileName
+        guard FileManager.default.fileExists(atPath: file) else {
+            if path == nil { return .builtInDefault() }
+            throw StrataError.configuration(
+                "Configuration file \(file) does not exist.",
+                hint: "Check the --config path, or run `strata init` to write a strata.yml."
+            )
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw StrataError.configuration("Cannot read configuration file \(file): \(error.localizedDescription)")
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        return try parse(text, file: file, rootDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Parses configuration text; `file` names it in messages.
+    public static func parse(_ text: String, file: String, rootDirectory: String = ".") throws -> StrataConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw StrataError.configuration("\(file) is empty.", hint: "Run `strata init` to write a starting configuration.")
+            }
+            root = node
+        } catch let error as StrataError {
+            throw error
+        } catch {
+            throw yamlError(error, file: file)
+        }
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(root, what: "the top level")
+        try reader.rejectUnknownKeys(top, allowed: topLevelKeys, what: "the top level")
+
+        var configuration = StrataConfiguration.builtInDefault(rootDirectory: rootDirectory)
+        configuration.file = file
+        if let node = top["migrations"] { configuration.migrations = try reader.scalar(node.value, key: "migrations") }
+        if let node = top["seeders"] { configuration.seeders = try reader.scalar(node.value, key: "seeders") }
+        if let node = top["backups"] { configuration.backups = try reader.scalar(node.value, key: "backups") }
+
+        guard let environmentsNode = top["environments"] else {
+            throw StrataError.configuration(
+                "\(file) has no `environments:` section.",
+                hint: "Add `environments:` with at least `development:` and its `url:`."
+            )
+        }
+        let environments = try reader.mapping(environmentsNode.value, what: "`environments`")
+        guard !environments.isEmpty else {
+            throw StrataError.configuration("\(reader.place(environmentsNode.value)): `environments` is empty.", hint: "Add at least one environment, e.g. `development:` with a `url:`.")
+        }
+        var result: [String: [String: StrataConfiguration.Value]] = [:]
+        for (name, entry) in environments {
+            let fields = try reader.mapping(entry.value, what: "environment \"\(name)\"")
+            try reader.rejectUnknownKeys(fields, allowed: StrataConfiguration.environmentKeys, what: "environment \"\(name)\"")
+            var values: [String: StrataConfiguration.Value] = [:]
+            for (key, field) in fields {
+                values[key] = try reader.scalar(field.value, key: "\(name).\(key)")
+            }
+            result[name] = values
+        }
+        configuration.environments = result
+        return configuration
+    }
+
+    private static func yamlError(_ error: any Error, file: String) -> StrataError {
+        let hint = "Fix the YAML syntax; nothing was run."
+        switch error as? YamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return .configuration("\(file):\(mark.line): malformed YAML: \(problem).", hint: hint)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .configuration("\(file):\(context.mark.line): duplicate key \(duplicates.joined(separator: ", ")).", hint: hint)
+        default:
+            return .configuration("\(file): malformed YAML: \(error).", hint: hint)
+        }
+    }
+}
+
+/// Reads Yams nodes with errors that name the file and line.
+private struct NodeReader {
+    let file: String
+
+    struct Entry {
+        var value: Node
+        var line: Int?
+    }
+
+    func place(_ node: Node) -> String {
+        node.mark.map { "\(file):\($0.line)" } ?? file
+    }
+
+    /// The string-keyed entries of a mapping node, in file order.
+    func mapping(_ node: Node, what: String) throws -> OrderedEntries {
+        guard case .mapping(let mapping) = node else {
+            throw StrataError.configuration("\(place(node)): \(what) must be a mapping of keys to values.", hint: "Fix the configuration; nothing was run.")
+        }
+        var entries = OrderedEntries()
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                throw StrataError.configuration("\(place(key)): keys in \(what) must be plain names.", hint: "Fix the configuration; nothing was run.")
+            }
+            entries.append(scalar.string, Entry(value: value, line: key.mark?.line))
+        }
+        return entries
+    }
+
+    func scalar(_ node: Node, key: String) throws -> StrataConfiguration.Value {
+        guard case .scalar(let scalar) = node else {
+            throw StrataError.configuration("\(place(node)): `\(key)` must be a single value, not a list or mapping.", hint: "Fix the configuration; nothing was run.")
+        }
+        return StrataConfiguration.Value(scalar.string, line: node.mark?.line)
+    }
+
+    func rejectUnknownKeys(_ entries: OrderedEntries, allowed: Set<String>, what: String) throws {
+        for (key, entry) in entries where !allowed.contains(key) {
+            let line = entry.line.map { ":\($0)" } ?? ""
+            throw StrataError.configuration(
+                "\(file)\(line): unknown key `\(key)` in \(what).",
+                hint: "Allowed keys: \(allowed.sorted().joined(separator: ", "))."
+            )
+        }
+    }
+
+    /// Entries keyed by name, keeping file order.
+    struct OrderedEntries: Sequence {
+        private var keys: [String] = []
+        private var values: [String: Entry] = [:]
+
+        var isEmpty: Bool { keys.isEmpty }
+
+        mutating func append(_ key: String, _ entry: Entry) {
+            if values[key] == nil { keys.append(key) }
+            values[key] = entry
+        }
+
+        subscript(_ key: String) -> Entry? { values[key] }
+
+        func makeIterator() -> some IteratorProtocol<(String, Entry)> {
+            keys.compactMap { key in values[key].map { (key, $0) } }.makeIterator()
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Where and how to connect: a dialect and its connection fields, from a URL or from
+/// discrete configuration keys.
+public struct ConnectionSettings: Sendable, Hashable {
+    /// The dialect name: `sqlite`, `postgres` or `mysql`.
+    public var dialect: String
+    /// The SQLite database file, or `:memory:`. Relative paths are resolved against the
+    /// project directory (where `strata.yml` is).
+    public var storage: String?
+    /// The server's host name or address.
+    public var host: String?
+    /// The server's port.
+    public var port: Int?
+    /// The database name.
+    public var database: String?
+    /// The user name.
+    public var username: String?
+    /// The password. Never printed: see ``redactedDescription``.
+    public var password: String?
+    /// Further options, from a URL's query string, e.g. `sslmode=require`.
+    public var options: [String: String]
+
+    /// Creates settings.
+    public init(
+        dialect: String, storage: String? = nil, host: String? = nil, port: Int? = nil,
+        database: String? = nil, username: String? = nil, password: String? = nil,
+        options: [String: String] = [:]
+    ) {
+        self.dialect = dialect
+        self.storage = storage
+        self.host = host
+        self.port = port
+        self.database = database
+        self.username = username
+        self.password = password
+        self.options = options
+    }
+
+    /// The settings as a URL with the password replaced by `***`, safe for logs and messages.
+    public var redactedDescription: String {
+        if let storage { return "\(dialect):\(storage)" }
+        var text = "\(dialect)://"
+        if let username {
+            text += username
+            if password != nil { text += ":***" }
+            text += "@"
+        }
+        text += host ?? "localhost"
+        if let port { text += ":\(port)" }
+        if let database { text += "/\(database)" }
+        if !options.isEmpty {
+            text += "?" + options.keys.sorted().map { "\($0)=\(options[$0] ?? "")" }.joined(separator: "&")
+        }
+        return text
+    }
+}

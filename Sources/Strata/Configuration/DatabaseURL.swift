@@ -1,0 +1,67 @@
+import Foundation
+
+/// Parses database URLs into ``ConnectionSettings``:
+///
+/// - `sqlite:db/development.sqlite3`, `sqlite:///var/data/app.sqlite3`, `sqlite::memory:`
+/// - `postgres://user:password@host:5432/database?sslmode=require` (also `postgresql://`)
+/// - `mysql://user:password@host:3306/database` (also `mariadb://`)
+public enum DatabaseURL {
+    /// A URL scheme: the dialect it selects, and whether the rest of the URL is a file path
+    /// (`sqlite:PATH`) or a network address (`postgres://host/db`).
+    public struct Scheme: Sendable, Hashable {
+        /// The dialect name the scheme selects.
+        public var dialect: String
+        /// Whether the URL names a file rather than a server.
+        public var isFilePath: Bool
+    }
+
+    /// The URL schemes Strata understands; also the values `dialect:` accepts.
+    public static let schemes: [String: Scheme] = [
+        "sqlite": Scheme(dialect: "sqlite", isFilePath: true),
+        "sqlite3": Scheme(dialect: "sqlite", isFilePath: true),
+        "postgres": Scheme(dialect: "postgres", isFilePath: false),
+        "postgresql": Scheme(dialect: "postgres", isFilePath: false),
+        "mysql": Scheme(dialect: "mysql", isFilePath: false),
+        "mariadb": Scheme(dialect: "mysql", isFilePath: false),
+    ]
+
+    /// Parses `text`. Errors are returned as sentences that never contain the password.
+    public static func parse(_ text: String) throws(URLProblem) -> ConnectionSettings {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw URLProblem("it has no scheme; expected sqlite:PATH, postgres://… or mysql://…")
+        }
+        let scheme = text[..<colon].lowercased()
+        guard let known = schemes[scheme] else {
+            throw URLProblem("the scheme \"\(scheme)\" is not one of sqlite, postgres, postgresql, mysql, mariadb")
+        }
+        let dialect = known.dialect
+        if known.isFilePath {
+            var path = String(text[text.index(after: colon)...])
+            if path.hasPrefix("//") { path.removeFirst(2) }
+            guard !path.isEmpty else { throw URLProblem("it names no database file; expected \(scheme):PATH or \(scheme)::memory:") }
+            return ConnectionSettings(dialect: dialect, storage: path)
+        }
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+            throw URLProblem("it is not a valid \(scheme):// URL with a host (special characters in the password must be percent-encoded)")
+        }
+        var options: [String: String] = [:]
+        for item in components.queryItems ?? [] { options[item.name] = item.value ?? "" }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        return ConnectionSettings(
+            dialect: dialect,
+            host: host,
+            port: components.port,
+            database: database.isEmpty ? nil : database,
+            username: components.user.flatMap { $0.isEmpty ? nil : $0 },
+            password: components.password,
+            options: options
+        )
+    }
+
+    /// Why a URL could not be parsed.
+    public struct URLProblem: Error, Sendable {
+        /// A sentence without the URL's password.
+        public let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}

@@ -1,0 +1,93 @@
+/// Turns one environment's configuration values into a ``ResolvedEnvironment``:
+/// expands variables, parses the URL or the discrete fields, and checks types.
+struct EnvironmentResolver {
+    let configuration: StrataConfiguration
+    let name: String
+    let interpolation: VariableInterpolation
+
+    func resolve(_ values: [String: StrataConfiguration.Value]) throws -> ResolvedEnvironment {
+        var expanded: [String: String] = [:]
+        for (key, value) in values {
+            expanded[key] = try expand(value, key: key)
+        }
+        let connection = try connectionSettings(expanded, values: values)
+        let logging = try bool(expanded["logging"], key: "logging", values: values) ?? false
+        return ResolvedEnvironment(
+            name: name,
+            connection: connection,
+            logging: logging,
+            migrationsDirectory: configuration.resolvePath(try expand(configuration.migrations, key: "migrations")),
+            seedersDirectory: configuration.resolvePath(try expand(configuration.seeders, key: "seeders")),
+            backupsDirectory: configuration.resolvePath(try expand(configuration.backups, key: "backups"))
+        )
+    }
+
+    private func connectionSettings(_ fields: [String: String], values: [String: StrataConfiguration.Value]) throws -> ConnectionSettings {
+        let discreteKeys = ["dialect", "host", "port", "database", "username", "password", "storage"].filter { fields[$0] != nil }
+        var settings: ConnectionSettings
+        if let url = fields["url"] {
+            if let clash = discreteKeys.first, let value = values[clash] {
+                throw problem(at: value, "`\(clash)` is given together with `url`; give either a url or the discrete fields")
+            }
+            do {
+                settings = try DatabaseURL.parse(url)
+            } catch {
+                throw problem(at: values["url"], "the url is not valid: \(error.reason)")
+            }
+        } else {
+            guard let dialectText = fields["dialect"] else {
+                throw StrataError.configuration(
+                    "Environment \"\(name)\" in \(configuration.file ?? "the configuration") has neither `url` nor `dialect`.",
+                    hint: "Add `url: sqlite:db/\(name).sqlite3` (or postgres://…, mysql://…), or `dialect:` with its connection fields."
+                )
+            }
+            guard let dialect = DatabaseURL.schemes[dialectText.lowercased()]?.dialect else {
+                throw problem(at: values["dialect"], "unknown dialect \"\(dialectText)\"; use sqlite, postgres or mysql")
+            }
+            settings = ConnectionSettings(dialect: dialect)
+            settings.host = fields["host"]
+            settings.database = fields["database"]
+            settings.username = fields["username"]
+            settings.password = fields["password"]
+            settings.storage = fields["storage"]
+            if let portText = fields["port"] {
+                guard let port = Int(portText), (1...65535).contains(port) else {
+                    throw problem(at: values["port"], "port \"\(portText)\" is not a number from 1 to 65535")
+                }
+                settings.port = port
+            }
+        }
+        if let storage = settings.storage, storage != ":memory:" {
+            settings.storage = configuration.resolvePath(storage)
+        }
+        return settings
+    }
+
+    private func bool(_ text: String?, key: String, values: [String: StrataConfiguration.Value]) throws -> Bool? {
+        guard let text else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw problem(at: values[key], "`\(key)` must be true or false, not \"\(text)\"")
+        }
+    }
+
+    private func expand(_ value: StrataConfiguration.Value, key: String) throws -> String {
+        do {
+            return try interpolation.expand(value.text)
+        } catch .missingVariable(let variable) {
+            throw StrataError.configuration(
+                "Environment variable \(variable) is not set (needed by `\(key)` of environment \"\(name)\" at \(configuration.location(of: value))).",
+                hint: "Set \(variable), or give a default with ${\(variable):-default}."
+            )
+        } catch .malformed(let reason) {
+            throw problem(at: value, reason, key: key)
+        }
+    }
+
+    private func problem(at value: StrataConfiguration.Value?, _ reason: String, key: String? = nil) -> StrataError {
+        let place = value.map { configuration.location(of: $0) } ?? (configuration.file ?? "the configuration")
+        let subject = key.map { "`\($0)` of environment \"\(name)\"" } ?? "Environment \"\(name)\""
+        return StrataError.configuration("\(place): \(subject): \(reason).", hint: "Fix the configuration; nothing was run.")
+    }
+}

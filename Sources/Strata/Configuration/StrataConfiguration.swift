@@ -1,0 +1,113 @@
+import Foundation
+
+/// A project's configuration: where migrations, seeders and backups live, and the
+/// database environments. Read from `strata.yml` by ``ConfigurationLoader``.
+///
+/// Environment values are kept as written; `${VAR}` references are expanded only for the
+/// environment in use, so a variable that only production needs is not required in
+/// development.
+public struct StrataConfiguration: Sendable {
+    /// A configuration value as written, with the line it is on.
+    public struct Value: Sendable, Hashable {
+        /// The text as written, before `${VAR}` expansion.
+        public var text: String
+        /// The 1-based line in the configuration file, or `nil` for built-in defaults.
+        public var line: Int?
+
+        /// Creates a value.
+        public init(_ text: String, line: Int? = nil) {
+            self.text = text
+            self.line = line
+        }
+    }
+
+    /// The configuration file it was read from, or `nil` for the built-in default.
+    public var file: String?
+    /// The directory that relative paths are resolved against.
+    public var rootDirectory: String
+    /// The migrations directory, as written.
+    public var migrations: Value
+    /// The seeders directory, as written.
+    public var seeders: Value
+    /// The backups directory, as written.
+    public var backups: Value
+    /// The environments by name; each maps configuration keys to values.
+    public var environments: [String: [String: Value]]
+
+    /// The environment used when neither `--env` nor `STRATA_ENV` names one.
+    public static let defaultEnvironment = "development"
+    /// The configuration file name looked for in the project directory.
+    public static let defaultFileName = "strata.yml"
+    /// The keys an environment may have.
+    public static let environmentKeys: Set<String> = [
+        "url", "dialect", "host", "port", "database", "username", "password", "storage", "logging",
+    ]
+
+    /// The configuration used when there is no `strata.yml`: SQLite at
+    /// `db/development.sqlite3`, migrations in `db/migrations`.
+    public static func builtInDefault(rootDirectory: String = ".") -> StrataConfiguration {
+        StrataConfiguration(
+            file: nil,
+            rootDirectory: rootDirectory,
+            migrations: Value("db/migrations"),
+            seeders: Value("db/seeders"),
+            backups: Value("backups"),
+            environments: [defaultEnvironment: ["url": Value("sqlite:db/development.sqlite3")]]
+        )
+    }
+
+    /// The name of the environment to use: `explicit` (from `--env`), else `STRATA_ENV`,
+    /// else `development`.
+    public static func environmentName(explicit: String?, variables: [String: String]) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromVariable = variables["STRATA_ENV"], !fromVariable.isEmpty { return fromVariable }
+        return defaultEnvironment
+    }
+
+    /// The environment called `name`, with `${VAR}` expanded from `variables` and paths resolved.
+    ///
+    /// - Throws: ``StrataError`` (configuration) for an unknown environment, a missing
+    ///   variable, a bad URL, an unknown dialect or a field of the wrong type, naming the
+    ///   file, line and key.
+    public func environment(named name: String, variables: [String: String]) throws -> ResolvedEnvironment {
+        guard let values = environments[name] else {
+            let known = environments.keys.sorted().joined(separator: ", ")
+            let source = file.map { "in \($0)" } ?? "(no strata.yml was found, so only the built-in development environment exists)"
+            throw StrataError.configuration(
+                "Unknown environment \"\(name)\" \(source). Known environments: \(known).",
+                hint: "Choose one with --env or STRATA_ENV, or add it under `environments:`\(file == nil ? " after running `strata init`" : "")."
+            )
+        }
+        let resolver = EnvironmentResolver(configuration: self, name: name, interpolation: VariableInterpolation(variables: variables))
+        return try resolver.resolve(values)
+    }
+
+    /// `path` resolved against ``rootDirectory`` unless it is absolute.
+    public func resolvePath(_ path: String) -> String {
+        if path.hasPrefix("/") || rootDirectory == "." || rootDirectory.isEmpty { return path }
+        return rootDirectory.hasSuffix("/") ? rootDirectory + path : "\(rootDirectory)/\(path)"
+    }
+
+    /// Where a configuration value was written, e.g. `strata.yml:7`.
+    func location(of value: Value) -> String {
+        guard let file else { return "the built-in default configuration" }
+        guard let line = value.line else { return file }
+        return "\(file):\(line)"
+    }
+}
+
+/// An environment ready to use: its connection settings, paths and options.
+public struct ResolvedEnvironment: Sendable {
+    /// The environment's name, e.g. `production`.
+    public var name: String
+    /// Where and how to connect.
+    public var connection: ConnectionSettings
+    /// Whether every SQL statement is logged (`logging: true`).
+    public var logging: Bool
+    /// The migrations directory, resolved.
+    public var migrationsDirectory: String
+    /// The seeders directory, resolved.
+    public var seedersDirectory: String
+    /// The backups directory, resolved.
+    public var backupsDirectory: String
+}

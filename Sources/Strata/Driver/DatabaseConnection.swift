@@ -1,0 +1,56 @@
+/// One open connection to a database: the small set of verbs a driver implements.
+///
+/// Drivers hold no migration logic; the planner and runner in core do all of it.
+/// Errors a driver throws from ``execute(_:)`` and ``query(_:_:)`` should be
+/// ``DatabaseError``s carrying everything the database said.
+public protocol DatabaseConnection: AnyObject, Sendable {
+    /// The SQL dialect spoken over this connection.
+    var dialect: any SQLDialect { get }
+
+    /// Runs one statement that returns no rows.
+    func execute(_ sql: String) async throws
+    /// Runs one statement with bind values and returns its rows.
+    func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow]
+
+    /// Starts a transaction.
+    func beginTransaction() async throws
+    /// Commits the transaction in progress.
+    func commitTransaction() async throws
+    /// Rolls back the transaction in progress.
+    func rollbackTransaction() async throws
+
+    /// Whether a table called `name` exists (in the schema Strata works in).
+    func tableExists(_ name: String) async throws -> Bool
+
+    /// Takes the database-wide migration lock, waiting at most `timeout`.
+    ///
+    /// `key` identifies the lock (Strata derives it from the history table); drivers may
+    /// combine it with the database's own identity.
+    func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition
+    /// Releases the lock taken by ``acquireMigrationLock(key:timeout:)``.
+    func releaseMigrationLock(key: String) async throws
+
+    /// Closes the connection. Further calls fail.
+    func close() async
+}
+
+/// The outcome of waiting for the migration lock.
+public enum LockAcquisition: Sendable, Hashable {
+    /// The lock is held by this connection.
+    case acquired
+    /// The timeout passed; `holder` describes who holds the lock, when the database can tell.
+    case timedOut(holder: String?)
+}
+
+/// Opens connections for the dialects it supports. The command-line tool is given a list
+/// of drivers and picks the one that supports the environment's dialect.
+public protocol DatabaseDriver: Sendable {
+    /// The dialect names this driver connects to, e.g. `["sqlite"]`.
+    var dialects: Set<String> { get }
+    /// The SQL dialect, known without connecting (to split files and render templates).
+    var dialect: any SQLDialect { get }
+    /// Opens a connection described by `settings`.
+    ///
+    /// - Throws: ``StrataError`` naming the database and the likely cause.
+    func connect(_ settings: ConnectionSettings) async throws -> any DatabaseConnection
+}

@@ -1,0 +1,42 @@
+/// What core needs to know about a database's SQL, as capabilities read at render time
+/// (never as checks on a dialect's name).
+public protocol SQLDialect: Sendable {
+    /// A short name for messages, e.g. `sqlite`.
+    var name: String { get }
+    /// The lexical rules used to split migration files into statements.
+    var syntax: SQLSyntax { get }
+    /// Whether DDL rolls back with its transaction. When `false`, a failed migration may
+    /// leave part of its changes behind, and Strata says so.
+    var supportsTransactionalDDL: Bool { get }
+
+    /// `identifier` quoted for this dialect, e.g. `"users"` or `` `users` ``.
+    func quoteIdentifier(_ identifier: String) -> String
+    /// The placeholder for the bind parameter at 1-based `position`, e.g. `?` or `$1`.
+    func bindPlaceholder(at position: Int) -> String
+    /// The column type for a kind of column Strata itself creates.
+    func columnType(for kind: ColumnKind) -> String
+    /// The column definition of an auto-incrementing integer primary key called `name`,
+    /// used by the `create-table` template, e.g. `id INTEGER PRIMARY KEY AUTOINCREMENT`.
+    func autoIncrementPrimaryKey(named name: String) -> String
+    /// A query returning a row when `table` has a column named `column`; used to guard
+    /// `ADD COLUMN` where the dialect has no `ADD COLUMN IF NOT EXISTS`. `nil` when the
+    /// dialect has `ADD COLUMN IF NOT EXISTS`.
+    func columnExistsQuery(table: String, column: String) -> String?
+}
+
+/// The kinds of columns Strata creates in its own tables and templates.
+public enum ColumnKind: Sendable, Hashable {
+    /// Text of at most `length` characters.
+    case string(length: Int)
+    /// A 64-bit integer.
+    case bigint
+    /// A point in time in UTC.
+    case timestamp
+}
+
+extension SQLDialect {
+    /// `table.column` quoted.
+    public func quoteIdentifiers(_ parts: String...) -> String {
+        parts.map(quoteIdentifier).joined(separator: ".")
+    }
+}

@@ -1,0 +1,43 @@
+/// A migration's identity: its version and its kebab-case name, e.g. `20250519123045-create-users`.
+///
+/// The version alone orders the timeline and keys the history table; the name is for people.
+public struct MigrationID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 14-digit timestamp.
+    public let version: MigrationVersion
+    /// The descriptive kebab-case name, e.g. `create-users`.
+    public let name: String
+
+    /// Creates an identity from its parts.
+    public init(version: MigrationVersion, name: String) {
+        self.version = version
+        self.name = name
+    }
+
+    /// `VERSION-name`, as in the file name without its extension.
+    public var description: String { "\(version)-\(name)" }
+
+    public static func < (lhs: MigrationID, rhs: MigrationID) -> Bool {
+        lhs.version < rhs.version
+    }
+}
+
+/// Rules for the descriptive part of a migration's name.
+public enum MigrationName {
+    /// Why `name` is not a valid kebab-case migration name, or `nil` if it is.
+    ///
+    /// Valid names are lowercase ASCII letters and digits in words joined by single
+    /// hyphens: `create-users`, `add-status-to-users`, `v2-backfill`.
+    public static func problem(with name: String) -> String? {
+        if name.isEmpty { return "the name is empty" }
+        if name.contains("/") || name.contains("\\") { return "the name contains a path separator" }
+        if name.count > 200 { return "the name is longer than 200 characters" }
+        let allowed = name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        if !allowed {
+            return "the name may contain only lowercase letters a-z, digits and hyphens (kebab-case)"
+        }
+        if name.hasPrefix("-") || name.hasSuffix("-") || name.contains("--") {
+            return "hyphens must join words: no leading, trailing or double hyphens"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A migration's version: the 14-digit UTC timestamp `YYYYMMDDHHMMSS` that orders the timeline.
+///
+/// Versions compare by their digits, which is also chronological order.
+public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 14 digits.
+    public let digits: String
+
+    /// Parses 14 digits that form a valid UTC date and time; returns `nil` otherwise.
+    ///
+    /// `20250519123045` is valid; `2025051912304` (13 digits) and `20251319123045`
+    /// (month 13) are not.
+    public init?(_ text: String) {
+        guard text.count == 14, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let fields = Self.fields(of: text)
+        guard (1...12).contains(fields.month),
+              (1...Self.daysIn(month: fields.month, year: fields.year)).contains(fields.day),
+              fields.hour < 24, fields.minute < 60, fields.second < 60
+        else { return nil }
+        self.digits = text
+    }
+
+    /// The version of a migration generated at `date`, in UTC.
+    public init(date: Date) {
+        let calendar = Self.utcCalendar
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let text = String(
+            format: "%04d%02d%02d%02d%02d%02d",
+            parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1,
+            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0
+        )
+        // The components of a real date always form a valid version.
+        self.digits = text
+    }
+
+    /// The UTC date and time this version stands for.
+    public var date: Date {
+        let fields = Self.fields(of: digits)
+        let components = DateComponents(
+            year: fields.year, month: fields.month, day: fields.day,
+            hour: fields.hour, minute: fields.minute, second: fields.second
+        )
+        return Self.utcCalendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The version one second later, used when two migrations are generated within one second.
+    public func next() -> MigrationVersion {
+        MigrationVersion(date: date.addingTimeInterval(1))
+    }
+
+    public var description: String { digits }
+
+    public static func < (lhs: MigrationVersion, rhs: MigrationVersion) -> Bool {
+        lhs.digits < rhs.digits
+    }
+
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
+
+    private static func fields(of text: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let chars = Array(text)
+        func number(_ range: Range<Int>) -> Int { Int(String(chars[range])) ?? -1 }
+        return (number(0..<4), number(4..<6), number(6..<8), number(8..<10), number(10..<12), number(12..<14))
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// One direction of a migration: the statements to run and whether they share a transaction.
+public struct MigrationBody: Sendable, Hashable {
+    /// The statements, in order.
+    public var statements: [SQLStatement]
+    /// Whether the statements and the history change commit in one transaction.
+    /// `false` for `-- migrate:up transaction:false`, e.g. for `CREATE INDEX CONCURRENTLY`.
+    public var runsInTransaction: Bool
+
+    /// Creates a body.
+    public init(statements: [SQLStatement], runsInTransaction: Bool = true) {
+        self.statements = statements
+        self.runsInTransaction = runsInTransaction
+    }
+}
+
+/// Reads the dbmate-compatible sections of a SQL migration file:
+///
+/// ```sql
+/// -- migrate:up
+/// CREATE TABLE users (id INTEGER PRIMARY KEY);
+/// -- migrate:down
+/// DROP TABLE users;
+/// ```
+///
+/// A section marker may carry options: `-- migrate:up transaction:false`.
+public struct SQLMigrationParser: Sendable {
+    /// The parsed sections; `down` is `nil` when the file has no `-- migrate:down` marker.
+    public struct Sections: Sendable, Hashable {
+        /// The statements applied by `migrate`.
+        public var up: MigrationBody
+        /// The statements applied by `undo`, or `nil` if the migration is irreversible.
+        public var down: MigrationBody?
+    }
+
+    /// The splitter for the dialect's syntax.
+    public let splitter: StatementSplitter
+
+    /// Creates a parser for a dialect's syntax.
+    public init(syntax: SQLSyntax) {
+        self.splitter = StatementSplitter(syntax: syntax)
+    }
+
+    /// Parses the text of the file named `fileName` (used in error messages).
+    ///
+    /// - Throws: ``StrataError`` (configuration) naming the file and line: a missing or
+    ///   repeated `-- migrate:up`, an unknown option, a statement before the first section,
+    ///   an unterminated string or comment.
+    public func parse(_ text: String, fileName: String) throws -> Sections {
+        var markers: [(direction: Direction, line: Int, inTransaction: Bool)] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (offset, rawLine) in lines.enumerated() {
+            let lineNumber = offset + 1
+            guard let (direction, options) = Self.marker(in: rawLine) else { continue }
+            if markers.contains(where: { $0.direction == direction }) {
+                throw Self.error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
+            }
+            let inTransaction = try Self.transactionOption(options, fileName: fileName, line: lineNumber)
+            markers.append((direction, lineNumber, inTransaction))
+        }
+        guard let upMarker = markers.first(where: { $0.direction == .up }) else {
+            throw StrataError.configuration(
+                "Migration \(fileName) has no `-- migrate:up` section.",
+                hint: "Put `-- migrate:up` on its own line before the statements to apply, and `-- migrate:down` before those that undo them."
+            )
+        }
+
+        // Anything but comments before the first marker is a statement outside any section.
+        let firstMarkerLine = markers.map(\.line).min() ?? upMarker.line
+        let preamble = lines[0..<(firstMarkerLine - 1)].joined(separator: "\n")
+        if let stray = try split(preamble, firstLine: 1, fileName: fileName).first {
+            throw Self.error(fileName, stray.line, "a statement before the first `-- migrate:up` or `-- migrate:down` marker")
+        }
+
+        func body(of marker: (direction: Direction, line: Int, inTransaction: Bool)) throws -> MigrationBody {
+            let nextMarkerLine = markers.map(\.line).filter { $0 > marker.line }.min() ?? (lines.count + 1)
+            let sectionText = lines[marker.line..<(nextMarkerLine - 1)].joined(separator: "\n")
+            let statements = try split(sectionText, firstLine: marker.line + 1, fileName: fileName)
+            return MigrationBody(statements: statements, runsInTransaction: marker.inTransaction)
+        }
+        let down = try markers.first(where: { $0.direction == .down }).map(body(of:))
+        return Sections(up: try body(of: upMarker), down: down)
+    }
+
+    private func split(_ text: String, firstLine: Int, fileName: String) throws -> [SQLStatement] {
+        do {
+            return try splitter.split(text, firstLine: firstLine)
+        } catch let error as StatementSplitter.SyntaxError {
+            throw Self.error(fileName, error.line, "an \(error.message)")
+        }
+    }
+
+    private enum Direction: String {
+        case up, down
+    }
+
+    /// The direction and option words of a `-- migrate:up|down [options]` line.
+    private static func marker(in line: Substring) -> (Direction, [Substring])? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("--") else { return nil }
+        let words = trimmed.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        guard let first = words.first else { return nil }
+        switch first {
+        case "migrate:up": return (.up, Array(words.dropFirst()))
+        case "migrate:down": return (.down, Array(words.dropFirst()))
+        default: return nil
+        }
+    }
+
+    private static func transactionOption(_ options: [Substring], fileName: String, line: Int) throws -> Bool {
+        var inTransaction = true
+        for option in options {
+            switch option {
+            case "transaction:false": inTransaction = false
+            case "transaction:true": inTransaction = true
+            default:
+                throw error(fileName, line, "the unknown section option `\(option)` (the only option is transaction:false)")
+            }
+        }
+        return inTransaction
+    }
+
+    private static func error(_ fileName: String, _ line: Int, _ what: String) -> StrataError {
+        .configuration("Migration \(fileName), line \(line): \(what).", hint: "Fix the file; nothing was run.")
+    }
+}

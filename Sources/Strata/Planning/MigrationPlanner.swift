@@ -1,0 +1,128 @@
+/// Decides what a command does, from the migrations on disk and the history table.
+/// Pure: it reads nothing and runs nothing, so `--dry-run` and the real run share it.
+public struct MigrationPlanner: Sendable {
+    /// The migrations on disk, in version order.
+    public let migrations: [LoadedMigration]
+    /// The history table's records.
+    public let history: [HistoryRecord]
+
+    /// Creates a planner.
+    public init(migrations: [LoadedMigration], history: [HistoryRecord]) {
+        self.migrations = migrations.sorted { $0.id < $1.id }
+        self.history = history
+    }
+
+    /// Every migration known to either side, in version order, with its state.
+    public func status() -> [MigrationStatusEntry] {
+        let records = Dictionary(history.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
+        var entries = migrations.map { migration -> MigrationStatusEntry in
+            guard let record = records[migration.id.version] else {
+                return MigrationStatusEntry(id: migration.id, state: .pending, migration: migration, record: nil)
+            }
+            let state: MigrationState = record.checksum == migration.checksum ? .applied : .changed
+            return MigrationStatusEntry(id: migration.id, state: state, migration: migration, record: record)
+        }
+        let onDisk = Set(migrations.map(\.id.version))
+        for record in history where !onDisk.contains(record.version) {
+            entries.append(MigrationStatusEntry(id: record.id, state: .missing, migration: nil, record: record))
+        }
+        return entries.sorted { $0.id < $1.id }
+    }
+
+    /// The migrations `migrate` applies, in order.
+    ///
+    /// - Parameters:
+    ///   - target: apply pending migrations up to and including this version.
+    ///   - step: apply at most this many.
+    ///   - allowChanged: proceed although an applied migration's file changed.
+    ///   - allowMissing: proceed although an applied migration's file is gone.
+    /// - Throws: ``StrataError`` — `refused` for changed or missing migrations,
+    ///   `configuration` for a target version that no migration has.
+    public func migrationsToApply(
+        target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false
+    ) throws -> [LoadedMigration] {
+        let entries = status()
+        try refuseChangedOrMissing(entries, allowChanged: allowChanged, allowMissing: allowMissing, command: "migrate")
+        if let target { try requireKnown(target, in: entries) }
+        var pending = entries.filter { $0.state == .pending }.compactMap(\.migration)
+        if let target { pending = pending.filter { $0.id.version <= target } }
+        if let step { pending = Array(pending.prefix(max(0, step))) }
+        return pending
+    }
+
+    /// How far `undo` goes back.
+    public enum UndoTarget: Sendable, Hashable {
+        /// The last `count` applied migrations.
+        case last(Int)
+        /// Every applied migration newer than this version; the version itself stays applied.
+        case to(MigrationVersion)
+        /// Every applied migration.
+        case all
+    }
+
+    /// The migrations `undo` reverts, newest first.
+    ///
+    /// - Throws: ``StrataError`` — `refused` when one of them is missing, changed (unless
+    ///   `allowChanged`) or has no `down` section; `configuration` for an unknown target.
+    public func migrationsToUndo(_ target: UndoTarget, allowChanged: Bool = false) throws -> [LoadedMigration] {
+        let entries = status()
+        let applied = entries.filter { $0.record != nil }.reversed()
+        let chosen: [MigrationStatusEntry]
+        switch target {
+        case .last(let count): chosen = Array(applied.prefix(max(0, count)))
+        case .all: chosen = Array(applied)
+        case .to(let version):
+            try requireKnown(version, in: entries)
+            chosen = applied.filter { $0.id.version > version }
+        }
+        try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, command: "undo")
+        return try chosen.compactMap(\.migration).map { migration in
+            guard migration.down != nil else {
+                throw StrataError(
+                    .refused,
+                    "Migration \(migration.id) cannot be undone: \(migration.source) has no `-- migrate:down` section.",
+                    hint: "Add a `-- migrate:down` section with the statements that revert it (an empty section undoes nothing). Nothing was undone."
+                )
+            }
+            return migration
+        }
+    }
+
+    private func refuseChangedOrMissing(
+        _ entries: [MigrationStatusEntry], allowChanged: Bool, allowMissing: Bool, command: String
+    ) throws {
+        let changed = entries.filter { $0.state == .changed }
+        let missing = entries.filter { $0.state == .missing }
+        var lines: [String] = []
+        if !allowChanged {
+            lines += changed.map { "  changed: \($0.migration?.source ?? $0.id.description) was modified after it was applied" }
+        }
+        if !allowMissing {
+            lines += missing.map { "  missing: \($0.id) is applied but its file is gone" }
+        }
+        guard !lines.isEmpty else { return }
+        var hints: [String] = []
+        if !allowChanged, !changed.isEmpty {
+            hints.append("A shipped migration should not be edited: restore the file and write a new migration for the change, or rerun with --allow-changed if the edit is harmless (comments, formatting).")
+        }
+        if !missing.isEmpty {
+            hints.append(command == "undo"
+                ? "Restore the missing file from version control to undo it."
+                : "Restore the missing file from version control, or rerun with --allow-missing.")
+        }
+        throw StrataError(
+            .refused,
+            "Refusing to \(command): applied migrations do not match their files.\n" + lines.joined(separator: "\n"),
+            hint: hints.joined(separator: "\n") + " Nothing was changed."
+        )
+    }
+
+    private func requireKnown(_ version: MigrationVersion, in entries: [MigrationStatusEntry]) throws {
+        guard entries.contains(where: { $0.id.version == version }) else {
+            throw StrataError.configuration(
+                "No migration has version \(version).",
+                hint: "Run `strata status` to see the versions."
+            )
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where a migration stands, comparing the migration files with the history table.
+public enum MigrationState: String, Sendable, Hashable, CaseIterable {
+    /// Applied, and its source is unchanged since.
+    case applied
+    /// Not applied yet.
+    case pending
+    /// Applied, but its source changed since (the checksums differ).
+    case changed
+    /// Applied, but its source is gone.
+    case missing
+}
+
+/// One line of `strata status`.
+public struct MigrationStatusEntry: Sendable, Hashable {
+    /// The migration's identity (from its file, or from the history when missing).
+    public var id: MigrationID
+    /// Where it stands.
+    public var state: MigrationState
+    /// The migration, unless it is missing.
+    public var migration: LoadedMigration?
+    /// The history record, if it was applied.
+    public var record: HistoryRecord?
+
+    /// When it was applied, if it was.
+    public var appliedAt: Date? { record?.appliedAt }
+}

@@ -1,0 +1,29 @@
+/// Whether a migration is being applied or undone.
+public enum MigrationDirection: String, Sendable, Hashable {
+    /// `migrate`: the up section.
+    case up
+    /// `undo`: the down section.
+    case down
+}
+
+/// Progress reported while a run goes on, for the command-line tool's output.
+public enum MigrationEvent: Sendable {
+    /// Another run holds the lock; this one waits.
+    case waitingForLock
+    /// A migration started.
+    case started(MigrationID, MigrationDirection)
+    /// A statement was skipped because its `-- strata:skip-if` query returned a row.
+    case statementSkipped(MigrationID, SQLStatement)
+    /// A migration finished and is recorded.
+    case finished(MigrationID, MigrationDirection, Duration)
+}
+
+/// A migration that a run applied or undid.
+public struct CompletedMigration: Sendable, Hashable {
+    /// The migration's identity.
+    public var id: MigrationID
+    /// Applied or undone.
+    public var direction: MigrationDirection
+    /// How long its statements took.
+    public var duration: Duration
+}

@@ -1,0 +1,44 @@
+/// Builds the message for a migration whose SQL failed: the migration, the file and line,
+/// the statement, the database's own error, and what was and was not left applied.
+enum MigrationFailure {
+    static func error(
+        _ error: any Error,
+        migration: LoadedMigration,
+        direction: MigrationDirection,
+        statement: SQLStatement?,
+        statementsCompleted: Int,
+        body: MigrationBody,
+        dialect: any SQLDialect
+    ) -> StrataError {
+        let databaseError = error as? DatabaseError
+        let reason = databaseError?.description ?? String(describing: error)
+        var message = "Migration \(migration.id) failed"
+        if direction == .down { message = "Undoing migration \(migration.id) failed" }
+        if let statement {
+            message += " at \(migration.source):\(line(of: statement, position: databaseError?.position))"
+        }
+        message += ": \(reason)"
+        if let statement { message += "\nStatement: \(statement.excerpt)" }
+
+        let rolledBack = body.runsInTransaction && dialect.supportsTransactionalDDL
+        let verb = direction == .up ? "migrate" : "undo"
+        let hint: String
+        if rolledBack || statementsCompleted == 0 {
+            hint = "Nothing of this migration was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `strata \(verb)` again."
+        } else {
+            let why = body.runsInTransaction
+                ? "\(dialect.name) commits DDL implicitly"
+                : "the section is marked transaction:false"
+            hint = "\(statementsCompleted) statement(s) before it ran and stay \(direction == .up ? "applied" : "undone") (\(why)); the history is unchanged. Revert or complete them by hand, then fix the SQL and run `strata \(verb)` again."
+        }
+        return StrataError(.failure, message, hint: hint, underlying: databaseError)
+    }
+
+    /// The file line of the error: the statement's first line, moved down by the newlines
+    /// before the database's reported position.
+    static func line(of statement: SQLStatement, position: Int?) -> Int {
+        guard let position, position > 0 else { return statement.line }
+        let prefix = statement.text.prefix(position - 1)
+        return statement.line + prefix.filter { $0 == "\n" }.count
+    }
+}

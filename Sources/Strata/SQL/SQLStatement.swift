@@ -1,0 +1,28 @@
+import Foundation
+
+/// One SQL statement of a migration, with where it starts in its file.
+public struct SQLStatement: Sendable, Hashable {
+    /// The statement's text, without its terminating semicolon.
+    public var text: String
+    /// The 1-based line in the migration file where the statement starts.
+    public var line: Int
+    /// A query guarding the statement: when it returns at least one row, the statement
+    /// is skipped. Written as `-- strata:skip-if QUERY` on the line before the statement.
+    public var skipIf: String?
+
+    /// Creates a statement.
+    public init(text: String, line: Int, skipIf: String? = nil) {
+        self.text = text
+        self.line = line
+        self.skipIf = skipIf
+    }
+
+    /// The first line of the statement, shortened, for messages.
+    public var excerpt: String {
+        let firstLine = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
+        let trimmed = firstLine.trimmingCharacters(in: .whitespaces)
+        let short = trimmed.count > 100 ? String(trimmed.prefix(97)) + "..." : trimmed
+        let multiline = text.contains("\n") && !short.hasSuffix("...")
+        return multiline ? short + " ..." : short
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import Strata
+
+/// What a command works with once the global options are applied: the configuration, the
+/// environment, its driver and a logger.
+struct CommandContext {
+    let configuration: StrataConfiguration
+    let environment: ResolvedEnvironment
+    let driver: any DatabaseDriver
+    let logger: Logger
+
+    /// Applies `-C`, reads the configuration, picks the environment and its driver.
+    init(_ options: GlobalOptions) throws {
+        if let directory = options.directory {
+            guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+                throw StrataError(.configuration, "Cannot change to directory \(directory) (-C): it does not exist or is not a directory.")
+            }
+        }
+        let variables = ProcessInfo.processInfo.environment
+        configuration = try ConfigurationLoader.load(path: options.config)
+        let name = StrataConfiguration.environmentName(explicit: options.env, variables: variables)
+        environment = try configuration.environment(named: name, variables: variables)
+
+        let dialectName = environment.connection.dialect
+        guard let driver = CommandEnvironment.drivers.first(where: { $0.dialects.contains(dialectName) }) else {
+            let available = CommandEnvironment.drivers.flatMap(\.dialects).sorted().joined(separator: ", ")
+            throw StrataError(
+                .configuration,
+                "This build of strata has no driver for \(dialectName) (environment \"\(name)\"); it supports: \(available).",
+                hint: "Use a strata build that includes the \(dialectName) driver, or point the environment at a supported database."
+            )
+        }
+        self.driver = driver
+
+        var logger = Logger(label: Logger.strataLabel) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = options.quiet ? .error : options.verbose ? .debug : environment.logging ? .info : .warning
+        logger[metadataKey: "environment"] = "\(name)"
+        self.logger = logger
+    }
+
+    /// The migrations of the environment's migrations directory.
+    func loadMigrations() throws -> [LoadedMigration] {
+        try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
+    }
+
+    /// A migrator over the environment's database and migrations.
+    func migrator(lockTimeout: Duration = .seconds(60)) throws -> Migrator {
+        let driver = self.driver
+        let settings = environment.connection
+        return Migrator(
+            migrations: try loadMigrations(),
+            connect: { try await driver.connect(settings) },
+            lockTimeout: lockTimeout,
+            logger: logger,
+            logStatements: environment.logging
+        )
+    }
+
+    /// `development (sqlite:db/development.sqlite3)`, with any password redacted.
+    var environmentDescription: String {
+        "\(environment.name) (\(environment.connection.redactedDescription))"
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Strata
+
+/// `strata generate NAME [--template create-table|modify-table]`.
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a new timestamped migration file.",
+        discussion: """
+            NAME is kebab-case. --template create-table expects create-TABLE; \
+            --template modify-table expects add-COLUMN-to-TABLE.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The migration's kebab-case name, e.g. create-users.")
+    var name: String
+
+    @Option(help: ArgumentHelp("The starting content: blank, create-table or modify-table.", valueName: "template"))
+    var template: MigrationTemplate = .blank
+
+    func run() async throws {
+        let context = try CommandContext(global)
+        let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect)
+        let path = try generator.generate(name: name, template: template)
+        if !global.quiet { Console.print("Created \(path)") }
+    }
+}
+
+extension MigrationTemplate: ExpressibleByArgument {}

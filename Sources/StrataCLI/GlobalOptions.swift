@@ -1,0 +1,35 @@
+import ArgumentParser
+
+/// The options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The environment to use.", discussion: "Default: $STRATA_ENV, else development.", valueName: "name"))
+    var env: String?
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file (default: strata.yml).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if strata was started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Log every step and SQL statement to standard error.")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
+}
+
+/// The options of commands that take the migration lock.
+struct LockOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for another run's migration lock.", valueName: "seconds"))
+    var lockTimeout: Double = 60
+
+    func validate() throws {
+        if lockTimeout < 0 || !lockTimeout.isFinite { throw ValidationError("--lock-timeout must be zero or more seconds.") }
+    }
+
+    var duration: Duration { .milliseconds(Int64(lockTimeout * 1000)) }
+}

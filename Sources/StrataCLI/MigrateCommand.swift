@@ -1,0 +1,84 @@
+import ArgumentParser
+import Strata
+
+/// `strata migrate [--to VERSION] [--step N] [--dry-run]`.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending migrations, in version order.",
+        discussion: """
+            Takes the migration lock, then applies each pending migration with its history row \
+            in one transaction. Refuses (exit 5) when an applied migration changed or is missing.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var lock: LockOptions
+
+    @Option(help: ArgumentHelp("Apply pending migrations up to and including this version.", valueName: "version"))
+    var to: MigrationVersion?
+
+    @Option(help: ArgumentHelp("Apply at most this many migrations.", valueName: "n"))
+    var step: Int?
+
+    @Flag(help: "Print what would be applied, and its SQL, without applying it.")
+    var dryRun = false
+
+    @Flag(help: "Proceed although an applied migration's file changed since.")
+    var allowChanged = false
+
+    @Flag(help: "Proceed although an applied migration's file is gone.")
+    var allowMissing = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let step, step < 1 { throw ValidationError("--step must be 1 or more.") }
+    }
+
+    func run() async throws {
+        let context = try CommandContext(global)
+        let migrator = try context.migrator(lockTimeout: lock.duration)
+        let options = Migrator.MigrateOptions(target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing)
+        if dryRun {
+            let plan = try await migrator.pendingPlan(options)
+            if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .up)) }
+            DryRunPrinter(quiet: global.quiet).print(plan, direction: .up, environment: context.environmentDescription)
+            return
+        }
+        let printer = ProgressPrinter(silent: global.quiet || json)
+        if !printer.silent { Console.print("Migrating \(context.environmentDescription)") }
+        let completed = try await migrator.migrate(options, progress: printer.handle)
+        if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
+        guard !printer.silent else { return }
+        Console.print(completed.isEmpty
+            ? "Nothing to migrate: \(context.environment.name) is up to date."
+            : "\(completed.count) migration(s) applied.")
+    }
+}
+
+/// Prints a `--dry-run` plan with each migration's SQL.
+struct DryRunPrinter {
+    let quiet: Bool
+
+    func print(_ plan: [LoadedMigration], direction: MigrationDirection, environment: String) {
+        guard !quiet else { return }
+        let verb = direction == .up ? "apply" : "revert"
+        guard !plan.isEmpty else {
+            Console.print("Dry run: nothing to \(verb) in \(environment).")
+            return
+        }
+        Console.print("Dry run: would \(verb) \(plan.count) migration(s) in \(environment):")
+        for migration in plan {
+            let body = direction == .up ? migration.up : migration.down
+            let transaction = body?.runsInTransaction == false ? ", without a transaction" : ""
+            Console.print("== \(migration.id.version) \(migration.id.name) (\(migration.source)\(transaction))")
+            for statement in body?.statements ?? [] {
+                if let guardQuery = statement.skipIf { Console.print("   -- skipped if: \(guardQuery)") }
+                Console.print("   " + statement.text.replacing("\n", with: "\n   ") + ";")
+            }
+        }
+        Console.print("Nothing was changed.")
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Strata
+
+/// Prints a run's progress for people, Rails style: one line per migration with its duration.
+struct ProgressPrinter: Sendable {
+    /// Print nothing (`--quiet` or `--json`).
+    let silent: Bool
+
+    func handle(_ event: MigrationEvent) {
+        guard !silent else { return }
+        switch event {
+        case .waitingForLock:
+            Console.error("Another run holds the migration lock; waiting for it...")
+        case .started:
+            break
+        case .statementSkipped(_, let statement):
+            Console.print("   skipped the statement at line \(statement.line): its strata:skip-if query returned a row")
+        case .finished(let id, let direction, let duration):
+            let verb = direction == .up ? "migrated" : "reverted"
+            Console.print("== \(id.version) \(id.name): \(verb) (\(Self.format(duration)))")
+        }
+    }
+
+    /// `3.2ms`, `1.24s`.
+    static func format(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        if seconds < 1 { return String(format: "%.1fms", seconds * 1000) }
+        return String(format: "%.2fs", seconds)
+    }
+}

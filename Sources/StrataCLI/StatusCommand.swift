@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Strata
+
+/// `strata status [--json] [--exit-code]`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "List migrations as applied, pending, changed or missing.",
+        discussion: "Reads only: takes no lock and creates nothing."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print {\"migrations\":[{\"version\",\"name\",\"state\",\"applied_at\"}…]}.")
+    var json = false
+
+    @Flag(help: "Exit 3 if migrations are pending, 5 if one changed or is missing.")
+    var exitCode = false
+
+    func run() async throws {
+        let context = try CommandContext(global)
+        let entries = try await context.migrator().status()
+        if json {
+            try Console.json(StatusReport(entries))
+        } else if !global.quiet {
+            printTable(entries, context: context)
+        }
+        guard exitCode else { return }
+        if entries.contains(where: { $0.state == .changed || $0.state == .missing }) { throw ExitCode(ExitStatus.refused) }
+        if entries.contains(where: { $0.state == .pending }) { throw ExitCode(ExitStatus.pending) }
+    }
+
+    private func printTable(_ entries: [MigrationStatusEntry], context: CommandContext) {
+        Console.print("Environment \(context.environmentDescription), migrations in \(context.environment.migrationsDirectory)")
+        guard !entries.isEmpty else {
+            Console.print("No migrations yet. Create one with `strata generate NAME`.")
+            return
+        }
+        let nameWidth = max(4, entries.map(\.id.name.count).max() ?? 0)
+        Console.print("")
+        Console.print("  State    Version         \("Name".padding(toLength: nameWidth, withPad: " ", startingAt: 0))  Applied at")
+        for entry in entries {
+            let applied = entry.appliedAt.map(Self.formatDate) ?? "-"
+            let state = entry.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let name = entry.id.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            Console.print("  \(state)  \(entry.id.version)  \(name)  \(applied)")
+        }
+        Console.print("")
+        let counts = MigrationState.allCases.compactMap { state -> String? in
+            let count = entries.filter { $0.state == state }.count
+            return count == 0 ? nil : "\(count) \(state.rawValue)"
+        }
+        Console.print(counts.joined(separator: ", ") + ".")
+    }
+
+    static func formatDate(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash)
+            .time(includingFractionalSeconds: false).timeSeparator(.colon).dateTimeSeparator(.space)) + " UTC"
+    }
+}
+
+/// The JSON printed by `status --json`.
+struct StatusReport: Encodable {
+    struct Entry: Encodable {
+        let version: String
+        let name: String
+        let state: String
+        let applied_at: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(version, forKey: .version)
+            try container.encode(name, forKey: .name)
+            try container.encode(state, forKey: .state)
+            try container.encode(applied_at, forKey: .applied_at)  // null when not applied
+        }
+
+        enum CodingKeys: String, CodingKey { case version, name, state, applied_at }
+    }
+
+    let migrations: [Entry]
+
+    init(_ entries: [MigrationStatusEntry]) {
+        migrations = entries.map {
+            Entry(version: $0.id.version.digits, name: $0.id.name, state: $0.state.rawValue,
+                  applied_at: $0.appliedAt.map(ISO8601Timestamp.format))
+        }
+    }
+}

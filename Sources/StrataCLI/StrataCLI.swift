@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Strata
+import StrataSQLite
+
+/// The `strata` command line, embeddable in a user's own executable.
+///
+/// ```swift
+/// @main struct Migrate {
+///     static func main() async { await StrataCLI.main() }
+/// }
+/// ```
+public enum StrataCLI {
+    /// The drivers the standalone `strata` binary ships with.
+    public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver()] }
+
+    /// Runs the command line given by the process's arguments and exits with its status.
+    public static func main(drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {
+        let status = await run(arguments: Array(CommandLine.arguments.dropFirst()), drivers: drivers)
+        exit(status)
+    }
+
+    /// Runs one command line and returns its exit status (documented in the README):
+    /// 0 ok, 1 failure, 2 usage or configuration error, 3 pending migrations
+    /// (`status --exit-code`), 4 lock timeout, 5 refused (changed, missing or irreversible migration).
+    public static func run(arguments: [String], drivers: [any DatabaseDriver] = defaultDrivers) async -> Int32 {
+        await CommandEnvironment.$drivers.withValue(drivers) {
+            do {
+                var command = try StrataCommand.parseAsRoot(arguments)
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+                return ExitStatus.success
+            } catch {
+                return report(error)
+            }
+        }
+    }
+
+    /// Prints `error` where it belongs and returns the exit status for it.
+    private static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let error as StrataError:
+            Console.error("error: \(error.message)")
+            if let hint = error.hint { Console.error(hint) }
+            return ExitStatus.status(for: error.code)
+        case let error as ExitCode:
+            return error.rawValue
+        default:
+            let code = StrataCommand.exitCode(for: error)
+            let message = StrataCommand.fullMessage(for: error)
+            if code == .success {
+                Console.print(message)
+                return ExitStatus.success
+            }
+            Console.error(message)
+            // Argument parser reports usage errors as EX_USAGE (64); Strata documents 2.
+            return code == .validationFailure ? ExitStatus.usage : ExitStatus.failure
+        }
+    }
+}
+
+/// Values the commands read while one command line runs.
+enum CommandEnvironment {
+    /// The drivers available to this command line.
+    @TaskLocal static var drivers: [any DatabaseDriver] = StrataCLI.defaultDrivers
+}

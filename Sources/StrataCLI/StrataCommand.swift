@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The root command: `strata <subcommand>`.
+struct StrataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strata",
+        abstract: "Database migrations for Swift server applications.",
+        discussion: """
+            Timestamped SQL migrations with a history table, checksums and a lock, on SQLite.
+            Exit status: 0 ok, 1 failure, 2 usage or configuration error, 3 pending migrations \
+            (status --exit-code), 4 lock timeout, 5 refused (changed, missing or irreversible migration).
+            """,
+        subcommands: [
+            InitCommand.self, GenerateCommand.self, MigrateCommand.self, UndoCommand.self,
+            RedoCommand.self, StatusCommand.self,
+        ]
+    )
+}

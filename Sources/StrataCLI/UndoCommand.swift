@@ -1,0 +1,66 @@
+import ArgumentParser
+import Strata
+
+/// `strata undo [--step N] [--to VERSION] [--all]`.
+struct UndoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo",
+        abstract: "Revert applied migrations, newest first (default: the last one).",
+        discussion: """
+            --to VERSION reverts every migration newer than VERSION and leaves VERSION applied, \
+            as `migrate --to VERSION` would leave it. Refuses (exit 5) to revert a migration whose \
+            file changed or is gone, or that has no down section.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var lock: LockOptions
+
+    @Option(help: ArgumentHelp("Revert this many migrations.", valueName: "n"))
+    var step: Int?
+
+    @Option(help: ArgumentHelp("Revert the migrations newer than this version.", valueName: "version"))
+    var to: MigrationVersion?
+
+    @Flag(help: "Revert every applied migration.")
+    var all = false
+
+    @Flag(help: "Print what would be reverted, and its SQL, without reverting it.")
+    var dryRun = false
+
+    @Flag(help: "Revert even if a migration's file changed since it was applied.")
+    var allowChanged = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if [step != nil, to != nil, all].filter({ $0 }).count > 1 {
+            throw ValidationError("Give only one of --step, --to and --all.")
+        }
+        if let step, step < 1 { throw ValidationError("--step must be 1 or more.") }
+    }
+
+    var target: MigrationPlanner.UndoTarget {
+        if all { return .all }
+        if let to { return .to(to) }
+        return .last(step ?? 1)
+    }
+
+    func run() async throws {
+        let context = try CommandContext(global)
+        let migrator = try context.migrator(lockTimeout: lock.duration)
+        if dryRun {
+            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged)
+            if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }
+            DryRunPrinter(quiet: global.quiet).print(plan, direction: .down, environment: context.environmentDescription)
+            return
+        }
+        let printer = ProgressPrinter(silent: global.quiet || json)
+        if !printer.silent { Console.print("Reverting in \(context.environmentDescription)") }
+        let completed = try await migrator.undo(target, allowChanged: allowChanged, progress: printer.handle)
+        if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
+        guard !printer.silent else { return }
+        Console.print(completed.isEmpty ? "Nothing to undo: no migration is applied." : "\(completed.count) migration(s) reverted.")
+    }
+}
