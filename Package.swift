@@ -68,7 +68,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "StrataSQLiteTests",
+            name: "StrataIntegrationTests",
             dependencies: ["Strata", "StrataSQLite", "StrataCLI", "strata"],
             swiftSettings: strictSettings
         ),

@@ -26,7 +26,7 @@ public enum StrataCLI {
     public static func run(arguments: [String], drivers: [any DatabaseDriver] = defaultDrivers) async -> Int32 {
         await CommandEnvironment.$drivers.withValue(drivers) {
             do {
-                var command = try StrataCommand.parseAsRoot(arguments)
+                var command = try StrataCommand.parseAsRoot(LeadingGlobalOptions.reorder(arguments))
                 if var asyncCommand = command as? any AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {

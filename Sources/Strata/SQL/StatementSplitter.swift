@@ -15,6 +15,12 @@ public struct StatementSplitter: Sendable {
         public var message: String
         /// The 1-based line where the unterminated construct starts.
         public var line: Int
+
+        /// Creates a syntax error.
+        public init(message: String, line: Int) {
+            self.message = message
+            self.line = line
+        }
     }
 
     /// The lexical rules in force.

@@ -1,0 +1,180 @@
+import Strata
+import Testing
+
+@Suite struct ConfigurationTests {
+    let sample = """
+        migrations: db/migrations
+        seeders: db/seeders
+        backups: backups
+        environments:
+          development:
+            url: sqlite:db/development.sqlite3
+            logging: true
+          test:
+            url: ${TEST_DATABASE_URL:-sqlite::memory:}
+          production:
+            url: ${DATABASE_URL}
+          staging:
+            dialect: postgres
+            host: db.internal
+            port: 6432
+            database: app
+            username: deploy
+            password: ${STAGING_PASSWORD}
+        """
+
+    @Test func readsPathsAndEnvironments() throws {
+        let configuration = try ConfigurationLoader.parse(sample, file: "strata.yml")
+        #expect(configuration.migrations.text == "db/migrations")
+        #expect(Set(configuration.environments.keys) == ["development", "test", "production", "staging"])
+        let development = try configuration.environment(named: "development", variables: [:])
+        #expect(development.connection == ConnectionSettings(dialect: "sqlite", storage: "db/development.sqlite3"))
+        #expect(development.logging)
+        #expect(development.migrationsDirectory == "db/migrations")
+    }
+
+    @Test func variablesAreExpandedOnlyForTheEnvironmentInUse() throws {
+        let configuration = try ConfigurationLoader.parse(sample, file: "strata.yml")
+        // DATABASE_URL is unset, yet development and test work.
+        let test = try configuration.environment(named: "test", variables: [:])
+        #expect(test.connection.storage == ":memory:")
+        #expect(!test.logging)
+        let fromVariable = try configuration.environment(named: "test", variables: ["TEST_DATABASE_URL": "sqlite:/tmp/t.sqlite3"])
+        #expect(fromVariable.connection.storage == "/tmp/t.sqlite3")
+    }
+
+    @Test func missingVariableNamesTheVariableKeyAndLine() {
+        let configuration = try? ConfigurationLoader.parse(sample, file: "strata.yml")
+        let error = #expect(throws: StrataError.self) {
+            try configuration?.environment(named: "production", variables: [:])
+        }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("DATABASE_URL") == true)
+        #expect(error?.message.contains("strata.yml:11") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("`url`") == true)
+    }
+
+    @Test func discreteFieldsWithAPasswordThatIsNeverShown() throws {
+        let configuration = try ConfigurationLoader.parse(sample, file: "strata.yml")
+        let staging = try configuration.environment(named: "staging", variables: ["STAGING_PASSWORD": "s3cr$t"])
+        #expect(staging.connection.host == "db.internal")
+        #expect(staging.connection.port == 6432)
+        #expect(staging.connection.password == "s3cr$t")
+        #expect(staging.connection.redactedDescription == "postgres://deploy:***@db.internal:6432/app")
+    }
+
+    @Test func unknownEnvironmentListsTheKnownOnes() {
+        let configuration = try? ConfigurationLoader.parse(sample, file: "strata.yml")
+        let error = #expect(throws: StrataError.self) { try configuration?.environment(named: "prod", variables: [:]) }
+        #expect(error?.message.contains("\"prod\"") == true)
+        #expect(error?.message.contains("development, production, staging, test") == true)
+    }
+
+    @Test func environmentIsChosenByFlagThenVariableThenDefault() {
+        #expect(StrataConfiguration.environmentName(explicit: "test", variables: ["STRATA_ENV": "production"]) == "test")
+        #expect(StrataConfiguration.environmentName(explicit: nil, variables: ["STRATA_ENV": "production"]) == "production")
+        #expect(StrataConfiguration.environmentName(explicit: nil, variables: [:]) == "development")
+    }
+
+    @Test(arguments: [
+        ("migration: db/migrations\nenvironments:\n  development:\n    url: sqlite:x", "strata.yml:1: unknown key `migration`"),
+        ("environments:\n  development:\n    url: sqlite:x\n    passwd: x", "strata.yml:4: unknown key `passwd` in environment \"development\""),
+        ("environments:\n  development:\n    url: [sqlite:x]", "strata.yml:3: `development.url` must be a single value"),
+        ("environments:\n  development: sqlite:x", "strata.yml:2: environment \"development\" must be a mapping"),
+        ("migrations: db/migrations", "has no `environments:` section"),
+        ("environments:\n  development:\n    url: 'sqlite:x\n", "strata.yml:4: malformed YAML"),
+        ("environments:\n  development:\n    url: sqlite:x\n   bad: indentation", "strata.yml:4: malformed YAML"),
+        ("", "strata.yml is empty"),
+    ])
+    func badConfigurationNamesFileLineAndKey(text: String, expected: String) {
+        let error = #expect(throws: StrataError.self) { try ConfigurationLoader.parse(text, file: "strata.yml") }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+
+    @Test(arguments: [
+        ("url: sqlite:x\n    host: h", "`host` is given together with `url`"),
+        ("url: mongodb://x", "the scheme \"mongodb\" is not one of"),
+        ("url: postgres://user:pa55@/db", "not a valid postgres:// URL"),
+        ("dialect: oracle", "unknown dialect \"oracle\""),
+        ("dialect: postgres\n    port: 99999", "port \"99999\" is not a number"),
+        ("logging: sometimes\n    url: sqlite:x", "`logging` must be true or false"),
+        ("host: h", "has neither `url` nor `dialect`"),
+    ])
+    func badEnvironmentValues(fields: String, expected: String) throws {
+        let configuration = try ConfigurationLoader.parse("environments:\n  development:\n    \(fields)", file: "strata.yml")
+        let error = #expect(throws: StrataError.self) { try configuration.environment(named: "development", variables: [:]) }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("pa55") == false)
+    }
+
+    @Test func relativePathsResolveAgainstTheConfigurationDirectory() throws {
+        let configuration = try ConfigurationLoader.parse(
+            "migrations: db/migrations\nenvironments:\n  development:\n    url: sqlite:db/dev.sqlite3\n  abs:\n    url: sqlite:///var/x.sqlite3",
+            file: "app/strata.yml", rootDirectory: "app"
+        )
+        let development = try configuration.environment(named: "development", variables: [:])
+        #expect(development.connection.storage == "app/db/dev.sqlite3")
+        #expect(development.migrationsDirectory == "app/db/migrations")
+        #expect(try configuration.environment(named: "abs", variables: [:]).connection.storage == "/var/x.sqlite3")
+    }
+
+    @Test func builtInDefaultIsSQLiteInDb() throws {
+        let environment = try StrataConfiguration.builtInDefault().environment(named: "development", variables: [:])
+        #expect(environment.connection.storage == "db/development.sqlite3")
+        #expect(environment.migrationsDirectory == "db/migrations")
+        let error = #expect(throws: StrataError.self) {
+            try StrataConfiguration.builtInDefault().environment(named: "production", variables: [:])
+        }
+        #expect(error?.message.contains("no strata.yml was found") == true)
+    }
+}
+
+@Suite struct VariableInterpolationTests {
+    let interpolation = VariableInterpolation(variables: ["HOST": "db", "EMPTY": "", "PORT": "5432"])
+
+    @Test func expandsVariablesAndDefaults() throws {
+        #expect(try interpolation.expand("postgres://${HOST}:${PORT}/app") == "postgres://db:5432/app")
+        #expect(try interpolation.expand("${MISSING:-fallback}") == "fallback")
+        #expect(try interpolation.expand("${EMPTY:-fallback}") == "fallback")
+        #expect(try interpolation.expand("${EMPTY}") == "")
+        #expect(try interpolation.expand("${HOST:-}") == "db")
+    }
+
+    @Test func dollarSignsOtherwiseStayAsWritten() throws {
+        #expect(try interpolation.expand("pa$$word$") == "pa$$word$")
+        #expect(try interpolation.expand("$${HOST}") == "${HOST}")
+    }
+
+    @Test func failures() {
+        #expect(throws: VariableInterpolation.Failure.missingVariable("NOPE")) { try interpolation.expand("x${NOPE}y") }
+        #expect(throws: VariableInterpolation.Failure.self) { try interpolation.expand("${HOST") }
+        #expect(throws: VariableInterpolation.Failure.self) { try interpolation.expand("${1ABC}") }
+    }
+}
+
+@Suite struct DatabaseURLTests {
+    @Test func parsesEachScheme() throws {
+        #expect(try DatabaseURL.parse("sqlite:db/a.sqlite3").storage == "db/a.sqlite3")
+        #expect(try DatabaseURL.parse("sqlite::memory:").storage == ":memory:")
+        #expect(try DatabaseURL.parse("sqlite:///abs/a.sqlite3").storage == "/abs/a.sqlite3")
+        let postgres = try DatabaseURL.parse("postgresql://app:p%40ss%3Aword@db.example.com:5433/main?sslmode=require")
+        #expect(postgres == ConnectionSettings(dialect: "postgres", host: "db.example.com", port: 5433, database: "main",
+                                               username: "app", password: "p@ss:word", options: ["sslmode": "require"]))
+        #expect(postgres.redactedDescription == "postgres://app:***@db.example.com:5433/main?sslmode=require")
+        let mysql = try DatabaseURL.parse("mariadb://root@127.0.0.1/app")
+        #expect(mysql.dialect == "mysql")
+        #expect(mysql.password == nil)
+    }
+
+    @Test func rejectsWithoutRevealingThePassword() {
+        #expect(throws: DatabaseURL.URLProblem.self) { try DatabaseURL.parse("no-scheme-here") }
+        do {
+            _ = try DatabaseURL.parse("postgres://user:hunter2@")
+            Issue.record("expected a URL problem")
+        } catch {
+            #expect(!error.reason.contains("hunter2"))
+        }
+    }
+}

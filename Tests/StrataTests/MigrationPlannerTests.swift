@@ -1,0 +1,78 @@
+import Strata
+import Testing
+
+@Suite struct MigrationPlannerTests {
+    let files = [
+        migration("20250101000000", "one"),
+        migration("20250102000000", "two", checksum: "edited"),
+        migration("20250103000000", "three"),
+        migration("20250104000000", "four"),
+    ]
+
+    @Test func statusComparesFilesWithHistory() {
+        let planner = MigrationPlanner(migrations: files, history: [
+            record("20250101000000", "one"), record("20250102000000", "two"), record("20241231000000", "gone"),
+        ])
+        let states = planner.status().map { "\($0.id.version):\($0.state.rawValue)" }
+        #expect(states == [
+            "20241231000000:missing", "20250101000000:applied", "20250102000000:changed",
+            "20250103000000:pending", "20250104000000:pending",
+        ])
+    }
+
+    @Test func migrateAppliesPendingInOrderWithTargetAndStep() throws {
+        let planner = MigrationPlanner(migrations: files, history: [record("20250101000000", "one")])
+        // Out-of-order: "two" is pending although nothing newer is applied.
+        #expect(try planner.migrationsToApply().map(\.id.name) == ["two", "three", "four"])
+        #expect(try planner.migrationsToApply(step: 2).map(\.id.name) == ["two", "three"])
+        #expect(try planner.migrationsToApply(target: MigrationVersion("20250103000000")).map(\.id.name) == ["two", "three"])
+        #expect(try planner.migrationsToApply(target: MigrationVersion("20250101000000")).isEmpty)
+    }
+
+    @Test func migrateRefusesChangedAndMissingUnlessAllowed() throws {
+        let planner = MigrationPlanner(migrations: files, history: [
+            record("20250102000000", "two"), record("20241231000000", "gone"),
+        ])
+        let error = #expect(throws: StrataError.self) { try planner.migrationsToApply() }
+        #expect(error?.code == .refused)
+        #expect(error?.message.contains("changed: db/migrations/20250102000000-two.sql") == true)
+        #expect(error?.message.contains("missing: 20241231000000-gone") == true)
+        #expect(throws: StrataError.self) { try planner.migrationsToApply(allowChanged: true) }
+        #expect(throws: StrataError.self) { try planner.migrationsToApply(allowMissing: true) }
+        let plan = try planner.migrationsToApply(allowChanged: true, allowMissing: true)
+        #expect(plan.map(\.id.name) == ["one", "three", "four"])
+    }
+
+    @Test func unknownTargetIsAConfigurationError() {
+        let planner = MigrationPlanner(migrations: files, history: [])
+        let error = #expect(throws: StrataError.self) { try planner.migrationsToApply(target: MigrationVersion("20300101000000")) }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("20300101000000") == true)
+    }
+
+    @Test func undoTargets() throws {
+        let applied = [record("20250101000000", "one"), record("20250103000000", "three"), record("20250104000000", "four")]
+        let planner = MigrationPlanner(migrations: files, history: applied)
+        #expect(try planner.migrationsToUndo(.last(1)).map(\.id.name) == ["four"])
+        #expect(try planner.migrationsToUndo(.last(2)).map(\.id.name) == ["four", "three"])
+        #expect(try planner.migrationsToUndo(.to(MigrationVersion("20250101000000")!)).map(\.id.name) == ["four", "three"])
+        #expect(try planner.migrationsToUndo(.all).map(\.id.name) == ["four", "three", "one"])
+        #expect(try MigrationPlanner(migrations: files, history: []).migrationsToUndo(.last(1)).isEmpty)
+    }
+
+    @Test func undoRefusesIrreversibleChangedAndMissingMigrations() throws {
+        let irreversible = MigrationPlanner(migrations: [migration("20250101000000", "one", down: false)],
+                                            history: [record("20250101000000", "one")])
+        let error = #expect(throws: StrataError.self) { try irreversible.migrationsToUndo(.last(1)) }
+        #expect(error?.code == .refused)
+        #expect(error?.message.contains("no `-- migrate:down` section") == true)
+
+        let changed = MigrationPlanner(migrations: files, history: [record("20250102000000", "two")])
+        #expect(throws: StrataError.self) { try changed.migrationsToUndo(.last(1)) }
+        #expect(try changed.migrationsToUndo(.last(1), allowChanged: true).map(\.id.name) == ["two"])
+
+        let missing = MigrationPlanner(migrations: files, history: [record("20250201000000", "gone")])
+        let missingError = #expect(throws: StrataError.self) { try missing.migrationsToUndo(.last(1), allowChanged: true) }
+        #expect(missingError?.message.contains("missing: 20250201000000-gone") == true)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Strata
+import Testing
+
+@Suite struct MigrationTemplateTests {
+    @Test func createTableRendersThroughTheDialect() throws {
+        let text = try MigrationTemplate.createTable.render(name: "create-blog-posts", dialect: OddDialect())
+        #expect(text.contains("CREATE TABLE IF NOT EXISTS ``blog_posts`` ("))
+        #expect(text.contains("``id`` AWWTOEINCREMENT,"))
+        #expect(text.contains("``name`` ODDSTRING<255> NOT NULL,"))
+        #expect(text.contains("``created_at`` ODDTIME NOT NULL DEFAULT CURRENT_TIMESTAMP"))
+        #expect(text.contains("DROP TABLE IF EXISTS ``blog_posts``;"))
+        let sections = try SQLMigrationParser(syntax: .standard).parse(text, fileName: "t.sql")
+        #expect(sections.up.statements.count == 1)
+        #expect(sections.down?.statements.count == 1)
+    }
+
+    @Test func modifyTableGuardsWhereTheDialectHasNoIfNotExists() throws {
+        let guarded = try MigrationTemplate.modifyTable.render(name: "add-status-to-users", dialect: OddDialect())
+        let sections = try SQLMigrationParser(syntax: .standard).parse(guarded, fileName: "t.sql")
+        #expect(sections.up.statements.map(\.text) == ["ALTER TABLE ``users`` ADD COLUMN ``status`` ODDSTRING<255>"])
+        #expect(sections.up.statements.first?.skipIf == "ODD_HAS_COLUMN(users, status)")
+        #expect(sections.down?.statements.first?.skipIf == "SELECT 1 WHERE NOT EXISTS (ODD_HAS_COLUMN(users, status))")
+
+        let native = try MigrationTemplate.modifyTable.render(name: "add-status-to-users", dialect: OddDialectWithIfNotExists())
+        #expect(native.contains("ALTER TABLE ``users`` ADD COLUMN IF NOT EXISTS ``status`` ODDSTRING<255>;"))
+        #expect(native.contains("ALTER TABLE ``users`` DROP COLUMN IF EXISTS ``status``;"))
+        #expect(!native.contains("strata:skip-if"))
+    }
+
+    @Test(arguments: [(MigrationTemplate.createTable, "users"), (.modifyTable, "status-for-users"), (.modifyTable, "add-status")])
+    func templatesNeedTheirNamingPattern(template: MigrationTemplate, name: String) {
+        let error = #expect(throws: StrataError.self) { try template.render(name: name, dialect: OddDialect()) }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains(name) == true)
+    }
+
+    @Test func generatorWritesTimestampedFilesThatSortLast() throws {
+        let directory = try temporaryDirectory() + "/db/migrations"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let generator = MigrationGenerator(directory: directory, dialect: OddDialect())
+        let now = try #require(ISO8601Timestamp.parse("2025-05-19T12:30:45Z"))
+        let first = try generator.generate(name: "create-users", template: .createTable, now: now)
+        let second = try generator.generate(name: "add-status-to-users", now: now)
+        #expect(first.hasSuffix("/20250519123045-create-users.sql"))
+        #expect(second.hasSuffix("/20250519123046-add-status-to-users.sql"))
+        let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
+        #expect(loaded.map(\.id.name) == ["create-users", "add-status-to-users"])
+    }
+
+    @Test(arguments: ["../escape", "Create-Users", "create_users", ""])
+    func generatorRejectsBadNamesAndWritesNothing(name: String) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: StrataError.self) {
+            try MigrationGenerator(directory: directory, dialect: OddDialect()).generate(name: name)
+        }
+        #expect(error?.code == .configuration)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+}
+
+@Suite struct MigrationDirectoryTests {
+    func write(_ files: [String: String]) throws -> String {
+        let directory = try temporaryDirectory()
+        for (name, text) in files {
+            try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    @Test func loadsSQLFilesInVersionOrderWithChecksums() throws {
+        let text = "-- migrate:up\nSELECT 1;\n"
+        let directory = try write([
+            "20250102000000-two.sql": text, "20250101000000-one.sql": text, "README.md": "notes", ".hidden.sql": "x",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
+        #expect(loaded.map(\.id.name) == ["one", "two"])
+        #expect(loaded[0].checksum == Checksum.sha256(text))
+        #expect(loaded[0].source == "\(directory)/20250101000000-one.sql")
+    }
+
+    @Test func everyBadFileNameIsReported() throws {
+        let directory = try write(["create-users.sql": "", "20250101000000_two.sql": "", "20250101000000-ok.sql": "-- migrate:up\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("create-users.sql") == true)
+        #expect(error?.message.contains("20250101000000_two.sql") == true)
+    }
+
+    @Test func duplicateVersionsNameBothFiles() throws {
+        let text = "-- migrate:up\nSELECT 1;\n"
+        let directory = try write(["20250101000000-one.sql": text, "20250101000000-other.sql": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        #expect(error?.message.contains("Duplicate migration version 20250101000000") == true)
+        #expect(error?.message.contains("20250101000000-one.sql") == true)
+        #expect(error?.message.contains("20250101000000-other.sql") == true)
+    }
+
+    @Test func aMissingDirectoryHoldsNoMigrations() throws {
+        #expect(try MigrationDirectory(path: "/nonexistent/strata/migrations", syntax: .standard).load().isEmpty)
+    }
+}
