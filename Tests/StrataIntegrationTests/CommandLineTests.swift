@@ -1,0 +1,323 @@
+import Foundation
+import Strata
+import StrataSQLite
+import Testing
+
+/// End-to-end tests: the built `strata` binary in temporary project directories, checked by
+/// exit status, output and what is in the database afterwards.
+@Suite struct CommandLineTests {
+    /// A temporary project directory with helpers.
+    struct Project {
+        let directory: TemporaryDirectory
+        var path: String { directory.path }
+
+        init(config: String? = nil) throws {
+            directory = try TemporaryDirectory()
+            if let config { try write("strata.yml", config) }
+        }
+
+        func write(_ relativePath: String, _ text: String) throws {
+            let full = "\(path)/\(relativePath)"
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+
+        func migration(_ version: String, _ name: String, up: String, down: String = "") throws {
+            try write("db/migrations/\(version)-\(name).sql", "-- migrate:up\n\(up)\n-- migrate:down\n\(down)\n")
+        }
+
+        func strata(_ arguments: String..., environment: [String: String] = [:]) async throws -> StrataProcess.Result {
+            try await StrataProcess.run(arguments, in: path, environment: environment)
+        }
+
+        /// Rows from the project's default SQLite database.
+        func query(_ sql: String, database: String = "db/development.sqlite3") async throws -> [DatabaseRow] {
+            let connection = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)"))
+            do {
+                let rows = try await connection.query(sql, [])
+                await connection.close()
+                return rows
+            } catch {
+                await connection.close()
+                throw error
+            }
+        }
+
+        func tables() async throws -> Set<String> {
+            Set(try await query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0["name"].text })
+        }
+    }
+
+    @Test func wholeWorkflowFromInitToRedo() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+
+        let initialized = try await project.strata("init")
+        #expect(initialized.status == 0, "\(initialized)")
+        #expect(FileManager.default.fileExists(atPath: project.path + "/strata.yml"))
+        #expect(FileManager.default.fileExists(atPath: project.path + "/db/seeders"))
+        #expect(try await project.strata("init").status == 2)
+
+        let created = try await project.strata("generate", "create-users", "--template", "create-table")
+        #expect(created.status == 0, "\(created)")
+        #expect(created.stdout.contains("Created db/migrations/"))
+        #expect(try await project.strata("generate", "add-status-to-users", "--template", "modify-table").status == 0)
+
+        let migrated = try await project.strata("migrate")
+        #expect(migrated.status == 0, "\(migrated)")
+        let lines = migrated.stdout.split(separator: "\n").filter { $0.hasPrefix("== ") }
+        #expect(lines.count == 2)
+        #expect(lines[0].contains("create-users: migrated ("))
+        #expect(lines[0].hasSuffix("ms)") || lines[0].hasSuffix("s)"))
+        #expect(try await project.tables().isSuperset(of: ["users", "strata_migrations"]))
+        let columns = try await project.query("SELECT name FROM pragma_table_info('users')").compactMap { $0["name"].text }
+        #expect(columns.contains("status"))
+
+        let status = try await project.strata("status", "--json")
+        #expect(status.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: [[String: Any]]]
+        let entries = try #require(report?["migrations"])
+        #expect(entries.map { $0["state"] as? String } == ["applied", "applied"])
+        #expect(entries.map { $0["name"] as? String } == ["create-users", "add-status-to-users"])
+        #expect(entries.allSatisfy { ($0["applied_at"] as? String)?.hasSuffix("Z") == true })
+        #expect(entries.allSatisfy { ($0["version"] as? String)?.count == 14 })
+
+        let undone = try await project.strata("undo")
+        #expect(undone.status == 0, "\(undone)")
+        #expect(undone.stdout.contains("add-status-to-users: reverted"))
+        #expect(try await !project.query("SELECT name FROM pragma_table_info('users')").contains { $0["name"].text == "status" })
+
+        let pending = try await project.strata("status", "--exit-code")
+        #expect(pending.status == 3)
+        #expect(pending.stdout.contains("pending"))
+
+        #expect(try await project.strata("migrate").status == 0)
+        let redone = try await project.strata("redo")
+        #expect(redone.status == 0, "\(redone)")
+        #expect(redone.stdout.contains("add-status-to-users: reverted"))
+        #expect(redone.stdout.contains("add-status-to-users: migrated"))
+        #expect(try await project.strata("status", "--exit-code").status == 0)
+
+        let all = try await project.strata("undo", "--all", "--json")
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("\"direction\":\"down\""))
+        #expect(try await project.query("SELECT version FROM strata_migrations").isEmpty)
+        #expect(try await !project.tables().contains("users"))
+    }
+
+    @Test func quickstartExampleMigratesUndoesAndRedoes() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        let quickstart = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/Quickstart").path
+        try project.write("strata.yml", try String(contentsOfFile: quickstart + "/strata.yml", encoding: .utf8))
+        for file in try FileManager.default.contentsOfDirectory(atPath: quickstart + "/db/migrations") {
+            try project.write("db/migrations/\(file)", try String(contentsOfFile: quickstart + "/db/migrations/\(file)", encoding: .utf8))
+        }
+
+        let migrated = try await project.strata("migrate")
+        #expect(migrated.status == 0, "\(migrated)")
+        #expect(migrated.stdout.split(separator: "\n").filter { $0.hasPrefix("== ") }.count == 4)
+        // The seed's rules hold in the database: status is limited, posts need a user.
+        _ = try await project.query("INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')")
+        await #expect(throws: DatabaseError.self) {
+            _ = try await project.query("INSERT INTO users (name, email, status) VALUES ('Bob', 'bob@example.com', 'deleted')")
+        }
+        await #expect(throws: DatabaseError.self) {
+            _ = try await project.query("INSERT INTO posts (user_id, title) VALUES (42, 'orphan')")
+        }
+        let indexes = try await project.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'posts_user_id_created_at'")
+        #expect(indexes.count == 1)
+
+        let undone = try await project.strata("undo", "--all")
+        #expect(undone.status == 0, "\(undone)")
+        let left = try await project.tables().subtracting(["sqlite_sequence"])
+        #expect(left == ["strata_migrations"])
+        let again = try await project.strata("migrate")
+        #expect(again.status == 0, "\(again)")
+        #expect(try await project.strata("redo", "--step", "4").status == 0)
+    }
+
+    @Test func globalOptionsBeforeOrAfterTheCommand() async throws {
+        let project = try Project(config: "migrations: sql\nenvironments:\n  development:\n    url: sqlite:data/dev.sqlite3\n  other:\n    url: sqlite:data/other.sqlite3\n")
+        defer { project.directory.remove() }
+        try project.write("sql/20250101000000-one.sql", "-- migrate:up\nCREATE TABLE one (id INTEGER);\n")
+        let parent = (project.path as NSString).deletingLastPathComponent
+        let name = (project.path as NSString).lastPathComponent
+
+        let leading = try await StrataProcess.run(["-C", name, "--env", "other", "migrate"], in: parent)
+        #expect(leading.status == 0, "\(leading)")
+        #expect(leading.stdout.contains("Migrating other (sqlite:data/other.sqlite3)"))
+        #expect(FileManager.default.fileExists(atPath: project.path + "/data/other.sqlite3"))
+
+        let trailing = try await StrataProcess.run(["status", "--config", "\(name)/strata.yml", "--json"], in: parent)
+        #expect(trailing.status == 0, "\(trailing)")
+        #expect(trailing.stdout.contains("\"state\":\"pending\""))
+
+        let fromVariable = try await project.strata("status", "--json", environment: ["STRATA_ENV": "other"])
+        #expect(fromVariable.stdout.contains("\"state\":\"applied\""), "\(fromVariable)")
+    }
+
+    @Test func noConfigurationMeansSQLiteInDb() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        let result = try await project.strata("migrate")
+        #expect(result.status == 0, "\(result)")
+        #expect(try await project.tables().contains("one"))
+    }
+
+    @Test func dryRunPrintsTheSQLAndChangesNothing() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        let result = try await project.strata("migrate", "--dry-run")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("would apply 1 migration(s)"))
+        #expect(result.stdout.contains("CREATE TABLE one (id INTEGER);"))
+        #expect(try await !project.tables().contains("one"))
+        #expect(try await !project.tables().contains("strata_migrations"))
+    }
+
+    @Test(arguments: [
+        ("environments:\n  development:\n    url: sqlite:x.sqlite3\n    colour: blue\n", [String](), [String: String](), "strata.yml:4: unknown key `colour`"),
+        ("environments:\n  development:\n    url: 'sqlite:x\n", [], [:], "strata.yml:4: malformed YAML"),
+        ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--env", "staging"], [:], "Unknown environment \"staging\""),
+        ("environments:\n  development:\n    url: ${APP_DB_URL}\n", [], [:], "Environment variable APP_DB_URL is not set"),
+        ("environments:\n  development:\n    url: postgres://app:hunter2@db.example.com/app\n", [], [:], "has no driver for postgres"),
+        ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--to", "2025"], [:], "--to"),
+        ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--step", "0"], [:], "--step must be 1 or more"),
+        ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--frobnicate"], [:], "Unknown option '--frobnicate'"),
+    ])
+    func configurationAndUsageErrorsExitTwoAndChangeNothing(config: String, extra: [String], environment: [String: String], expected: String) async throws {
+        let project = try Project(config: config)
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);")
+        let result = try await StrataProcess.run(["migrate"] + extra, in: project.path, environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains(expected), "\(result)")
+        #expect(!result.stderr.contains("hunter2") && !result.stdout.contains("hunter2"))
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/x.sqlite3"))
+    }
+
+    @Test func badMigrationFilesAreNamedAndNothingRuns() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "good", up: "CREATE TABLE good (id INTEGER);")
+        try project.write("db/migrations/2025-01-02-bad.sql", "-- migrate:up\nCREATE TABLE bad (id INTEGER);\n")
+        let badName = try await project.strata("migrate")
+        #expect(badName.status == 2, "\(badName)")
+        #expect(badName.stderr.contains("2025-01-02-bad.sql"))
+
+        try FileManager.default.removeItem(atPath: project.path + "/db/migrations/2025-01-02-bad.sql")
+        try project.migration("20250101000000", "clash", up: "CREATE TABLE clash (id INTEGER);")
+        let duplicate = try await project.strata("migrate")
+        #expect(duplicate.status == 2, "\(duplicate)")
+        #expect(duplicate.stderr.contains("Duplicate migration version 20250101000000"))
+
+        try FileManager.default.removeItem(atPath: project.path + "/db/migrations/20250101000000-clash.sql")
+        try project.write("db/migrations/20250101000001-no-up.sql", "CREATE TABLE x (id INTEGER);\n")
+        let noUp = try await project.strata("migrate")
+        #expect(noUp.status == 2, "\(noUp)")
+        #expect(noUp.stderr.contains("20250101000001-no-up.sql has no `-- migrate:up` section"))
+
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/db/development.sqlite3"))
+    }
+
+    @Test func failingSQLExitsOneNamingMigrationStatementAndError() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "good", up: "CREATE TABLE good (id INTEGER);")
+        try project.migration("20250101000001", "bad", up: "CREATE TABLE half (id INTEGER);\nALTER TABLE nowhere ADD COLUMN x INTEGER;")
+        try project.migration("20250101000002", "after", up: "CREATE TABLE after_bad (id INTEGER);")
+        let result = try await project.strata("migrate")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("good: migrated"))
+        #expect(result.stderr.contains("Migration 20250101000001-bad failed at db/migrations/20250101000001-bad.sql:3"), "\(result)")
+        #expect(result.stderr.contains("no such table: nowhere"))
+        #expect(result.stderr.contains("Statement: ALTER TABLE nowhere ADD COLUMN x INTEGER"))
+        #expect(result.stderr.contains("Nothing of this migration was applied"))
+        let tables = try await project.tables()
+        #expect(tables.contains("good"))
+        #expect(!tables.contains("half"))
+        #expect(!tables.contains("after_bad"))
+        #expect(try await project.query("SELECT version FROM strata_migrations").compactMap { $0["version"].text } == ["20250101000000"])
+    }
+
+    @Test func changedMigrationIsRefusedWithExitFiveUnlessAllowed() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        #expect(try await project.strata("migrate").status == 0)
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER, name TEXT);", down: "DROP TABLE one;")
+        try project.migration("20250101000001", "two", up: "CREATE TABLE two (id INTEGER);")
+
+        let status = try await project.strata("status")
+        #expect(status.stdout.contains("changed"))
+        #expect(try await project.strata("status", "--exit-code").status == 5)
+        let refused = try await project.strata("migrate")
+        #expect(refused.status == 5, "\(refused)")
+        #expect(refused.stderr.contains("db/migrations/20250101000000-one.sql"))
+        #expect(try await !project.tables().contains("two"))
+        #expect(try await project.strata("undo").status == 5)
+
+        let allowed = try await project.strata("migrate", "--allow-changed")
+        #expect(allowed.status == 0, "\(allowed)")
+        #expect(try await project.tables().contains("two"))
+
+        try FileManager.default.removeItem(atPath: project.path + "/db/migrations/20250101000001-two.sql")
+        let missing = try await project.strata("status", "--json")
+        #expect(missing.stdout.contains("\"state\":\"missing\""))
+        #expect(try await project.strata("migrate", "--allow-changed").status == 5)
+        #expect(try await project.strata("migrate", "--allow-changed", "--allow-missing").status == 0)
+    }
+
+    @Test func undoOfAMigrationWithoutDownFailsClearly() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.write("db/migrations/20250101000000-forever.sql", "-- migrate:up\nCREATE TABLE forever (id INTEGER);\n")
+        #expect(try await project.strata("migrate").status == 0)
+        let result = try await project.strata("undo")
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("20250101000000-forever cannot be undone"))
+        #expect(try await project.tables().contains("forever"))
+    }
+
+    @Test func lockTimeoutExitsFourNamingTheHolder() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);")
+        let holder = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: project.path + "/db/development.sqlite3"))
+        #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(1)) == .acquired)
+
+        let result = try await project.strata("migrate", "--lock-timeout", "0.5")
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stderr.contains("held by pid \(ProcessInfo.processInfo.processIdentifier)"), "\(result)")
+        #expect(try await !project.tables().contains("one"))
+
+        await holder.close()
+        #expect(try await project.strata("migrate", "--lock-timeout", "5").status == 0)
+    }
+
+    @Test func concurrentProcessesApplyEachMigrationExactlyOnce() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "create-runs", up: "CREATE TABLE runs (version TEXT NOT NULL);")
+        let count = 40
+        for number in 1...count {
+            let version = String(format: "20250102%06d", number)
+            try project.migration(version, "run-\(number)", up: "INSERT INTO runs (version) VALUES ('\(version)');")
+        }
+        let processes = try (0..<6).map { _ in try StrataProcess.start(["migrate", "--lock-timeout", "60"], in: project.path) }
+        var results: [StrataProcess.Result] = []
+        for process in processes { results.append(await StrataProcess.finish(process)) }
+
+        for result in results { #expect(result.status == 0, "\(result)") }
+        let reported = results.map { $0.stdout.split(separator: "\n").filter { $0.contains(": migrated (") }.count }
+        #expect(reported.reduce(0, +) == count + 1)
+        let rows = try await project.query("SELECT version, COUNT(*) AS n FROM runs GROUP BY version")
+        #expect(rows.count == count)
+        #expect(rows.allSatisfy { $0["n"].integer == 1 })
+        #expect(try await project.query("SELECT version FROM strata_migrations").count == count + 1)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Strata
+import Testing
+
+/// The behaviours every driver must show, written once and run against each engine in
+/// ``TestDatabase/all``.
+@Suite struct ConformanceTests {
+    @Test(arguments: TestDatabase.all)
+    func historyLifecycle(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let path = try db.write("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));", down: "DROP TABLE users;")
+        try db.write("20250101000002", "create-posts", up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);", down: "DROP TABLE posts;")
+
+        // status reads only: it creates no history table.
+        let before = try await db.migrator().status()
+        #expect(before.map(\.state) == [.pending, .pending])
+        #expect(try await !db.hasTable("strata_migrations"))
+
+        let started = Date()
+        let applied = try await db.migrator().migrate()
+        #expect(applied.map(\.id.description) == ["20250101000001-create-users", "20250101000002-create-posts"])
+        #expect(try await db.hasTable("users"))
+        #expect(try await db.hasTable("posts"))
+
+        let rows = try await db.query("SELECT version, name, checksum, applied_at, execution_ms FROM strata_migrations ORDER BY version")
+        #expect(rows.count == 2)
+        let first = try #require(rows.first)
+        #expect(first["version"].text == "20250101000001")
+        #expect(first["name"].text == "create-users")
+        #expect(first["checksum"].text == Checksum.sha256(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let appliedAt = try #require(first["applied_at"].date)
+        #expect(abs(appliedAt.timeIntervalSince(started)) < 60)
+        #expect(try #require(first["execution_ms"].integer) >= 0)
+
+        let after = try await db.migrator().status()
+        #expect(after.map(\.state) == [.applied, .applied])
+        #expect(try await db.migrator().migrate().isEmpty)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func undoRedoAndTargets(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        for number in 1...4 {
+            try db.write("2025010100000\(number)", "table-\(number)", up: "CREATE TABLE t\(number) (id INTEGER);", down: "DROP TABLE t\(number);")
+        }
+        let migrator = try db.migrator()
+        #expect(try await migrator.migrate(.init(step: 1)).count == 1)
+        #expect(try await migrator.migrate(.init(target: MigrationVersion("20250101000003"))).count == 2)
+        #expect(try await db.historyVersions() == ["20250101000001", "20250101000002", "20250101000003"])
+
+        let undone = try await migrator.undo()
+        #expect(undone.map(\.id.name) == ["table-3"])
+        #expect(try await !db.hasTable("t3"))
+
+        try await migrator.migrate()
+        let redone = try await migrator.redo(step: 2)
+        #expect(redone.map { "\($0.direction.rawValue):\($0.id.name)" } == ["down:table-4", "down:table-3", "up:table-3", "up:table-4"])
+        #expect(try await db.hasTable("t4"))
+
+        try await migrator.undo(.to(MigrationVersion("20250101000002")!))
+        #expect(try await db.historyVersions() == ["20250101000001", "20250101000002"])
+        try await migrator.undo(.all)
+        #expect(try await db.historyVersions().isEmpty)
+        for number in 1...4 { #expect(try await !db.hasTable("t\(number)")) }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func failingMigrationRollsBackRecordsNothingAndStops(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "good", up: "CREATE TABLE good (id INTEGER);")
+        let broken = try db.write("20250101000002", "broken", up: """
+            CREATE TABLE half_done (id INTEGER);
+            INSERT INTO half_done (id) VALUES (1);
+            INSERT INTO no_such_table (id) VALUES (1);
+            """)
+        try db.write("20250101000003", "later", up: "CREATE TABLE later (id INTEGER);")
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.code == .failure)
+        let message = error?.message ?? ""
+        #expect(message.contains("Migration 20250101000002-broken failed at \(broken):4"), "\(message)")
+        #expect(message.contains("no_such_table"))
+        #expect(message.contains("Statement: INSERT INTO no_such_table (id) VALUES (1)"))
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(try await !db.hasTable("later"))
+        if engine.driver.dialect.supportsTransactionalDDL {
+            #expect(try await !db.hasTable("half_done"))
+            #expect(error?.hint?.contains("Nothing of this migration was applied") == true)
+        }
+        let status = try await db.migrator().status()
+        #expect(status.map(\.state) == [.applied, .pending, .pending])
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func transactionFalseRunsOutsideATransactionAndSaysWhatStayed(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "no-transaction", up: "CREATE TABLE plain (id INTEGER);\nCREATE INDEX plain_id ON plain (id);",
+                     down: "DROP TABLE plain;", upOptions: "transaction:false")
+        try await db.migrator().migrate()
+        #expect(try await db.historyVersions() == ["20250101000001"])
+
+        try db.write("20250101000002", "partial", up: "CREATE TABLE kept (id INTEGER);\nINSERT INTO missing_table VALUES (1);",
+                     upOptions: "transaction:false")
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.hint?.contains("1 statement(s) before it ran and stay applied") == true, "\(error?.hint ?? "")")
+        #expect(error?.hint?.contains("transaction:false") == true)
+        #expect(try await db.hasTable("kept"))
+        #expect(try await db.historyVersions() == ["20250101000001"])
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func changedAndMissingMigrationsAreDetectedAndRefused(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let first = try db.write("20250101000001", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        let second = try db.write("20250101000002", "two", up: "CREATE TABLE two (id INTEGER);", down: "DROP TABLE two;")
+        try await db.migrator().migrate()
+
+        try db.write("20250101000001", "one", up: "CREATE TABLE one (id INTEGER, extra INTEGER);", down: "DROP TABLE one;")
+        try db.write("20250101000003", "three", up: "CREATE TABLE three (id INTEGER);", down: "DROP TABLE three;")
+        #expect(try await db.migrator().status().map(\.state) == [.changed, .applied, .pending])
+        let refused = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(refused?.code == .refused)
+        #expect(refused?.message.contains(first) == true)
+        #expect(try await !db.hasTable("three"))
+
+        try await db.migrator().migrate(.init(allowChanged: true))
+        #expect(try await db.hasTable("three"))
+
+        try FileManager.default.removeItem(atPath: second)
+        #expect(try await db.migrator().status().map(\.state) == [.changed, .missing, .applied])
+        let missing = await #expect(throws: StrataError.self) { try await db.migrator().migrate(.init(allowChanged: true)) }
+        #expect(missing?.message.contains("missing: 20250101000002-two") == true)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func irreversibleMigrationIsNotUndoneAndNothingChanges(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let path = try db.write("20250101000001", "forever", up: "CREATE TABLE forever (id INTEGER);", down: nil)
+        try db.write("20250101000002", "undoable", up: "CREATE TABLE undoable (id INTEGER);", down: "DROP TABLE undoable;")
+        try await db.migrator().migrate()
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().undo(.all) }
+        #expect(error?.code == .refused)
+        #expect(error?.message.contains(path) == true)
+        // The check happens before anything runs: the undoable one is still applied too.
+        #expect(try await db.historyVersions() == ["20250101000001", "20250101000002"])
+        #expect(try await db.hasTable("undoable"))
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func skipIfGuardSkipsAStatement(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "guarded", up: """
+            CREATE TABLE guarded (id INTEGER);
+            INSERT INTO guarded (id) VALUES (1);
+            -- strata:skip-if SELECT 1 FROM guarded WHERE id = 1
+            CREATE TABLE never_created (id INTEGER);
+            -- strata:skip-if SELECT 1 FROM guarded WHERE id = 2
+            CREATE TABLE created (id INTEGER);
+            """)
+        try await db.migrator().migrate()
+        #expect(try await db.hasTable("created"))
+        #expect(try await db.hasTable("never_created") == false)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func lockExcludesOtherRunsUntilReleased(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "one", up: "CREATE TABLE one (id INTEGER);")
+        let holder = try await db.connect()
+        #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(5)) == .acquired)
+
+        try await withWatchdog(seconds: 30) {
+            let error = await #expect(throws: StrataError.self) { try await db.migrator(lockTimeout: .milliseconds(300)).migrate() }
+            #expect(error?.code == .lockTimeout)
+            #expect(error?.message.contains("waiting for the migration lock") == true)
+            #expect(try await db.historyVersions().isEmpty)
+
+            try await holder.releaseMigrationLock(key: "strata:strata_migrations")
+            await holder.close()
+            #expect(try await db.migrator(lockTimeout: .seconds(5)).migrate().count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func concurrentRunsApplyEachMigrationOnce(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000000", "create-runs", up: "CREATE TABLE runs (version VARCHAR(14));")
+        for number in 1...20 {
+            let version = String(format: "202501020000%02d", number)
+            try db.write(version, "run-\(number)", up: "INSERT INTO runs (version) VALUES ('\(version)');")
+        }
+        try await withWatchdog(seconds: 60) {
+            let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await db.migrator(lockTimeout: .seconds(30)).migrate().count }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(applied == 21)
+        }
+        let rows = try await db.query("SELECT version, COUNT(*) AS n FROM runs GROUP BY version")
+        #expect(rows.count == 20)
+        #expect(rows.allSatisfy { $0["n"].integer == 1 })
+        #expect(try await db.historyVersions().count == 21)
+    }
+}
+
+/// Fails the test instead of hanging when `body` takes longer than `seconds`.
+func withWatchdog(seconds: Int, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await body()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return false
+        }
+        let finishedInTime = try await group.next() ?? false
+        group.cancelAll()
+        #expect(finishedInTime, "watchdog: the operation did not finish within \(seconds) s")
+    }
+}

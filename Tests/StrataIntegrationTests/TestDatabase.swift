@@ -1,0 +1,112 @@
+import Foundation
+import Strata
+import StrataSQLite
+
+/// A database engine the conformance suite runs against. Every behaviour test takes one
+/// as its argument, so adding a driver means adding one entry to ``all``.
+struct TestDatabase: Sendable, CustomStringConvertible {
+    let description: String
+    let driver: any DatabaseDriver
+    /// Creates an empty database and returns its settings and how to remove it.
+    let create: @Sendable () async throws -> (settings: ConnectionSettings, drop: @Sendable () async -> Void)
+
+    /// Every engine the suite runs against.
+    static let all: [TestDatabase] = [.sqliteFile]
+
+    /// SQLite in a fresh file of its own.
+    static let sqliteFile = TestDatabase(description: "sqlite", driver: SQLiteDriver()) {
+        let directory = try TemporaryDirectory()
+        let settings = ConnectionSettings(dialect: "sqlite", storage: directory.path + "/test.sqlite3")
+        return (settings, { directory.remove() })
+    }
+
+    /// A fresh, empty database with helpers to run migrations and inspect the result.
+    func fresh() async throws -> FreshDatabase {
+        let (settings, drop) = try await create()
+        return FreshDatabase(engine: self, settings: settings, drop: drop, files: try TemporaryDirectory())
+    }
+}
+
+/// One empty database of a ``TestDatabase`` engine, with a migrations directory of its own.
+struct FreshDatabase: Sendable {
+    let engine: TestDatabase
+    let settings: ConnectionSettings
+    let drop: @Sendable () async -> Void
+    let files: TemporaryDirectory
+
+    var migrationsPath: String { files.path + "/migrations" }
+
+    /// Writes a migration file `VERSION-name.sql` with the given sections.
+    @discardableResult
+    func write(_ version: String, _ name: String, up: String, down: String? = "", upOptions: String = "") throws -> String {
+        try FileManager.default.createDirectory(atPath: migrationsPath, withIntermediateDirectories: true)
+        var text = "-- migrate:up \(upOptions)\n\(up)\n"
+        if let down { text += "-- migrate:down\n\(down)\n" }
+        let path = "\(migrationsPath)/\(version)-\(name).sql"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A migrator over the migrations written so far.
+    func migrator(lockTimeout: Duration = .seconds(10)) throws -> Migrator {
+        let driver = engine.driver
+        let settings = settings
+        return Migrator(
+            migrations: try MigrationDirectory(path: migrationsPath, syntax: driver.dialect.syntax).load(),
+            connect: { try await driver.connect(settings) },
+            lockTimeout: lockTimeout
+        )
+    }
+
+    /// Opens a connection of its own.
+    func connect() async throws -> any DatabaseConnection {
+        try await engine.driver.connect(settings)
+    }
+
+    /// Runs `sql` on a connection of its own and returns the rows.
+    func query(_ sql: String) async throws -> [DatabaseRow] {
+        let connection = try await connect()
+        do {
+            let rows = try await connection.query(sql, [])
+            await connection.close()
+            return rows
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Whether `table` exists.
+    func hasTable(_ table: String) async throws -> Bool {
+        let connection = try await connect()
+        let exists = try await connection.tableExists(table)
+        await connection.close()
+        return exists
+    }
+
+    /// The versions in the history table, in order.
+    func historyVersions() async throws -> [String] {
+        guard try await hasTable("strata_migrations") else { return [] }
+        return try await query("SELECT version FROM strata_migrations ORDER BY version").compactMap { $0["version"].text }
+    }
+
+    /// Removes the database and the migration files.
+    func remove() async {
+        await drop()
+        files.remove()
+    }
+}
+
+/// A directory under the system's temporary directory.
+struct TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("strata-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
