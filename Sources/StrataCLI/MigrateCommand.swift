@@ -54,7 +54,7 @@ struct MigrateCommand: AsyncParsableCommand {
         guard !printer.silent else { return }
         Console.print(completed.isEmpty
             ? "Nothing to migrate: \(context.environment.name) is up to date."
-            : "\(completed.count) migration(s) applied.")
+            : "\(migrationCount(completed.count)) applied.")
     }
 }
 
@@ -69,7 +69,7 @@ struct DryRunPrinter {
             Console.print("Dry run: nothing to \(verb) in \(environment).")
             return
         }
-        Console.print("Dry run: would \(verb) \(plan.count) migration(s) in \(environment):")
+        Console.print("Dry run: would \(verb) \(migrationCount(plan.count)) in \(environment):")
         for migration in plan {
             let body = direction == .up ? migration.up : migration.down
             let transaction = body?.runsInTransaction == false ? ", without a transaction" : ""

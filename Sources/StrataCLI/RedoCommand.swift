@@ -32,6 +32,6 @@ struct RedoCommand: AsyncParsableCommand {
         let completed = try await migrator.redo(step: step, allowChanged: allowChanged, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
-        Console.print(completed.isEmpty ? "Nothing to redo: no migration is applied." : "\(completed.count / 2) migration(s) redone.")
+        Console.print(completed.isEmpty ? "Nothing to redo: no migration is applied." : "\(migrationCount(completed.count / 2)) redone.")
     }
 }

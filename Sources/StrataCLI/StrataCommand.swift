@@ -2,6 +2,9 @@ import ArgumentParser
 
 /// The root command: `strata <subcommand>`.
 struct StrataCommand: AsyncParsableCommand {
+    /// The version `strata --version` prints.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Database migrations for Swift server applications.",
@@ -10,6 +13,7 @@ struct StrataCommand: AsyncParsableCommand {
             Exit status: 0 ok, 1 failure, 2 usage or configuration error, 3 pending migrations \
             (status --exit-code), 4 lock timeout, 5 refused (changed, missing or irreversible migration).
             """,
+        version: StrataCommand.version,
         subcommands: [
             InitCommand.self, GenerateCommand.self, MigrateCommand.self, UndoCommand.self,
             RedoCommand.self, StatusCommand.self,

@@ -61,6 +61,6 @@ struct UndoCommand: AsyncParsableCommand {
         let completed = try await migrator.undo(target, allowChanged: allowChanged, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
-        Console.print(completed.isEmpty ? "Nothing to undo: no migration is applied." : "\(completed.count) migration(s) reverted.")
+        Console.print(completed.isEmpty ? "Nothing to undo: no migration is applied." : "\(migrationCount(completed.count)) reverted.")
     }
 }
