@@ -247,7 +247,7 @@ struct RunSession {
                 error, migration: migration, direction: direction, statement: current,
                 statementsCompleted: completedStatements, body: body, dialect: connection.dialect
             )
-            logger.error("\(failure.message)")
+            // Thrown, not logged: the caller reports it once.
             throw failure
         }
     }
