@@ -320,4 +320,40 @@ import Testing
         #expect(rows.allSatisfy { $0["n"].integer == 1 })
         #expect(try await project.query("SELECT version FROM strata_migrations").count == count + 1)
     }
+
+    @Test func processKilledMidMigrationLeavesNothingHalfDoneAndNoStaleLock() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "quick", up: "CREATE TABLE quick (id INTEGER);")
+        // Tens of millions of rows: seconds of work, killed long before it can finish.
+        let slow = """
+            CREATE TABLE big (n INTEGER);
+            INSERT INTO big (n) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) SELECT x FROM c;
+            """
+        try project.migration("20250101000001", "slow", up: slow)
+
+        let started = try StrataProcess.start(["migrate"], in: project.path)
+        let (process, stdout, _) = started
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("quick: migrated"), Date() < deadline {
+            seen += String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(seen.contains("quick: migrated"), "\(seen)")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(process.isRunning, "the slow migration finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        let result = await StrataProcess.finish(started)
+        #expect(result.status == SIGKILL)
+
+        // SQLite's journal rolls the interrupted transaction back; the kernel freed the lock.
+        let tables = try await project.tables()
+        #expect(tables.contains("quick"))
+        #expect(!tables.contains("big"))
+        #expect(try await project.query("SELECT version FROM strata_migrations").compactMap { $0["version"].text } == ["20250101000000"])
+        try project.migration("20250101000001", "slow", up: "CREATE TABLE big (n INTEGER);")
+        let rerun = try await project.strata("migrate", "--lock-timeout", "2")
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(try await project.tables().contains("big"))
+    }
 }
