@@ -50,7 +50,7 @@ struct CommandContext {
         let settings = environment.connection
         return Migrator(
             migrations: try loadMigrations(),
-            connect: { try await driver.connect(settings) },
+            connect: { [logger] in try await driver.connect(settings, logger: logger) },
             lockTimeout: lockTimeout,
             logger: logger,
             logStatements: environment.logging

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Strata
+import StrataPostgres
 import StrataSQLite
 
 /// The `strata` command line, embeddable in a user's own executable.
@@ -12,7 +13,7 @@ import StrataSQLite
 /// ```
 public enum StrataCLI {
     /// The drivers the standalone `strata` binary ships with.
-    public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver()] }
+    public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver(), PostgresDriver()] }
 
     /// Runs the command line given by the process's arguments and exits with its status.
     public static func main(drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {

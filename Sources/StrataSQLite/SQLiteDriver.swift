@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Strata
 
 /// The SQLite driver: URLs `sqlite:PATH` and `sqlite::memory:`, or `dialect: sqlite` with
@@ -12,7 +13,7 @@ public struct SQLiteDriver: DatabaseDriver {
     public var dialect: any SQLDialect { SQLiteDialect() }
 
     /// Opens the database file, creating it and its directory if needed.
-    public func connect(_ settings: ConnectionSettings) async throws -> any DatabaseConnection {
+    public func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection {
         guard let storage = settings.storage, !storage.isEmpty else {
             throw StrataError(.configuration, "A sqlite environment needs `storage:` (a file path, or :memory:).",
                               hint: "Use `url: sqlite:db/development.sqlite3`, or add `storage:` next to `dialect: sqlite`.")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Strata
 import StrataSQLite
 import Testing
@@ -32,7 +33,7 @@ import Testing
 
         /// Rows from the project's default SQLite database.
         func query(_ sql: String, database: String = "db/development.sqlite3") async throws -> [DatabaseRow] {
-            let connection = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)"))
+            let connection = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)"), logger: Logger(label: "test"))
             do {
                 let rows = try await connection.query(sql, [])
                 await connection.close()
@@ -184,7 +185,8 @@ import Testing
         ("environments:\n  development:\n    url: 'sqlite:x\n", [], [:], "strata.yml:4: malformed YAML"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--env", "staging"], [:], "Unknown environment \"staging\""),
         ("environments:\n  development:\n    url: ${APP_DB_URL}\n", [], [:], "Environment variable APP_DB_URL is not set"),
-        ("environments:\n  development:\n    url: postgres://app:hunter2@db.example.com/app\n", [], [:], "has no driver for postgres"),
+        ("environments:\n  development:\n    url: mysql://app:hunter2@db.example.com/app\n", [], [:], "has no driver for mysql"),
+        ("environments:\n  development:\n    url: postgres://app:hunter2@db.example.com/app\n    tls: maybe\n", [], [:], "strata.yml:4: Environment \"development\": tls \"maybe\" is not one of disable, require, verify-full"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--to", "2025"], [:], "--to"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--step", "0"], [:], "--step must be 1 or more"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--frobnicate"], [:], "Unknown option '--frobnicate'"),
@@ -287,7 +289,7 @@ import Testing
         let project = try Project()
         defer { project.directory.remove() }
         try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);")
-        let holder = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: project.path + "/db/development.sqlite3"))
+        let holder = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: project.path + "/db/development.sqlite3"), logger: Logger(label: "test"))
         #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(1)) == .acquired)
 
         let result = try await project.strata("migrate", "--lock-timeout", "0.5")

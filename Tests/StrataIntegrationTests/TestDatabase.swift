@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Strata
+import StrataPostgres
 import StrataSQLite
 
 /// A database engine the conformance suite runs against. Every behaviour test takes one
@@ -10,8 +12,25 @@ struct TestDatabase: Sendable, CustomStringConvertible {
     /// Creates an empty database and returns its settings and how to remove it.
     let create: @Sendable () async throws -> (settings: ConnectionSettings, drop: @Sendable () async -> Void)
 
-    /// Every engine the suite runs against.
-    static let all: [TestDatabase] = [.sqliteFile]
+    /// Every engine the suite runs against: SQLite always; PostgreSQL when its server is
+    /// configured (`STRATA_POSTGRES_URL`) or required (`STRATA_REQUIRE_SERVERS=1`, as
+    /// `scripts/test` sets it — then a missing server fails the tests instead of skipping them).
+    static let all: [TestDatabase] = [.sqliteFile] + (ServerEnvironment.postgresWanted ? [.postgres] : [])
+
+    /// PostgreSQL, in a fresh schema of the test database that is dropped afterwards.
+    static let postgres = TestDatabase(description: "postgres", driver: PostgresDriver()) {
+        var settings = try ServerEnvironment.postgresSettings()
+        let schema = "strata_t_" + UUID().uuidString.prefix(8).lowercased()
+        settings.schema = schema
+        let base = settings
+        return (settings, {
+            var admin = base
+            admin.schema = nil
+            guard let connection = try? await PostgresDriver().connect(admin, logger: Logger(label: "test")) else { return }
+            try? await connection.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+            await connection.close()
+        })
+    }
 
     /// SQLite in a fresh file of its own.
     static let sqliteFile = TestDatabase(description: "sqlite", driver: SQLiteDriver()) {
@@ -38,10 +57,10 @@ struct FreshDatabase: Sendable {
 
     /// Writes a migration file `VERSION-name.sql` with the given sections.
     @discardableResult
-    func write(_ version: String, _ name: String, up: String, down: String? = "", upOptions: String = "") throws -> String {
+    func write(_ version: String, _ name: String, up: String, down: String? = "", upOptions: String = "", downOptions: String = "") throws -> String {
         try FileManager.default.createDirectory(atPath: migrationsPath, withIntermediateDirectories: true)
         var text = "-- migrate:up \(upOptions)\n\(up)\n"
-        if let down { text += "-- migrate:down\n\(down)\n" }
+        if let down { text += "-- migrate:down \(downOptions)\n\(down)\n" }
         let path = "\(migrationsPath)/\(version)-\(name).sql"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -53,14 +72,14 @@ struct FreshDatabase: Sendable {
         let settings = settings
         return Migrator(
             migrations: try MigrationDirectory(path: migrationsPath, syntax: driver.dialect.syntax).load(),
-            connect: { try await driver.connect(settings) },
+            connect: { try await driver.connect(settings, logger: Logger(label: "test")) },
             lockTimeout: lockTimeout
         )
     }
 
     /// Opens a connection of its own.
     func connect() async throws -> any DatabaseConnection {
-        try await engine.driver.connect(settings)
+        try await engine.driver.connect(settings, logger: Logger(label: "test"))
     }
 
     /// Runs `sql` on a connection of its own and returns the rows.

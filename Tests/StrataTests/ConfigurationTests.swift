@@ -161,11 +161,15 @@ import Testing
         #expect(try DatabaseURL.parse("sqlite:///abs/a.sqlite3").storage == "/abs/a.sqlite3")
         let postgres = try DatabaseURL.parse("postgresql://app:p%40ss%3Aword@db.example.com:5433/main?sslmode=require")
         #expect(postgres == ConnectionSettings(dialect: "postgres", host: "db.example.com", port: 5433, database: "main",
-                                               username: "app", password: "p@ss:word", options: ["sslmode": "require"]))
+                                               username: "app", password: "p@ss:word", tls: .require))
         #expect(postgres.redactedDescription == "postgres://app:***@db.example.com:5433/main?sslmode=require")
         let mysql = try DatabaseURL.parse("mariadb://root@127.0.0.1/app")
         #expect(mysql.dialect == "mysql")
         #expect(mysql.password == nil)
+        let schema = try DatabaseURL.parse("postgres://u@h/db?schema=app&application_name=x")
+        #expect(schema.schema == "app")
+        #expect(schema.options == ["application_name": "x"])
+        #expect(throws: DatabaseURL.URLProblem.self) { try DatabaseURL.parse("postgres://u@h/db?sslmode=prefer") }
     }
 
     @Test func rejectsWithoutRevealingThePassword() {

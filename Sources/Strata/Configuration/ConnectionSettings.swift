@@ -16,14 +16,20 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var username: String?
     /// The password. Never printed: see ``redactedDescription``.
     public var password: String?
-    /// Further options, from a URL's query string, e.g. `sslmode=require`.
+    /// The schema Strata works in: the history table lives there and it leads the search
+    /// path (PostgreSQL's `schema:`); `nil` for the server's default.
+    public var schema: String?
+    /// TLS to the server; `nil` lets the driver choose its default.
+    public var tls: TLSMode?
+    /// Further options from a URL's query string that Strata does not read itself; a driver
+    /// rejects those it does not know.
     public var options: [String: String]
 
     /// Creates settings.
     public init(
         dialect: String, storage: String? = nil, host: String? = nil, port: Int? = nil,
         database: String? = nil, username: String? = nil, password: String? = nil,
-        options: [String: String] = [:]
+        schema: String? = nil, tls: TLSMode? = nil, options: [String: String] = [:]
     ) {
         self.dialect = dialect
         self.storage = storage
@@ -32,6 +38,8 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.database = database
         self.username = username
         self.password = password
+        self.schema = schema
+        self.tls = tls
         self.options = options
     }
 
@@ -47,8 +55,11 @@ public struct ConnectionSettings: Sendable, Hashable {
         text += host ?? "localhost"
         if let port { text += ":\(port)" }
         if let database { text += "/\(database)" }
-        if !options.isEmpty {
-            text += "?" + options.keys.sorted().map { "\($0)=\(options[$0] ?? "")" }.joined(separator: "&")
+        var query = options
+        if let schema { query["schema"] = schema }
+        if let tls { query["sslmode"] = tls.rawValue }
+        if !query.isEmpty {
+            text += "?" + query.keys.sorted().map { "\($0)=\(query[$0] ?? "")" }.joined(separator: "&")
         }
         return text
     }

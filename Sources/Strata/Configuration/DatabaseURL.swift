@@ -5,6 +5,10 @@ import Foundation
 /// - `sqlite:db/development.sqlite3`, `sqlite:///var/data/app.sqlite3`, `sqlite::memory:`
 /// - `postgres://user:password@host:5432/database?sslmode=require` (also `postgresql://`)
 /// - `mysql://user:password@host:3306/database` (also `mariadb://`)
+///
+/// In network URLs, `sslmode=disable|require|verify-full` sets ``ConnectionSettings/tls`` and
+/// `schema=NAME` sets ``ConnectionSettings/schema``; other query items are kept in
+/// ``ConnectionSettings/options`` for the driver.
 public enum DatabaseURL {
     /// A URL scheme: the dialect it selects, and whether the rest of the URL is a file path
     /// (`sqlite:PATH`) or a network address (`postgres://host/db`).
@@ -46,6 +50,14 @@ public enum DatabaseURL {
         }
         var options: [String: String] = [:]
         for item in components.queryItems ?? [] { options[item.name] = item.value ?? "" }
+        var tls: TLSMode?
+        if let mode = options.removeValue(forKey: "sslmode") {
+            guard let parsed = TLSMode(text: mode) else {
+                throw URLProblem("sslmode=\(mode) is not one of \(TLSMode.accepted)")
+            }
+            tls = parsed
+        }
+        let schema = options.removeValue(forKey: "schema")
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         return ConnectionSettings(
             dialect: dialect,
@@ -54,14 +66,18 @@ public enum DatabaseURL {
             database: database.isEmpty ? nil : database,
             username: components.user.flatMap { $0.isEmpty ? nil : $0 },
             password: components.password,
+            schema: schema,
+            tls: tls,
             options: options
         )
     }
 
     /// Why a URL could not be parsed.
-    public struct URLProblem: Error, Sendable {
+    public struct URLProblem: Error, Sendable, CustomStringConvertible {
         /// A sentence without the URL's password.
         public let reason: String
         init(_ reason: String) { self.reason = reason }
+        /// The reason.
+        public var description: String { reason }
     }
 }

@@ -57,6 +57,16 @@ struct EnvironmentResolver {
                 settings.port = port
             }
         }
+        if let schema = fields["schema"] {
+            guard !schema.isEmpty else { throw problem(at: values["schema"], "`schema` is empty") }
+            settings.schema = schema
+        }
+        if let tlsText = fields["tls"] {
+            guard let tls = TLSMode(text: tlsText) else {
+                throw problem(at: values["tls"], "tls \"\(tlsText)\" is not one of \(TLSMode.accepted)")
+            }
+            settings.tls = tls
+        }
         if let storage = settings.storage, storage != ":memory:" {
             settings.storage = configuration.resolvePath(storage)
         }

@@ -1,3 +1,5 @@
+import Logging
+
 /// One open connection to a database: the small set of verbs a driver implements.
 ///
 /// Drivers hold no migration logic; the planner and runner in core do all of it.
@@ -30,8 +32,18 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// Releases the lock taken by ``acquireMigrationLock(key:timeout:)``.
     func releaseMigrationLock(key: String) async throws
 
+    /// Makes the place Strata works in ready for changes — for example creates the configured
+    /// schema. Called by runs that change the database, after taking the lock and before
+    /// creating the history table. Read-only commands never call it.
+    func prepareForChanges() async throws
+
     /// Closes the connection. Further calls fail.
     func close() async
+}
+
+extension DatabaseConnection {
+    /// Nothing to prepare by default.
+    public func prepareForChanges() async throws {}
 }
 
 /// The outcome of waiting for the migration lock.
@@ -49,8 +61,8 @@ public protocol DatabaseDriver: Sendable {
     var dialects: Set<String> { get }
     /// The SQL dialect, known without connecting (to split files and render templates).
     var dialect: any SQLDialect { get }
-    /// Opens a connection described by `settings`.
+    /// Opens a connection described by `settings`; warnings (such as unverified TLS) go to `logger`.
     ///
     /// - Throws: ``StrataError`` naming the database and the likely cause.
-    func connect(_ settings: ConnectionSettings) async throws -> any DatabaseConnection
+    func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection
 }

@@ -169,6 +169,11 @@ public struct Migrator: Sendable {
                 )
             }
             do {
+                do {
+                    try await connection.prepareForChanges()
+                } catch let error as DatabaseError {
+                    throw StrataError.failure("Cannot prepare the database for migrating: \(error)", underlying: error)
+                }
                 let history = HistoryTable(name: historyTableName, connection: connection)
                 try await history.create()
                 let session = RunSession(migrator: self, connection: connection, history: history, progress: progress)

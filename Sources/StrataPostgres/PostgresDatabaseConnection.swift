@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Strata
+
+/// A ``DatabaseConnection`` over one PostgresNIO connection.
+///
+/// The migration lock is a session-level advisory lock whose key is derived from the
+/// database, the schema and the history table, so different schemas of one database
+/// migrate independently. Statements are sent one at a time: PostgresNIO speaks only the
+/// extended query protocol, which takes one statement per message.
+final class PostgresDatabaseConnection: DatabaseConnection {
+    let connection: PostgresConnection
+    let endpoint: PostgresEndpoint
+    let schema: String?
+    private let logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    var dialect: any SQLDialect { PostgresDialect() }
+
+    init(connection: PostgresConnection, endpoint: PostgresEndpoint, schema: String?) {
+        self.connection = connection
+        self.endpoint = endpoint
+        self.schema = schema
+    }
+
+    func execute(_ sql: String) async throws {
+        _ = try await query(sql, [])
+    }
+
+    func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let integer): bindings.append(integer)
+            case .double(let double): bindings.append(double)
+            case .text(let text): bindings.append(text)
+            case .timestamp(let date): bindings.append(date)
+            }
+        }
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            var result: [DatabaseRow] = []
+            for try await row in rows {
+                result.append(DatabaseRow(row.map { ($0.columnName, Self.value(of: $0)) }))
+            }
+            return result
+        } catch {
+            throw PostgresErrors.databaseError(error)
+        }
+    }
+
+    func beginTransaction() async throws { try await execute("BEGIN") }
+    func commitTransaction() async throws { try await execute("COMMIT") }
+    func rollbackTransaction() async throws { try await execute("ROLLBACK") }
+
+    func tableExists(_ name: String) async throws -> Bool {
+        let rows = try await query(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1", [.text(name)]
+        )
+        return !rows.isEmpty
+    }
+
+    func prepareForChanges() async throws {
+        guard let schema else { return }
+        try await execute("CREATE SCHEMA IF NOT EXISTS \(dialect.quoteIdentifier(schema))")
+    }
+
+    func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition {
+        let lockKey = try await advisoryKey(for: key)
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let rows = try await query("SELECT pg_try_advisory_lock($1) AS locked", [.integer(lockKey)])
+            if rows.first?["locked"].integer == 1 { return .acquired }
+            if ContinuousClock.now >= deadline { return .timedOut(holder: try await holder(of: lockKey)) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func releaseMigrationLock(key: String) async throws {
+        let lockKey = try await advisoryKey(for: key)
+        _ = try await query("SELECT pg_advisory_unlock($1)", [.integer(lockKey)])
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    /// A 64-bit key from the database, the schema and Strata's lock name.
+    private func advisoryKey(for key: String) async throws -> Int64 {
+        let rows = try await query("SELECT current_database() AS database, current_schema() AS schema", [])
+        let database = rows.first?["database"].text ?? ""
+        let schemaName = schema ?? rows.first?["schema"].text ?? "public"
+        let digest = Checksum.sha256("\(database)\u{0}\(schemaName)\u{0}\(key)")
+        return Int64(bitPattern: UInt64(digest.prefix(16), radix: 16) ?? 0)
+    }
+
+    /// Who holds the advisory lock, from `pg_locks` and `pg_stat_activity`.
+    private func holder(of lockKey: Int64) async throws -> String? {
+        let bits = UInt64(bitPattern: lockKey)
+        let rows = try await query("""
+            SELECT a.pid, a.application_name, host(a.client_addr) AS client, a.backend_start, a.state
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted
+              AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1
+            """, [.integer(Int64(bits >> 32)), .integer(Int64(bits & 0xFFFF_FFFF))])
+        guard let row = rows.first, let pid = row["pid"].integer else { return nil }
+        var parts: [String] = []
+        if let application = row["application_name"].text, !application.isEmpty { parts.append("application \(application)") }
+        if let client = row["client"].text { parts.append("from \(client)") }
+        if let started = row["backend_start"].date { parts.append("connected since \(ISO8601Timestamp.format(started))") }
+        if let state = row["state"].text { parts.append(state) }
+        return "PostgreSQL backend pid \(pid)" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+    }
+
+    private static func value(of cell: PostgresCell) -> DatabaseValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid:
+            return (try? cell.decode(Int64.self)).map(DatabaseValue.integer) ?? .null
+        case .float4, .float8:
+            return (try? cell.decode(Double.self)).map(DatabaseValue.double) ?? .null
+        case .bool:
+            return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
+        case .timestamptz, .timestamp, .date:
+            return (try? cell.decode(Date.self)).map(DatabaseValue.timestamp) ?? .null
+        default:
+            if let text = try? cell.decode(String.self) { return .text(text) }
+            return .text("<\(cell.dataType)>")
+        }
+    }
+}

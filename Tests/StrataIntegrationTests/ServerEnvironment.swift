@@ -1,0 +1,25 @@
+import Foundation
+import Strata
+
+/// Where the database servers for the tests are, from the variables `scripts/test` exports.
+enum ServerEnvironment {
+    static let variables = ProcessInfo.processInfo.environment
+
+    /// `STRATA_REQUIRE_SERVERS=1`: a test that cannot reach its server fails, never skips.
+    static var serversRequired: Bool { variables["STRATA_REQUIRE_SERVERS"] == "1" }
+
+    /// `STRATA_POSTGRES_URL`, e.g. `postgres://strata:strata@127.0.0.1:5432/strata_test`.
+    static var postgresURL: String? { variables["STRATA_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Whether the PostgreSQL tests run.
+    static var postgresWanted: Bool { postgresURL != nil || serversRequired }
+
+    /// The settings of `STRATA_POSTGRES_URL`.
+    static func postgresSettings() throws -> ConnectionSettings {
+        guard let url = postgresURL else {
+            throw StrataError(.configuration, "STRATA_POSTGRES_URL is not set, but STRATA_REQUIRE_SERVERS=1 requires PostgreSQL.",
+                              hint: "Run the tests with scripts/test, which starts the servers and sets it.")
+        }
+        return try DatabaseURL.parse(url)
+    }
+}
