@@ -171,6 +171,25 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all)
+    func badInputIsReportedBeforeAnythingRuns(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "fine", up: "CREATE TABLE fine (id INTEGER);")
+        let unterminated = try db.write("20250101000002", "unterminated", up: "INSERT INTO fine (id) VALUES (1);\nSELECT 'never closed;")
+        let error = #expect(throws: StrataError.self) { try db.migrator() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("\(unterminated), line 3: an unterminated string literal") == true, "\(error?.message ?? "")")
+
+        try FileManager.default.removeItem(atPath: unterminated)
+        try "-- migrate:up\nSELECT 1;\n".write(toFile: db.migrationsPath + "/20250101000002-Bad_Name.sql", atomically: true, encoding: .utf8)
+        let badName = #expect(throws: StrataError.self) { try db.migrator() }
+        #expect(badName?.message.contains("20250101000002-Bad_Name.sql") == true)
+
+        #expect(try await !db.hasTable("fine"))
+        #expect(try await db.historyVersions().isEmpty)
+    }
+
+    @Test(arguments: TestDatabase.all)
     func lockExcludesOtherRunsUntilReleased(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
