@@ -12,7 +12,7 @@ enum ExitStatus {
     static let pending: Int32 = 3
     /// Another run held the migration lock past the lock timeout.
     static let lockTimeout: Int32 = 4
-    /// Refused: an applied migration changed or is missing, or one to undo is irreversible.
+    /// Refused: an applied migration changed, is missing or is dirty, or one to undo is irreversible.
     static let refused: Int32 = 5
 
     static func status(for code: StrataError.Code) -> Int32 {

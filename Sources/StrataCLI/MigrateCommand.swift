@@ -30,6 +30,9 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Proceed although an applied migration's file is gone.")
     var allowMissing = false
 
+    @Flag(help: "Continue a dirty migration after its last completed statement.")
+    var resume = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -40,7 +43,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let migrator = try context.migrator(lockTimeout: lock.duration)
-        let options = Migrator.MigrateOptions(target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing)
+        let options = Migrator.MigrateOptions(target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing, resume: resume)
         if dryRun {
             let plan = try await migrator.pendingPlan(options)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .up)) }

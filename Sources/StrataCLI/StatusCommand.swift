@@ -15,7 +15,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"migrations\":[{\"version\",\"name\",\"state\",\"applied_at\"}…]}.")
     var json = false
 
-    @Flag(help: "Exit 3 if migrations are pending, 5 if one changed or is missing.")
+    @Flag(help: "Exit 3 if migrations are pending, 5 if one changed, is missing or is dirty.")
     var exitCode = false
 
     func run() async throws {
@@ -27,7 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
             printTable(entries, context: context)
         }
         guard exitCode else { return }
-        if entries.contains(where: { $0.state == .changed || $0.state == .missing }) { throw ExitCode(ExitStatus.refused) }
+        if entries.contains(where: { [.changed, .missing, .dirty].contains($0.state) }) { throw ExitCode(ExitStatus.refused) }
         if entries.contains(where: { $0.state == .pending }) { throw ExitCode(ExitStatus.pending) }
     }
 
@@ -45,6 +45,9 @@ struct StatusCommand: AsyncParsableCommand {
             let state = entry.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
             let name = entry.id.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             Console.print("  \(state)  \(entry.id.version)  \(name)  \(applied)")
+            if let progress = entry.progress {
+                Console.print("           \(progress.summary)")
+            }
         }
         Console.print("")
         let counts = MigrationState.allCases.compactMap { state -> String? in
@@ -67,6 +70,16 @@ struct StatusReport: Encodable {
         let name: String
         let state: String
         let applied_at: String?
+        let dirty: Dirty?
+
+        /// How far a dirty migration got.
+        struct Dirty: Encodable {
+            let direction: String
+            let statements_done: Int
+            let statements_total: Int
+            let failed_line: Int?
+            let error: String?
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -74,9 +87,10 @@ struct StatusReport: Encodable {
             try container.encode(name, forKey: .name)
             try container.encode(state, forKey: .state)
             try container.encode(applied_at, forKey: .applied_at)  // null when not applied
+            try container.encodeIfPresent(dirty, forKey: .dirty)
         }
 
-        enum CodingKeys: String, CodingKey { case version, name, state, applied_at }
+        enum CodingKeys: String, CodingKey { case version, name, state, applied_at, dirty }
     }
 
     let migrations: [Entry]
@@ -84,7 +98,11 @@ struct StatusReport: Encodable {
     init(_ entries: [MigrationStatusEntry]) {
         migrations = entries.map {
             Entry(version: $0.id.version.digits, name: $0.id.name, state: $0.state.rawValue,
-                  applied_at: $0.appliedAt.map(ISO8601Timestamp.format))
+                  applied_at: $0.appliedAt.map(ISO8601Timestamp.format),
+                  dirty: $0.progress.map {
+                      Entry.Dirty(direction: $0.direction.rawValue, statements_done: $0.statementsDone,
+                                  statements_total: $0.statementsTotal, failed_line: $0.failedLine, error: $0.error)
+                  })
         }
     }
 }

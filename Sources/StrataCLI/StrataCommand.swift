@@ -11,12 +11,12 @@ struct StrataCommand: AsyncParsableCommand {
         discussion: """
             Timestamped SQL migrations with a history table, checksums and a lock, on SQLite.
             Exit status: 0 ok, 1 failure, 2 usage or configuration error, 3 pending migrations \
-            (status --exit-code), 4 lock timeout, 5 refused (changed, missing or irreversible migration).
+            (status --exit-code), 4 lock timeout, 5 refused (changed, missing, dirty or irreversible migration).
             """,
         version: StrataCommand.version,
         subcommands: [
             InitCommand.self, GenerateCommand.self, MigrateCommand.self, UndoCommand.self,
-            RedoCommand.self, StatusCommand.self,
+            RedoCommand.self, StatusCommand.self, ResolveCommand.self,
         ]
     )
 }

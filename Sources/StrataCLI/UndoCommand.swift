@@ -31,6 +31,9 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "Revert even if a migration's file changed since it was applied.")
     var allowChanged = false
 
+    @Flag(help: "Continue a dirty undo after its last completed statement.")
+    var resume = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -51,14 +54,14 @@ struct UndoCommand: AsyncParsableCommand {
         let context = try CommandContext(global)
         let migrator = try context.migrator(lockTimeout: lock.duration)
         if dryRun {
-            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged)
+            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resume)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }
             DryRunPrinter(quiet: global.quiet).print(plan, direction: .down, environment: context.environmentDescription)
             return
         }
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Reverting in \(context.environmentDescription)") }
-        let completed = try await migrator.undo(target, allowChanged: allowChanged, progress: printer.handle)
+        let completed = try await migrator.undo(target, allowChanged: allowChanged, resume: resume, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         Console.print(completed.isEmpty ? "Nothing to undo: no migration is applied." : "\(migrationCount(completed.count)) reverted.")

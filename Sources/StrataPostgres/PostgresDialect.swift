@@ -24,10 +24,11 @@ public struct PostgresDialect: SQLDialect {
     /// `$1`, `$2`, …
     public func bindPlaceholder(at position: Int) -> String { "$\(position)" }
 
-    /// `VARCHAR(n)`, `BIGINT`, `TIMESTAMPTZ`.
+    /// `VARCHAR(n)`, `TEXT`, `BIGINT`, `TIMESTAMPTZ`.
     public func columnType(for kind: ColumnKind) -> String {
         switch kind {
         case .string(let length): "VARCHAR(\(length))"
+        case .text: "TEXT"
         case .bigint: "BIGINT"
         case .timestamp: "TIMESTAMPTZ"
         }

@@ -29,6 +29,7 @@ public struct SQLiteDialect: SQLDialect {
     public func columnType(for kind: ColumnKind) -> String {
         switch kind {
         case .string: "TEXT"
+        case .text: "TEXT"
         case .bigint: "INTEGER"
         case .timestamp: "TEXT"
         }

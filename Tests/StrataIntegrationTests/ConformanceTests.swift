@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all)
-    func transactionFalseRunsOutsideATransactionAndSaysWhatStayed(engine: TestDatabase) async throws {
+    func transactionFalseFailureLeavesADirtyMigrationThatIsRefusedUntilResolved(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
         try db.write("20250101000001", "no-transaction", up: "CREATE TABLE plain (id INTEGER);\nCREATE INDEX plain_id ON plain (id);",
@@ -103,13 +103,80 @@ import Testing
         try await db.migrator().migrate()
         #expect(try await db.historyVersions() == ["20250101000001"])
 
-        try db.write("20250101000002", "partial", up: "CREATE TABLE kept (id INTEGER);\nINSERT INTO missing_table VALUES (1);",
-                     upOptions: "transaction:false")
+        let path = try db.write("20250101000002", "partial", up: """
+            CREATE TABLE kept (id INTEGER);
+            INSERT INTO kept (id) VALUES (1);
+            INSERT INTO missing_table VALUES (1);
+            INSERT INTO kept (id) VALUES (2);
+            """, upOptions: "transaction:false")
+        try db.write("20250101000003", "later", up: "CREATE TABLE later (id INTEGER);")
         let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
-        #expect(error?.hint?.contains("1 statement(s) before it ran and stay applied") == true, "\(error?.hint ?? "")")
-        #expect(error?.hint?.contains("transaction:false") == true)
+        #expect(error?.code == .failure)
+        #expect(error?.hint?.contains("2 of its 4 statements ran and stay applied (the section is marked transaction:false)") == true, "\(error?.hint ?? "")")
+        #expect(error?.hint?.contains("strata resolve 20250101000002 --rolled-back") == true)
         #expect(try await db.hasTable("kept"))
+        #expect(try await !db.hasTable("later"))
         #expect(try await db.historyVersions() == ["20250101000001"])
+
+        // status shows how far it got; migrate and undo refuse.
+        let dirty = try #require(try await db.migrator().status().first { $0.id.name == "partial" })
+        #expect(dirty.state == .dirty)
+        #expect(dirty.progress?.statementsDone == 2)
+        #expect(dirty.progress?.statementsTotal == 4)
+        #expect(dirty.progress?.failedLine == 4)
+        #expect(dirty.progress?.error?.contains("missing_table") == true)
+        let refused = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(refused?.code == .refused)
+        #expect(refused?.message.contains("dirty: \(path) stopped after 2 of 4 statements") == true, "\(refused?.message ?? "")")
+        await #expect(throws: StrataError.self) { try await db.migrator().undo() }
+
+        // Fix the file, leaving the statements that ran as they were, and resume.
+        try db.write("20250101000002", "partial", up: """
+            CREATE TABLE kept (id INTEGER);
+            INSERT INTO kept (id) VALUES (1);
+            INSERT INTO kept (id) VALUES (3);
+            INSERT INTO kept (id) VALUES (2);
+            """, upOptions: "transaction:false")
+        let resumed = try await db.migrator().migrate(.init(resume: true))
+        #expect(resumed.map(\.id.name) == ["partial", "later"])
+        #expect(try await db.query("SELECT id FROM kept ORDER BY id").compactMap { $0["id"].integer } == [1, 2, 3])
+        #expect(try await db.migrator().status().allSatisfy { $0.state == .applied })
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func dirtyMigrationsAreResolvedByHand(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let failing = "CREATE TABLE half (id INTEGER);\nINSERT INTO missing_table VALUES (1);"
+        try db.write("20250101000001", "first", up: failing, upOptions: "transaction:false")
+        await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+
+        // Reverted by hand: the migration is pending again.
+        _ = try await db.query("DROP TABLE half")
+        let rolledBack = try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .rolledBack)
+        #expect(rolledBack.statementsDone == 1)
+        #expect(try await db.migrator().status().map(\.state) == [.pending])
+
+        // Completed by hand: the migration is applied, with the file's checksum.
+        await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        _ = try await db.query("CREATE TABLE missing_table (id INTEGER)")
+        _ = try await db.query("INSERT INTO missing_table VALUES (1)")
+        try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .applied)
+        #expect(try await db.migrator().status().map(\.state) == [.applied])
+        #expect(try await db.historyVersions() == ["20250101000001"])
+
+        let notDirty = await #expect(throws: StrataError.self) { try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .applied) }
+        #expect(notDirty?.code == .configuration)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aFailureBeforeAnyStatementRanLeavesNothingDirty(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "fails-at-once", up: "INSERT INTO missing_table VALUES (1);", upOptions: "transaction:false")
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.hint?.contains("Nothing of this migration was applied") == true, "\(error?.hint ?? "")")
+        #expect(try await db.migrator().status().map(\.state) == [.pending])
     }
 
     @Test(arguments: TestDatabase.all)

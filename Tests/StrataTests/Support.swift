@@ -12,6 +12,7 @@ struct OddDialect: SQLDialect {
     func columnType(for kind: ColumnKind) -> String {
         switch kind {
         case .string(let length): "ODDSTRING<\(length)>"
+        case .text: "ODDTEXT"
         case .bigint: "ODDBIG"
         case .timestamp: "ODDTIME"
         }

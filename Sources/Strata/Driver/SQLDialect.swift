@@ -28,6 +28,8 @@ public protocol SQLDialect: Sendable {
 public enum ColumnKind: Sendable, Hashable {
     /// Text of at most `length` characters.
     case string(length: Int)
+    /// Text of any length.
+    case text
     /// A 64-bit integer.
     case bigint
     /// A point in time in UTC.

@@ -5,11 +5,14 @@ public struct MigrationPlanner: Sendable {
     public let migrations: [LoadedMigration]
     /// The history table's records.
     public let history: [HistoryRecord]
+    /// Migrations that started and did not finish (dirty).
+    public let progress: [MigrationProgress]
 
     /// Creates a planner.
-    public init(migrations: [LoadedMigration], history: [HistoryRecord]) {
+    public init(migrations: [LoadedMigration], history: [HistoryRecord], progress: [MigrationProgress] = []) {
         self.migrations = migrations.sorted { $0.id < $1.id }
         self.history = history
+        self.progress = progress
     }
 
     /// Every migration known to either side, in version order, with its state.
@@ -26,6 +29,14 @@ public struct MigrationPlanner: Sendable {
         for record in history where !onDisk.contains(record.version) {
             entries.append(MigrationStatusEntry(id: record.id, state: .missing, migration: nil, record: record))
         }
+        for dirty in progress {
+            if let index = entries.firstIndex(where: { $0.id.version == dirty.version }) {
+                entries[index].state = .dirty
+                entries[index].progress = dirty
+            } else {
+                entries.append(MigrationStatusEntry(id: dirty.id, state: .dirty, migration: nil, record: nil, progress: dirty))
+            }
+        }
         return entries.sorted { $0.id < $1.id }
     }
 
@@ -38,13 +49,17 @@ public struct MigrationPlanner: Sendable {
     ///   - allowMissing: proceed although an applied migration's file is gone.
     /// - Throws: ``StrataError`` — `refused` for changed or missing migrations,
     ///   `configuration` for a target version that no migration has.
+    ///   - resume: continue a dirty migration from the statement after the last one that
+    ///     completed, instead of refusing.
     public func migrationsToApply(
-        target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false
+        target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false,
+        resume: Bool = false
     ) throws -> [LoadedMigration] {
         let entries = status()
         try refuseChangedOrMissing(entries, allowChanged: allowChanged, allowMissing: allowMissing, command: "migrate")
+        let resumable = try refuseDirty(entries, resuming: resume ? .up : nil, among: entries, command: "migrate")
         if let target { try requireKnown(target, in: entries) }
-        var pending = entries.filter { $0.state == .pending }.compactMap(\.migration)
+        var pending = entries.filter { $0.state == .pending || resumable.contains($0.id.version) }.compactMap(\.migration)
         if let target { pending = pending.filter { $0.id.version <= target } }
         if let step { pending = Array(pending.prefix(max(0, step))) }
         return pending
@@ -64,7 +79,7 @@ public struct MigrationPlanner: Sendable {
     ///
     /// - Throws: ``StrataError`` — `refused` when one of them is missing, changed (unless
     ///   `allowChanged`) or has no `down` section; `configuration` for an unknown target.
-    public func migrationsToUndo(_ target: UndoTarget, allowChanged: Bool = false) throws -> [LoadedMigration] {
+    public func migrationsToUndo(_ target: UndoTarget, allowChanged: Bool = false, resume: Bool = false) throws -> [LoadedMigration] {
         let entries = status()
         let applied = entries.filter { $0.record != nil }.reversed()
         let chosen: [MigrationStatusEntry]
@@ -76,6 +91,7 @@ public struct MigrationPlanner: Sendable {
             chosen = applied.filter { $0.id.version > version }
         }
         try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, command: "undo")
+        _ = try refuseDirty(entries, resuming: resume ? .down : nil, among: chosen, command: "undo")
         return try chosen.compactMap(\.migration).map { migration in
             guard migration.down != nil else {
                 throw StrataError(
@@ -114,6 +130,38 @@ public struct MigrationPlanner: Sendable {
             .refused,
             "Refusing to \(command): applied migrations do not match their files.\n" + lines.joined(separator: "\n"),
             hint: hints.joined(separator: "\n") + " Nothing was changed."
+        )
+    }
+
+    /// Refuses while a migration is dirty, unless it is being resumed: `resuming` is the
+    /// direction the command resumes and `candidates` the entries it would run. Returns the
+    /// versions that will be resumed.
+    private func refuseDirty(
+        _ entries: [MigrationStatusEntry], resuming direction: MigrationDirection?, among candidates: [MigrationStatusEntry], command: String
+    ) throws -> Set<MigrationVersion> {
+        let dirty = entries.filter { $0.state == .dirty }
+        let candidateVersions = Set(candidates.map(\.id.version))
+        let resumable = dirty.filter { entry in
+            entry.progress?.direction == direction && candidateVersions.contains(entry.id.version) && entry.migration != nil
+        }
+        let blocking = dirty.filter { entry in !resumable.contains { $0.id == entry.id } }
+        guard !blocking.isEmpty else { return Set(resumable.map(\.id.version)) }
+        let lines = blocking.map { entry in
+            "  dirty: \(entry.migration?.source ?? entry.id.description) \(entry.progress?.summary ?? "did not finish")"
+        }
+        let choices = blocking.map { entry in
+            let version = entry.id.version
+            let resumeCommand = entry.progress?.direction == .down ? "strata undo --resume" : "strata migrate --resume"
+            return """
+                  strata resolve \(version) --rolled-back   once you have reverted its partial changes by hand
+                  strata resolve \(version) --applied       once you have completed its remaining statements by hand
+                  \(resumeCommand)\(String(repeating: " ", count: max(1, 38 - resumeCommand.count)))to run its remaining statements, after fixing the file
+                """
+        }
+        throw StrataError(
+            .refused,
+            "Refusing to \(command): a migration stopped half-way and its changes were not rolled back.\n" + lines.joined(separator: "\n"),
+            hint: "Check the database, then choose:\n" + choices.joined(separator: "\n") + "\nNothing was changed."
         )
     }
 

@@ -10,6 +10,9 @@ public enum MigrationState: String, Sendable, Hashable, CaseIterable {
     case changed
     /// Applied, but its source is gone.
     case missing
+    /// Started but neither finished nor rolled back: some of its statements ran. See
+    /// ``MigrationProgress``; `strata resolve` or `--resume` settle it.
+    case dirty
 }
 
 /// One line of `strata status`.
@@ -22,6 +25,8 @@ public struct MigrationStatusEntry: Sendable, Hashable {
     public var migration: LoadedMigration?
     /// The history record, if it was applied.
     public var record: HistoryRecord?
+    /// How far it got, if it is dirty.
+    public var progress: MigrationProgress?
 
     /// When it was applied, if it was.
     public var appliedAt: Date? { record?.appliedAt }

@@ -29,7 +29,14 @@ enum MigrationFailure {
             let why = body.runsInTransaction
                 ? "\(dialect.name) commits DDL implicitly"
                 : "the section is marked transaction:false"
-            hint = "\(statementsCompleted) statement(s) before it ran and stay \(direction == .up ? "applied" : "undone") (\(why)); the history is unchanged. Revert or complete them by hand, then fix the SQL and run `strata \(verb)` again."
+            let version = migration.id.version
+            hint = """
+                \(statementsCompleted) of its \(body.statements.count) statements ran and stay \(direction == .up ? "applied" : "undone") (\(why)), \
+                so the migration is marked dirty and further runs are refused until it is settled. Check the database, then either:
+                  revert those statements by hand and run `strata resolve \(version) --rolled-back`,
+                  complete the remaining statements by hand and run `strata resolve \(version) --applied`, or
+                  fix the file (leaving the statements that ran unchanged) and run `strata \(verb) --resume`.
+                """
         }
         return StrataError(.failure, message, hint: hint, underlying: databaseError)
     }

@@ -54,13 +54,16 @@ public struct Migrator: Sendable {
         public var allowChanged: Bool
         /// Proceed although an applied migration's file is gone.
         public var allowMissing: Bool
+        /// Continue a dirty migration after its last completed statement.
+        public var resume: Bool
 
-        /// Creates options; by default every pending migration, refusing changed or missing ones.
-        public init(target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false) {
+        /// Creates options; by default every pending migration, refusing changed, missing or dirty ones.
+        public init(target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false, resume: Bool = false) {
             self.target = target
             self.step = step
             self.allowChanged = allowChanged
             self.allowMissing = allowMissing
+            self.resume = resume
         }
     }
 
@@ -76,15 +79,15 @@ public struct Migrator: Sendable {
         try await withConnection { connection in
             try await planner(connection).migrationsToApply(
                 target: options.target, step: options.step,
-                allowChanged: options.allowChanged, allowMissing: options.allowMissing
+                allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
         }
     }
 
     /// The migrations `undo` would revert now, newest first, without reverting them.
-    public func undoPlan(_ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false) async throws -> [LoadedMigration] {
+    public func undoPlan(_ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false) async throws -> [LoadedMigration] {
         try await withConnection { connection in
-            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged)
+            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
         }
     }
 
@@ -93,7 +96,7 @@ public struct Migrator: Sendable {
         try await withLockedSession(progress: progress) { session in
             let plan = try await session.planner().migrationsToApply(
                 target: options.target, step: options.step,
-                allowChanged: options.allowChanged, allowMissing: options.allowMissing
+                allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
             var completed: [CompletedMigration] = []
             for migration in plan {
@@ -104,9 +107,12 @@ public struct Migrator: Sendable {
     }
 
     /// Reverts applied migrations, newest first; stops at the first failure.
-    public func undo(_ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
+    public func undo(
+        _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
+        progress: @escaping ProgressHandler = { _ in }
+    ) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
-            let plan = try await session.planner().migrationsToUndo(target, allowChanged: allowChanged)
+            let plan = try await session.planner().migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
             var completed: [CompletedMigration] = []
             for migration in plan {
                 completed.append(try await session.run(migration, .down))
@@ -131,11 +137,36 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// How a dirty migration was settled by hand (`strata resolve`).
+    public enum Resolution: String, Sendable {
+        /// Its partial changes were reverted: the database is as before it started.
+        case rolledBack = "rolled-back"
+        /// Its remaining statements were completed: the database is as after it.
+        case applied
+    }
+
+    /// Settles a dirty migration after a person repaired the database by hand: records it
+    /// as not run (`rolledBack`) or as completed (`applied`), in the direction it was running.
+    /// - Throws: ``StrataError`` (configuration) if the version is not dirty.
+    public func resolve(_ version: MigrationVersion, as resolution: Resolution) async throws -> MigrationProgress {
+        try await withLockedSession(progress: { _ in }) { session in
+            guard let dirty = try await session.progress.records().first(where: { $0.version == version }) else {
+                throw StrataError.configuration(
+                    "Migration \(version) is not dirty; there is nothing to resolve.",
+                    hint: "`strata status` lists dirty migrations."
+                )
+            }
+            try await session.settle(dirty, as: resolution)
+            return dirty
+        }
+    }
+
     // MARK: - Connection, lock and session
 
     private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
         let history = try await HistoryTable(name: historyTableName, connection: connection).records()
-        return MigrationPlanner(migrations: migrations, history: history)
+        let progress = try await ProgressTable(historyTable: historyTableName, connection: connection).records()
+        return MigrationPlanner(migrations: migrations, history: history, progress: progress)
     }
 
     private func withConnection<T: Sendable>(_ body: (any DatabaseConnection) async throws -> T) async throws -> T {
@@ -176,7 +207,13 @@ public struct Migrator: Sendable {
                 }
                 let history = HistoryTable(name: historyTableName, connection: connection)
                 try await history.create()
-                let session = RunSession(migrator: self, connection: connection, history: history, progress: progress)
+                let progressTable = ProgressTable(historyTable: historyTableName, connection: connection)
+                do {
+                    try await progressTable.create()
+                } catch let error as DatabaseError {
+                    throw StrataError.failure("Cannot create the progress table \(progressTable.name): \(error)", underlying: error)
+                }
+                let session = RunSession(migrator: self, connection: connection, history: history, progress: progressTable, report: progress)
                 let result = try await body(session)
                 try? await connection.releaseMigrationLock(key: key)
                 return result
@@ -193,16 +230,22 @@ struct RunSession {
     let migrator: Migrator
     let connection: any DatabaseConnection
     let history: HistoryTable
-    let progress: Migrator.ProgressHandler
+    let progress: ProgressTable
+    let report: Migrator.ProgressHandler
 
     var logger: Logger { migrator.logger }
 
     func planner() async throws -> MigrationPlanner {
-        MigrationPlanner(migrations: migrator.migrations, history: try await history.records())
+        MigrationPlanner(migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records())
     }
 
-    /// Runs one migration's up or down section and records it, in one transaction unless the
-    /// section opts out.
+    /// Runs one migration's up or down section and records it.
+    ///
+    /// When the section's statements can roll back together (a transaction on a database
+    /// with transactional DDL), they and the history change commit in one transaction.
+    /// Otherwise the migration is tracked in the progress table statement by statement, so
+    /// that a failure or a crash leaves it *dirty* — visible, explained, resumable — and
+    /// only the final history change is atomic.
     func run(_ migration: LoadedMigration, _ direction: MigrationDirection) async throws -> CompletedMigration {
         guard let body = direction == .up ? migration.up : migration.down else {
             throw StrataError(.refused, "Migration \(migration.id) has no `-- migrate:down` section and cannot be undone.")
@@ -210,50 +253,96 @@ struct RunSession {
         var logger = self.logger
         logger[metadataKey: "migration"] = "\(migration.id)"
         logger[metadataKey: "direction"] = "\(direction.rawValue)"
-        progress(.started(migration.id, direction))
-        logger.info("Starting migration")
+        let atomic = body.runsInTransaction && connection.dialect.supportsTransactionalDDL
+        // A dirty migration being resumed continues after its last completed statement.
+        let resumed = atomic ? nil : try await progress.records().first { $0.version == migration.id.version && $0.direction == direction }
+        let firstStatement = resumed?.statementsDone ?? 0
+        report(.started(migration.id, direction))
+        logger.info(resumed == nil ? "Starting migration" : "Resuming migration", metadata: ["from_statement": "\(firstStatement + 1)"])
 
         let clock = ContinuousClock()
         let start = clock.now
         var current: SQLStatement?
-        var completedStatements = 0
+        var completedStatements = firstStatement
         do {
-            if body.runsInTransaction { try await connection.beginTransaction() }
-            for statement in body.statements {
+            if atomic {
+                try await connection.beginTransaction()
+            } else {
+                try await progress.start(MigrationProgress(
+                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
+                    startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
+                ))
+            }
+            for statement in body.statements.dropFirst(firstStatement) {
                 current = statement
                 if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
                     logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
-                    progress(.statementSkipped(migration.id, statement))
-                    continue
+                    report(.statementSkipped(migration.id, statement))
+                } else {
+                    logger.log(level: migrator.logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
+                    try await connection.execute(statement.text)
                 }
-                logger.log(level: migrator.logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
-                try await connection.execute(statement.text)
                 completedStatements += 1
+                if !atomic { try await progress.advance(migration.id.version, done: completedStatements) }
             }
             current = nil
             let duration = clock.now - start
-            switch direction {
-            case .up:
-                let record = HistoryRecord(
-                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
-                    appliedAt: Date(), executionMilliseconds: duration.milliseconds
-                )
-                try await history.insert(record)
-            case .down:
-                try await history.delete(migration.id.version)
-            }
-            if body.runsInTransaction { try await connection.commitTransaction() }
-            progress(.finished(migration.id, direction, duration))
+            if !atomic { try await connection.beginTransaction() }
+            try await record(migration, direction, duration: duration)
+            if !atomic { try await progress.delete(migration.id.version) }
+            try await connection.commitTransaction()
+            report(.finished(migration.id, direction, duration))
             logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
             return CompletedMigration(id: migration.id, direction: direction, duration: duration)
         } catch {
-            if body.runsInTransaction { try? await connection.rollbackTransaction() }
+            try? await connection.rollbackTransaction()
             let failure = MigrationFailure.error(
                 error, migration: migration, direction: direction, statement: current,
                 statementsCompleted: completedStatements, body: body, dialect: connection.dialect
             )
+            if !atomic {
+                if completedStatements == 0 {
+                    // Nothing ran: the failure left no trace, so the migration is not dirty.
+                    try? await progress.delete(migration.id.version)
+                } else {
+                    let reason = (error as? DatabaseError)?.description ?? String(describing: error)
+                    try? await progress.fail(migration.id.version, line: current?.line ?? 0, error: reason)
+                }
+            }
             // Thrown, not logged: the caller reports it once.
             throw failure
+        }
+    }
+
+    /// Records a finished migration in the history: a row for `up`, none for `down`.
+    private func record(_ migration: LoadedMigration, _ direction: MigrationDirection, duration: Duration) async throws {
+        switch direction {
+        case .up:
+            try await history.insert(HistoryRecord(
+                version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
+                appliedAt: Date(), executionMilliseconds: duration.milliseconds
+            ))
+        case .down:
+            try await history.delete(migration.id.version)
+        }
+    }
+
+    /// Settles a dirty migration as `strata resolve` was told, in one transaction.
+    func settle(_ dirty: MigrationProgress, as resolution: Migrator.Resolution) async throws {
+        try await connection.beginTransaction()
+        do {
+            if resolution == .applied {
+                let checksum = migrator.migrations.first { $0.id.version == dirty.version }?.checksum ?? dirty.checksum
+                let migration = LoadedMigration(
+                    id: dirty.id, checksum: checksum, source: "", up: MigrationBody(statements: []), down: nil
+                )
+                try await record(migration, dirty.direction, duration: .zero)
+            }
+            try await progress.delete(dirty.version)
+            try await connection.commitTransaction()
+        } catch {
+            try? await connection.rollbackTransaction()
+            throw error
         }
     }
 }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The progress table, `strata_migrations_progress`: migrations that are running, or that
+/// stopped half-way without a rollback (dirty). See ``MigrationProgress``.
+struct ProgressTable {
+    let name: String
+    let connection: any DatabaseConnection
+
+    /// The progress table that goes with a history table.
+    init(historyTable: String, connection: any DatabaseConnection) {
+        self.name = historyTable + "_progress"
+        self.connection = connection
+    }
+
+    private var dialect: any SQLDialect { connection.dialect }
+    private var table: String { dialect.quoteIdentifier(name) }
+    private func column(_ name: String) -> String { dialect.quoteIdentifier(name) }
+    private static let columns = [
+        "version", "name", "checksum", "direction", "started_at", "statements_done", "statements_total", "failed_line", "error",
+    ]
+
+    func create() async throws {
+        let sql = """
+            CREATE TABLE IF NOT EXISTS \(table) (\
+            \(column("version")) \(dialect.columnType(for: .string(length: 14))) NOT NULL PRIMARY KEY, \
+            \(column("name")) \(dialect.columnType(for: .string(length: 255))) NOT NULL, \
+            \(column("checksum")) \(dialect.columnType(for: .string(length: 64))) NOT NULL, \
+            \(column("direction")) \(dialect.columnType(for: .string(length: 4))) NOT NULL, \
+            \(column("started_at")) \(dialect.columnType(for: .timestamp)) NOT NULL, \
+            \(column("statements_done")) \(dialect.columnType(for: .bigint)) NOT NULL, \
+            \(column("statements_total")) \(dialect.columnType(for: .bigint)) NOT NULL, \
+            \(column("failed_line")) \(dialect.columnType(for: .bigint)), \
+            \(column("error")) \(dialect.columnType(for: .text)))
+            """
+        try await connection.execute(sql)
+    }
+
+    /// Every dirty or running migration; none if the table does not exist.
+    func records() async throws -> [MigrationProgress] {
+        guard try await connection.tableExists(name) else { return [] }
+        let sql = "SELECT \(Self.columns.map(column).joined(separator: ", ")) FROM \(table) ORDER BY \(column("version"))"
+        return try await connection.query(sql, []).map { row in
+            guard let version = MigrationVersion(row["version"].text ?? ""),
+                  let name = row["name"].text, let checksum = row["checksum"].text,
+                  let direction = row["direction"].text.flatMap(MigrationDirection.init(rawValue:)),
+                  let startedAt = row["started_at"].date,
+                  let done = row["statements_done"].integer, let total = row["statements_total"].integer
+            else {
+                throw StrataError.failure("The table \(name) has a row Strata cannot read (version \"\(row["version"].text ?? "")\").",
+                                          hint: "The table was edited by hand; fix or delete that row.")
+            }
+            return MigrationProgress(
+                version: version, name: name, checksum: checksum, direction: direction, startedAt: startedAt,
+                statementsDone: Int(done), statementsTotal: Int(total),
+                failedLine: row["failed_line"].integer.map(Int.init), error: row["error"].text
+            )
+        }
+    }
+
+    /// Records that a migration starts (or resumes).
+    func start(_ progress: MigrationProgress) async throws {
+        try await delete(progress.version)
+        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
+        let sql = "INSERT INTO \(table) (\(Self.columns.map(column).joined(separator: ", "))) VALUES (\(placeholders))"
+        _ = try await connection.query(sql, [
+            .text(progress.version.digits), .text(progress.name), .text(progress.checksum), .text(progress.direction.rawValue),
+            .timestamp(progress.startedAt), .integer(Int64(progress.statementsDone)), .integer(Int64(progress.statementsTotal)),
+            progress.failedLine.map { .integer(Int64($0)) } ?? .null, progress.error.map(DatabaseValue.text) ?? .null,
+        ])
+    }
+
+    /// Records that `done` statements completed.
+    func advance(_ version: MigrationVersion, done: Int) async throws {
+        let sql = "UPDATE \(table) SET \(column("statements_done")) = \(dialect.bindPlaceholder(at: 1)) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 2))"
+        _ = try await connection.query(sql, [.integer(Int64(done)), .text(version.digits)])
+    }
+
+    /// Records the statement that failed.
+    func fail(_ version: MigrationVersion, line: Int, error: String) async throws {
+        let sql = """
+            UPDATE \(table) SET \(column("failed_line")) = \(dialect.bindPlaceholder(at: 1)), \
+            \(column("error")) = \(dialect.bindPlaceholder(at: 2)) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 3))
+            """
+        _ = try await connection.query(sql, [.integer(Int64(line)), .text(String(error.prefix(2000))), .text(version.digits)])
+    }
+
+    /// Forgets a migration's progress: it finished, or was resolved.
+    func delete(_ version: MigrationVersion) async throws {
+        let sql = "DELETE FROM \(table) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 1))"
+        _ = try await connection.query(sql, [.text(version.digits)])
+    }
+}
