@@ -15,8 +15,16 @@ let package = Package(
         .library(name: "Strata", targets: ["Strata"]),
         .library(name: "StrataSQLite", targets: ["StrataSQLite"]),
         .library(name: "StrataPostgres", targets: ["StrataPostgres"]),
+        .library(name: "StrataMySQL", targets: ["StrataMySQL"]),
         .library(name: "StrataCLI", targets: ["StrataCLI"]),
         .executable(name: "strata", targets: ["strata"]),
+    ],
+    traits: [
+        .trait(
+            name: "MySQL",
+            description: "The MySQL/MariaDB driver, on the MariaDB Connector/C (apt-get install libmariadb-dev)."
+        ),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -61,6 +69,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The MariaDB Connector/C, used only with the MySQL trait.
+        .systemLibrary(
+            name: "CMariaDB",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"])]
+        ),
+        // MySQL/MariaDB driver and dialect. Without the MySQL trait the dialect is there and
+        // the driver explains how to get MySQL support.
+        .target(
+            name: "StrataMySQL",
+            dependencies: [
+                "Strata",
+                .target(name: "CMariaDB", condition: .when(traits: ["MySQL"])),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The commands, embeddable in a user's own executable.
         .target(
             name: "StrataCLI",
@@ -68,6 +93,7 @@ let package = Package(
                 "Strata",
                 "StrataSQLite",
                 "StrataPostgres",
+                "StrataMySQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "StrataIntegrationTests",
             dependencies: [
-                "Strata", "StrataSQLite", "StrataPostgres", "StrataCLI", "strata",
+                "Strata", "StrataSQLite", "StrataPostgres", "StrataMySQL", "StrataCLI", "strata",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Strata
+import StrataMySQL
 import StrataPostgres
 import StrataSQLite
 
@@ -13,7 +14,7 @@ import StrataSQLite
 /// ```
 public enum StrataCLI {
     /// The drivers the standalone `strata` binary ships with.
-    public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver(), PostgresDriver()] }
+    public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver(), PostgresDriver(), MySQLDriver()] }
 
     /// Runs the command line given by the process's arguments and exits with its status.
     public static func main(drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {

@@ -185,7 +185,7 @@ import Testing
         ("environments:\n  development:\n    url: 'sqlite:x\n", [], [:], "strata.yml:4: malformed YAML"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--env", "staging"], [:], "Unknown environment \"staging\""),
         ("environments:\n  development:\n    url: ${APP_DB_URL}\n", [], [:], "Environment variable APP_DB_URL is not set"),
-        ("environments:\n  development:\n    url: mysql://app:hunter2@db.example.com/app\n", [], [:], "has no driver for mysql"),
+        ("environments:\n  development:\n    url: sqlserver://app:hunter2@db.example.com/app\n", [], [:], "the scheme \"sqlserver\" is not one of"),
         ("environments:\n  development:\n    url: postgres://app:hunter2@db.example.com/app\n    tls: maybe\n", [], [:], "strata.yml:4: Environment \"development\": tls \"maybe\" is not one of disable, require, verify-full"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--to", "2025"], [:], "--to"),
         ("environments:\n  development:\n    url: sqlite:x.sqlite3\n", ["--step", "0"], [:], "--step must be 1 or more"),

@@ -14,6 +14,21 @@ enum ServerEnvironment {
     /// Whether the PostgreSQL tests run.
     static var postgresWanted: Bool { postgresURL != nil || serversRequired }
 
+    /// `STRATA_MYSQL_URL`, e.g. `mysql://strata:strata@127.0.0.1:3306/strata_test`.
+    static var mysqlURL: String? { variables["STRATA_MYSQL_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Whether the MySQL/MariaDB tests run.
+    static var mysqlWanted: Bool { mysqlURL != nil || serversRequired }
+
+    /// The settings of `STRATA_MYSQL_URL`.
+    static func mysqlSettings() throws -> ConnectionSettings {
+        guard let url = mysqlURL else {
+            throw StrataError(.configuration, "STRATA_MYSQL_URL is not set, but STRATA_REQUIRE_SERVERS=1 requires MariaDB.",
+                              hint: "Run the tests with scripts/test, which starts the servers and sets it.")
+        }
+        return try DatabaseURL.parse(url)
+    }
+
     /// The settings of `STRATA_POSTGRES_URL`.
     static func postgresSettings() throws -> ConnectionSettings {
         guard let url = postgresURL else {

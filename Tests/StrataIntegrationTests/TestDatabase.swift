@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Strata
+import StrataMySQL
 import StrataPostgres
 import StrataSQLite
 
@@ -15,7 +16,30 @@ struct TestDatabase: Sendable, CustomStringConvertible {
     /// Every engine the suite runs against: SQLite always; PostgreSQL when its server is
     /// configured (`STRATA_POSTGRES_URL`) or required (`STRATA_REQUIRE_SERVERS=1`, as
     /// `scripts/test` sets it — then a missing server fails the tests instead of skipping them).
-    static let all: [TestDatabase] = [.sqliteFile] + (ServerEnvironment.postgresWanted ? [.postgres] : [])
+    static let all: [TestDatabase] = [.sqliteFile]
+        + (ServerEnvironment.postgresWanted ? [.postgres] : [])
+        + (ServerEnvironment.mysqlWanted ? [.mysql] : [])
+
+    /// MariaDB, in a fresh database that is dropped afterwards.
+    static let mysql = TestDatabase(description: "mysql", driver: MySQLDriver()) {
+        var settings = try ServerEnvironment.mysqlSettings()
+        let database = "strata_t_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = settings
+        let connection = try await MySQLDriver().connect(admin, logger: Logger(label: "test"))
+        do {
+            try await connection.execute("CREATE DATABASE `\(database)` CHARACTER SET utf8mb4")
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw error
+        }
+        settings.database = database
+        return (settings, {
+            guard let connection = try? await MySQLDriver().connect(admin, logger: Logger(label: "test")) else { return }
+            try? await connection.execute("DROP DATABASE IF EXISTS `\(database)`")
+            await connection.close()
+        })
+    }
 
     /// PostgreSQL, in a fresh schema of the test database that is dropped afterwards.
     static let postgres = TestDatabase(description: "postgres", driver: PostgresDriver()) {

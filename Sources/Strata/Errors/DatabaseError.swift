@@ -14,14 +14,26 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// The 1-based character offset of the error within the statement, if the server reported one.
     public var position: Int?
+    /// The 1-based line of the error within the statement, if the server reported a line
+    /// rather than a position (MySQL's "… at line 3").
+    public var lineInStatement: Int?
 
     /// Creates a database error.
-    public init(message: String, code: String? = nil, detail: String? = nil, hint: String? = nil, position: Int? = nil) {
+    public init(
+        message: String, code: String? = nil, detail: String? = nil, hint: String? = nil,
+        position: Int? = nil, lineInStatement: Int? = nil
+    ) {
         self.message = message
         self.code = code
         self.detail = detail
         self.hint = hint
         self.position = position
+        self.lineInStatement = lineInStatement
+    }
+
+    /// The message and code on one line, e.g. `no such table: users (SQLITE_ERROR)`.
+    public var summary: String {
+        code.map { "\(message) (\($0))" } ?? message
     }
 
     /// The message with the code, detail and hint, on one line each.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides what a command does, from the migrations on disk and the history table.
 /// Pure: it reads nothing and runs nothing, so `--dry-run` and the real run share it.
 public struct MigrationPlanner: Sendable {
@@ -152,11 +154,14 @@ public struct MigrationPlanner: Sendable {
         let choices = blocking.map { entry in
             let version = entry.id.version
             let resumeCommand = entry.progress?.direction == .down ? "strata undo --resume" : "strata migrate --resume"
-            return """
-                  strata resolve \(version) --rolled-back   once you have reverted its partial changes by hand
-                  strata resolve \(version) --applied       once you have completed its remaining statements by hand
-                  \(resumeCommand)\(String(repeating: " ", count: max(1, 38 - resumeCommand.count)))to run its remaining statements, after fixing the file
-                """
+            func line(_ command: String, _ explanation: String) -> String {
+                "  " + command.padding(toLength: 46, withPad: " ", startingAt: 0) + explanation
+            }
+            return [
+                line("strata resolve \(version) --rolled-back", "once you have reverted its partial changes by hand"),
+                line("strata resolve \(version) --applied", "once you have completed its remaining statements by hand"),
+                line(resumeCommand, "to run its remaining statements, after fixing the file"),
+            ].joined(separator: "\n")
         }
         throw StrataError(
             .refused,

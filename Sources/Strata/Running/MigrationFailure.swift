@@ -15,7 +15,7 @@ enum MigrationFailure {
         var message = "Migration \(migration.id) failed"
         if direction == .down { message = "Undoing migration \(migration.id) failed" }
         if let statement {
-            message += " at \(migration.source):\(line(of: statement, position: databaseError?.position))"
+            message += " at \(migration.source):\(line(of: statement, error: databaseError))"
         }
         message += ": \(reason)"
         if let statement { message += "\nStatement: \(statement.excerpt)" }
@@ -42,9 +42,12 @@ enum MigrationFailure {
     }
 
     /// The file line of the error: the statement's first line, moved down by the newlines
-    /// before the database's reported position.
-    static func line(of statement: SQLStatement, position: Int?) -> Int {
-        guard let position, position > 0 else { return statement.line }
+    /// before the database's reported position, or by its reported line.
+    static func line(of statement: SQLStatement, error: DatabaseError?) -> Int {
+        if let lineInStatement = error?.lineInStatement, lineInStatement > 0 {
+            return statement.line + lineInStatement - 1
+        }
+        guard let position = error?.position, position > 0 else { return statement.line }
         let prefix = statement.text.prefix(position - 1)
         return statement.line + prefix.filter { $0 == "\n" }.count
     }

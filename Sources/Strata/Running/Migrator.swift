@@ -305,7 +305,7 @@ struct RunSession {
                     // Nothing ran: the failure left no trace, so the migration is not dirty.
                     try? await progress.delete(migration.id.version)
                 } else {
-                    let reason = (error as? DatabaseError)?.description ?? String(describing: error)
+                    let reason = (error as? DatabaseError)?.summary ?? String(describing: error)
                     try? await progress.fail(migration.id.version, line: current?.line ?? 0, error: reason)
                 }
             }

@@ -1,0 +1,172 @@
+#if MySQL
+import Foundation
+import Logging
+import Strata
+
+/// A ``DatabaseConnection`` over the MariaDB Connector/C.
+///
+/// Values are bound client-side as escaped literals (the text protocol). The migration lock
+/// is `GET_LOCK` on a name derived from the database and the history table; the server
+/// releases it when the connection ends.
+final class MySQLDatabaseConnection: DatabaseConnection {
+    let client: MySQLClient
+    let endpoint: MySQLEndpoint
+    let database: String
+
+    var dialect: any SQLDialect { MySQLDialect() }
+
+    private init(client: MySQLClient, endpoint: MySQLEndpoint, database: String) {
+        self.client = client
+        self.endpoint = endpoint
+        self.database = database
+    }
+
+    static func open(_ settings: ConnectionSettings, logger: Logger) async throws -> MySQLDatabaseConnection {
+        if let unknown = settings.options.keys.sorted().first {
+            throw StrataError(.configuration, "Unknown MySQL URL option `\(unknown)` in \(settings.redactedDescription).",
+                              hint: "Strata reads sslmode=disable|require|verify-full; remove the others.")
+        }
+        if settings.schema != nil {
+            throw StrataError(.configuration, "`schema` does not apply to MySQL (\(settings.redactedDescription)): a MySQL schema is a database.",
+                              hint: "Name the database in the URL path or in `database:` instead.")
+        }
+        let endpoint = MySQLEndpoint(settings)
+        guard let user = settings.username, !user.isEmpty else {
+            throw StrataError(.configuration, "No user name for MySQL at \(endpoint).",
+                              hint: "Put it in the URL (mysql://USER:PASSWORD@host/db) or set `username:`.")
+        }
+        guard let database = settings.database, !database.isEmpty else {
+            throw StrataError(.configuration, "No database name for MySQL at \(endpoint).",
+                              hint: "Put it in the URL path (mysql://user@host/DATABASE) or set `database:`.")
+        }
+        let tls = settings.tls ?? (endpoint.isLoopback ? .disable : .verifyFull)
+        if tls == .require {
+            logger.warning("TLS to MySQL at \(endpoint) is not verified (tls: require): the connection is encrypted but open to a man-in-the-middle. Use tls: verify-full with a trusted certificate.")
+        }
+        let client = MySQLClient()
+        do {
+            try await client.connect(host: endpoint.host, port: endpoint.port, user: user, password: settings.password, database: database, tls: tls)
+        } catch let error as MySQLServerError {
+            throw connectionFailure(error, endpoint: endpoint, user: user, database: database, tls: tls)
+        }
+        let connection = MySQLDatabaseConnection(client: client, endpoint: endpoint, database: database)
+        do {
+            // DATETIME has no time zone: make CURRENT_TIMESTAMP and friends UTC, like Strata's own values.
+            try await connection.execute("SET time_zone = '+00:00'")
+        } catch {
+            await connection.close()
+            throw StrataError(.failure, "Cannot set up the MySQL session at \(endpoint): \(error).")
+        }
+        return connection
+    }
+
+    func execute(_ sql: String) async throws {
+        _ = try await query(sql, [])
+    }
+
+    func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
+        var literals: [String] = []
+        for value in binds {
+            literals.append(try await MySQLLiterals.literal(value, escape: client.escape))
+        }
+        let text = try MySQLLiterals.interpolate(sql, literals: literals)
+        let rows: [[(name: String, kind: MySQLClient.ColumnKind, value: String?)]]
+        do {
+            rows = try await client.query(text)
+        } catch let error as MySQLServerError {
+            throw Self.databaseError(error)
+        }
+        return rows.map { columns in
+            DatabaseRow(columns.map { column in (column.name, Self.value(column.value, kind: column.kind)) })
+        }
+    }
+
+    func beginTransaction() async throws { try await execute("START TRANSACTION") }
+    func commitTransaction() async throws { try await execute("COMMIT") }
+    func rollbackTransaction() async throws { try await execute("ROLLBACK") }
+
+    func tableExists(_ name: String) async throws -> Bool {
+        let rows = try await query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", [.text(name)])
+        return !rows.isEmpty
+    }
+
+    func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let rows = try await query("SELECT GET_LOCK(?, ?) AS locked", [.text(lockName(for: key)), .double(seconds)])
+        switch rows.first?["locked"].integer {
+        case 1: return .acquired
+        case 0: return .timedOut(holder: try await holder(of: lockName(for: key)))
+        default: throw DatabaseError(message: "GET_LOCK returned NULL (the server could not take the lock)")
+        }
+    }
+
+    func releaseMigrationLock(key: String) async throws {
+        _ = try await query("SELECT RELEASE_LOCK(?)", [.text(lockName(for: key))])
+    }
+
+    func close() async {
+        await client.close()
+    }
+
+    /// At most 64 characters, as `GET_LOCK` requires.
+    private func lockName(for key: String) -> String {
+        "strata:" + Checksum.sha256("\(database)\u{0}\(key)").prefix(40)
+    }
+
+    private func holder(of lock: String) async throws -> String? {
+        guard let id = try await query("SELECT IS_USED_LOCK(?) AS id", [.text(lock)]).first?["id"].integer else { return nil }
+        let rows = try await query("SELECT USER, HOST, COMMAND, TIME FROM information_schema.PROCESSLIST WHERE ID = ?", [.integer(id)])
+        guard let row = rows.first else { return "MySQL connection \(id)" }
+        var parts: [String] = []
+        if let user = row["USER"].text { parts.append("user \(user)") }
+        if let host = row["HOST"].text { parts.append("from \(host)") }
+        if let command = row["COMMAND"].text, let time = row["TIME"].integer { parts.append("\(command) for \(time) s") }
+        return "MySQL connection \(id)" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+    }
+
+    private static func value(_ text: String?, kind: MySQLClient.ColumnKind) -> DatabaseValue {
+        guard let text else { return .null }
+        switch kind {
+        case .integer: return Int64(text).map(DatabaseValue.integer) ?? .text(text)
+        case .float: return Double(text).map(DatabaseValue.double) ?? .text(text)
+        case .time: return DateTimeText.parse(text).map(DatabaseValue.timestamp) ?? .text(text)
+        case .text: return .text(text)
+        }
+    }
+
+    /// The server's number, SQLSTATE and message; "… at line N" becomes the line in the statement.
+    static func databaseError(_ error: MySQLServerError) -> DatabaseError {
+        var line: Int?
+        if let range = error.message.range(of: " at line ", options: .backwards) {
+            line = Int(error.message[range.upperBound...].prefix { $0.isNumber })
+        }
+        return DatabaseError(message: error.message, code: String(error.number), detail: "SQLSTATE \(error.state)", lineInStatement: line)
+    }
+
+    private static func connectionFailure(_ error: MySQLServerError, endpoint: MySQLEndpoint, user: String, database: String, tls: TLSMode) -> StrataError {
+        let prefix = "Cannot connect to MySQL at \(endpoint) as \(user)"
+        switch error.number {
+        case 1045, 1044, 1698:
+            return StrataError(.failure, "\(prefix): authentication failed (\(error.message)).",
+                               hint: "Check the user name and password in the environment's url or fields.")
+        case 1049:
+            return StrataError(.failure, "\(prefix): database \"\(database)\" does not exist.",
+                               hint: "Create it (CREATE DATABASE \(database)), or fix the database name.")
+        case 2002, 2003:
+            return StrataError(.failure, "\(prefix): connection refused (\(error.message)).",
+                               hint: "Is MySQL/MariaDB running and listening on \(endpoint)? Check host and port.")
+        case 2005:
+            return StrataError(.failure, "\(prefix): the host name \(endpoint.host) cannot be resolved.", hint: "Check the host name.")
+        case 2026:
+            let hint = error.message.contains("doesn't support") || error.message.contains("not support")
+                ? "The server does not offer TLS: enable it on the server, or set tls: disable if the network is trusted."
+                : tls == .verifyFull
+                    ? "The server's certificate could not be verified for \(endpoint.host). Give the server a certificate from a trusted CA for that name, or use tls: require (encrypted, unverified)."
+                    : "Check the server's TLS configuration."
+            return StrataError(.failure, "\(prefix): the TLS handshake failed (\(error.message)).", hint: hint)
+        default:
+            return StrataError(.failure, "\(prefix): \(error.message) (error \(error.number)).")
+        }
+    }
+}
+#endif

@@ -1,0 +1,47 @@
+import Strata
+
+/// MySQL/MariaDB's SQL, as Strata needs it. See <https://mariadb.com/kb/en/sql-statements/>.
+public struct MySQLDialect: SQLDialect {
+    /// Creates the dialect.
+    public init() {}
+
+    public var name: String { "mysql" }
+
+    /// Backslash escapes in strings, `#` comments and `` `backtick` `` identifiers
+    /// (<https://mariadb.com/kb/en/string-literals/>).
+    public var syntax: SQLSyntax {
+        SQLSyntax(backslashEscapesInStrings: true, hashLineComments: true, backtickQuotedIdentifiers: true)
+    }
+
+    /// MySQL commits DDL implicitly (<https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/>):
+    /// a failed migration can leave part of its changes behind, so Strata tracks it
+    /// statement by statement and marks it dirty.
+    public var supportsTransactionalDDL: Bool { false }
+
+    /// `` `name` ``, with embedded backticks doubled.
+    public func quoteIdentifier(_ identifier: String) -> String {
+        "`" + identifier.replacing("`", with: "``") + "`"
+    }
+
+    /// `?`.
+    public func bindPlaceholder(at position: Int) -> String { "?" }
+
+    /// `VARCHAR(n)`, `TEXT`, `BIGINT`, `DATETIME(6)` (stored in UTC).
+    public func columnType(for kind: ColumnKind) -> String {
+        switch kind {
+        case .string(let length): "VARCHAR(\(length))"
+        case .text: "TEXT"
+        case .bigint: "BIGINT"
+        case .timestamp: "DATETIME(6)"
+        }
+    }
+
+    /// `` `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY ``.
+    public func autoIncrementPrimaryKey(named name: String) -> String {
+        "\(quoteIdentifier(name)) BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+    }
+
+    /// `nil`: MariaDB has `ADD COLUMN IF NOT EXISTS` and `DROP COLUMN IF EXISTS`
+    /// (MySQL 8 does not; write a `strata:skip-if` guard there).
+    public func columnExistsQuery(table: String, column: String) -> String? { nil }
+}
