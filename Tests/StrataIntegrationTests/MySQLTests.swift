@@ -22,6 +22,10 @@ struct MySQLTests {
         let stored = try await connection.query("SELECT t FROM emoji", [])
         await connection.close()
         #expect(stored.first?["t"].text == "🦫 'it''s' \\ \"q\"")
+
+        // Several statements in one call run in turn; every result is drained.
+        _ = try await db.query("INSERT INTO emoji VALUES ('a'); INSERT INTO emoji VALUES ('b'); SELECT 1")
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM emoji").first?["n"].integer == 3)
     }
 
     @Test func thirdOfFourStatementsFailingLeavesADirtyMigrationWithItsProgress() async throws {

@@ -61,5 +61,3 @@ struct StrataProcess {
     }
 }
 
-extension Process: @retroactive @unchecked Sendable {}
-extension Pipe: @retroactive @unchecked Sendable {}
