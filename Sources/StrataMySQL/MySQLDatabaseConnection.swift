@@ -10,12 +10,12 @@ import Strata
 /// releases it when the connection ends.
 final class MySQLDatabaseConnection: DatabaseConnection {
     let client: MySQLClient
-    let endpoint: MySQLEndpoint
+    let endpoint: ServerEndpoint
     let database: String
 
     var dialect: any SQLDialect { MySQLDialect() }
 
-    private init(client: MySQLClient, endpoint: MySQLEndpoint, database: String) {
+    private init(client: MySQLClient, endpoint: ServerEndpoint, database: String) {
         self.client = client
         self.endpoint = endpoint
         self.database = database
@@ -30,19 +30,13 @@ final class MySQLDatabaseConnection: DatabaseConnection {
             throw StrataError(.configuration, "`schema` does not apply to MySQL (\(settings.redactedDescription)): a MySQL schema is a database.",
                               hint: "Name the database in the URL path or in `database:` instead.")
         }
-        let endpoint = MySQLEndpoint(settings)
-        guard let user = settings.username, !user.isEmpty else {
-            throw StrataError(.configuration, "No user name for MySQL at \(endpoint).",
-                              hint: "Put it in the URL (mysql://USER:PASSWORD@host/db) or set `username:`.")
-        }
+        let endpoint = ServerEndpoint(settings, defaultPort: 3306)
+        let user = try endpoint.username(settings, product: "MySQL", scheme: "mysql")
         guard let database = settings.database, !database.isEmpty else {
             throw StrataError(.configuration, "No database name for MySQL at \(endpoint).",
                               hint: "Put it in the URL path (mysql://user@host/DATABASE) or set `database:`.")
         }
-        let tls = settings.tls ?? (endpoint.isLoopback ? .disable : .verifyFull)
-        if tls == .require {
-            logger.warning("TLS to MySQL at \(endpoint) is not verified (tls: require): the connection is encrypted but open to a man-in-the-middle. Use tls: verify-full with a trusted certificate.")
-        }
+        let tls = endpoint.tlsMode(settings, product: "MySQL", logger: logger)
         let client = MySQLClient()
         do {
             try await client.connect(host: endpoint.host, port: endpoint.port, user: user, password: settings.password, database: database, tls: tls)
@@ -143,7 +137,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         return DatabaseError(message: error.message, code: String(error.number), detail: "SQLSTATE \(error.state)", lineInStatement: line)
     }
 
-    private static func connectionFailure(_ error: MySQLServerError, endpoint: MySQLEndpoint, user: String, database: String, tls: TLSMode) -> StrataError {
+    private static func connectionFailure(_ error: MySQLServerError, endpoint: ServerEndpoint, user: String, database: String, tls: TLSMode) -> StrataError {
         let prefix = "Cannot connect to MySQL at \(endpoint) as \(user)"
         switch error.number {
         case 1045, 1044, 1698:

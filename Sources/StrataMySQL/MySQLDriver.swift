@@ -42,20 +42,3 @@ public struct MySQLDriver: DatabaseDriver {
         #endif
     }
 }
-
-/// The host and port a connection goes to, for messages.
-struct MySQLEndpoint: Sendable, CustomStringConvertible {
-    let host: String
-    let port: Int
-
-    init(_ settings: ConnectionSettings) {
-        host = settings.host ?? "localhost"
-        port = settings.port ?? 3306
-    }
-
-    var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}

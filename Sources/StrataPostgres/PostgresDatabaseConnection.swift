@@ -11,13 +11,13 @@ import Strata
 /// extended query protocol, which takes one statement per message.
 final class PostgresDatabaseConnection: DatabaseConnection {
     let connection: PostgresConnection
-    let endpoint: PostgresEndpoint
+    let endpoint: ServerEndpoint
     let schema: String?
     private let logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     var dialect: any SQLDialect { PostgresDialect() }
 
-    init(connection: PostgresConnection, endpoint: PostgresEndpoint, schema: String?) {
+    init(connection: PostgresConnection, endpoint: ServerEndpoint, schema: String?) {
         self.connection = connection
         self.endpoint = endpoint
         self.schema = schema

@@ -22,15 +22,12 @@ public struct PostgresDriver: DatabaseDriver {
             throw StrataError(.configuration, "Unknown PostgreSQL URL option `\(unknown)` in \(settings.redactedDescription).",
                               hint: "Strata reads sslmode=disable|require|verify-full and schema=NAME; remove the others.")
         }
-        let endpoint = PostgresEndpoint(settings)
-        guard let username = settings.username, !username.isEmpty else {
-            throw StrataError(.configuration, "No user name for PostgreSQL at \(endpoint).",
-                              hint: "Put it in the URL (postgres://USER:PASSWORD@host/db) or set `username:`.")
-        }
-        let tlsMode = settings.tls ?? (endpoint.isLoopback ? .disable : .verifyFull)
+        let endpoint = ServerEndpoint(settings, defaultPort: 5432)
+        let username = try endpoint.username(settings, product: "PostgreSQL", scheme: "postgres")
+        let tlsMode = endpoint.tlsMode(settings, product: "PostgreSQL", logger: logger)
         var configuration = PostgresConnection.Configuration(
             host: endpoint.host, port: endpoint.port, username: username, password: settings.password,
-            database: settings.database ?? username, tls: try tls(for: tlsMode, endpoint: endpoint, logger: logger)
+            database: settings.database ?? username, tls: try tls(for: tlsMode)
         )
         configuration.options.additionalStartupParameters = [("application_name", "strata")]
         configuration.options.connectTimeout = .seconds(10)
@@ -55,12 +52,11 @@ public struct PostgresDriver: DatabaseDriver {
         return opened
     }
 
-    private func tls(for mode: TLSMode, endpoint: PostgresEndpoint, logger: Logger) throws -> PostgresConnection.Configuration.TLS {
+    private func tls(for mode: TLSMode) throws -> PostgresConnection.Configuration.TLS {
         switch mode {
         case .disable:
             return .disable
         case .require:
-            logger.warning("TLS to PostgreSQL at \(endpoint) is not verified (tls: require): the connection is encrypted but open to a man-in-the-middle. Use tls: verify-full with a trusted certificate.")
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
             return .require(try NIOSSLContext(configuration: configuration))
@@ -68,21 +64,4 @@ public struct PostgresDriver: DatabaseDriver {
             return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
     }
-}
-
-/// The host and port a connection goes to, for messages.
-struct PostgresEndpoint: Sendable, CustomStringConvertible {
-    let host: String
-    let port: Int
-
-    init(_ settings: ConnectionSettings) {
-        host = settings.host ?? "localhost"
-        port = settings.port ?? 5432
-    }
-
-    var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -28,7 +28,7 @@ enum PostgresErrors {
     }
 
     /// A failed connection attempt: the host and port, and the likely cause.
-    static func connectionFailure(_ error: any Error, endpoint: PostgresEndpoint, settings: ConnectionSettings, tls: TLSMode) -> StrataError {
+    static func connectionFailure(_ error: any Error, endpoint: ServerEndpoint, settings: ConnectionSettings, tls: TLSMode) -> StrataError {
         let user = settings.username ?? ""
         let database = settings.database ?? user
         let prefix = "Cannot connect to PostgreSQL at \(endpoint) as \(user)"
@@ -59,7 +59,7 @@ enum PostgresErrors {
         return cause(error, prefix: prefix, endpoint: endpoint, tls: tls)
     }
 
-    private static func cause(_ error: (any Error)?, prefix: String, endpoint: PostgresEndpoint, tls: TLSMode) -> StrataError {
+    private static func cause(_ error: (any Error)?, prefix: String, endpoint: ServerEndpoint, tls: TLSMode) -> StrataError {
         let text = error.map { String(describing: $0) } ?? "unknown error"
         if error is NIOSSLError || text.contains("handshake") || text.contains("certificate") {
             return StrataError(.failure, "\(prefix): the TLS handshake failed (\(text)).",

@@ -12,6 +12,21 @@ struct TestDatabase: Sendable, CustomStringConvertible {
     let driver: any DatabaseDriver
     /// Creates an empty database and returns its settings and how to remove it.
     let create: @Sendable () async throws -> (settings: ConnectionSettings, drop: @Sendable () async -> Void)
+    /// For a server: the settings of the test database it was given.
+    var server: Server?
+
+    /// What the tests need to know about a database server.
+    struct Server: Sendable {
+        /// The settings from `scripts/start-databases`.
+        let settings: @Sendable () throws -> ConnectionSettings
+        /// Whether a connection is encrypted with TLS.
+        let isEncrypted: @Sendable (any DatabaseConnection) async throws -> Bool
+        /// How a lock timeout names the holder, e.g. `PostgreSQL backend pid`.
+        let holder: String
+    }
+
+    /// The servers the tests run against.
+    static var servers: [TestDatabase] { all.filter { $0.server != nil } }
 
     /// Every engine the suite runs against: SQLite always; PostgreSQL when its server is
     /// configured (`STRATA_POSTGRES_URL`) or required (`STRATA_REQUIRE_SERVERS=1`, as
@@ -21,7 +36,17 @@ struct TestDatabase: Sendable, CustomStringConvertible {
         + (ServerEnvironment.mysqlWanted ? [.mysql] : [])
 
     /// MariaDB, in a fresh database that is dropped afterwards.
-    static let mysql = TestDatabase(description: "mysql", driver: MySQLDriver()) {
+    static let mysql = TestDatabase(
+        description: "mysql", driver: MySQLDriver(),
+        create: createMySQL,
+        server: Server(
+            settings: ServerEnvironment.mysqlSettings,
+            isEncrypted: { try await $0.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'", []).first?["Value"].text?.isEmpty == false },
+            holder: "MySQL connection"
+        )
+    )
+
+    @Sendable private static func createMySQL() async throws -> (settings: ConnectionSettings, drop: @Sendable () async -> Void) {
         var settings = try ServerEnvironment.mysqlSettings()
         let database = "strata_t_" + UUID().uuidString.prefix(8).lowercased()
         let admin = settings
@@ -42,7 +67,17 @@ struct TestDatabase: Sendable, CustomStringConvertible {
     }
 
     /// PostgreSQL, in a fresh schema of the test database that is dropped afterwards.
-    static let postgres = TestDatabase(description: "postgres", driver: PostgresDriver()) {
+    static let postgres = TestDatabase(
+        description: "postgres", driver: PostgresDriver(),
+        create: createPostgres,
+        server: Server(
+            settings: ServerEnvironment.postgresSettings,
+            isEncrypted: { try await $0.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", []).first?["ssl"].integer == 1 },
+            holder: "PostgreSQL backend pid"
+        )
+    )
+
+    @Sendable private static func createPostgres() async throws -> (settings: ConnectionSettings, drop: @Sendable () async -> Void) {
         var settings = try ServerEnvironment.postgresSettings()
         let schema = "strata_t_" + UUID().uuidString.prefix(8).lowercased()
         settings.schema = schema
@@ -131,6 +166,34 @@ struct FreshDatabase: Sendable {
     func historyVersions() async throws -> [String] {
         guard try await hasTable("strata_migrations") else { return [] }
         return try await query("SELECT version FROM strata_migrations ORDER BY version").compactMap { $0["version"].text }
+    }
+
+    /// A `strata.yml` for this database, and the variable that carries its password (so
+    /// the password is in neither the file nor the command line).
+    func projectConfiguration() -> (yaml: String, environment: [String: String]) {
+        var url = "\(settings.dialect)://\(settings.username ?? ""):${STRATA_TEST_DB_PASSWORD}@\(settings.host ?? "localhost")"
+        if let port = settings.port { url += ":\(port)" }
+        url += "/\(settings.database ?? "")"
+        if let schema = settings.schema { url += "?schema=\(schema)" }
+        return ("environments:\n  development:\n    url: \(url)\n", ["STRATA_TEST_DB_PASSWORD": settings.password ?? ""])
+    }
+
+    /// A project directory using this database, with `migrations` written as
+    /// `VERSION-name.sql` files of up sections.
+    func project(_ migrations: [(version: String, name: String, up: String)]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try projectConfiguration().yaml.write(toFile: directory.path + "/strata.yml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory.path + "/db/migrations", withIntermediateDirectories: true)
+        for migration in migrations {
+            try "-- migrate:up\n\(migration.up)\n-- migrate:down\n".write(
+                toFile: "\(directory.path)/db/migrations/\(migration.version)-\(migration.name).sql", atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    /// Runs `strata` in a project of this database.
+    func strata(_ arguments: [String], in project: TemporaryDirectory) async throws -> StrataProcess.Result {
+        try await StrataProcess.run(arguments, in: project.path, environment: projectConfiguration().environment)
     }
 
     /// Removes the database and the migration files.
