@@ -44,14 +44,15 @@ public struct MigrationProgress: Sendable, Hashable {
     /// The migration's identity.
     public var id: MigrationID { MigrationID(version: version, name: name) }
 
-    /// `stopped after 2 of 4 statements while being applied (failed at line 7: …)`.
+    /// `stopped after 2 of 4 statements while being applied (failed at line 7: …)`. A process
+    /// that died leaves the next statement's outcome unknown, and the summary says so.
     public var summary: String {
         let verb = direction == .up ? "applied" : "undone"
         var text = "stopped after \(statementsDone) of \(statementsTotal) statements while being \(verb)"
         if let failedLine, let error {
             text += " (failed at line \(failedLine): \(error))"
         } else {
-            text += " (the process stopped before it finished)"
+            text += " (the process ended during or just after statement \(statementsDone + 1))"
         }
         return text
     }

@@ -57,9 +57,9 @@ struct ProgressTable {
         }
     }
 
-    /// Records that a migration starts (or resumes).
-    func start(_ progress: MigrationProgress) async throws {
-        try await delete(progress.version)
+    /// Records that a migration starts, or — `replacing` its earlier record — resumes.
+    func start(_ progress: MigrationProgress, replacing: Bool) async throws {
+        if replacing { try await delete(progress.version) }
         let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
         let sql = "INSERT INTO \(table) (\(Self.columns.map(column).joined(separator: ", "))) VALUES (\(placeholders))"
         _ = try await connection.query(sql, [

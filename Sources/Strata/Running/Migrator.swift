@@ -94,13 +94,14 @@ public struct Migrator: Sendable {
     /// Applies pending migrations in version order; stops at the first failure.
     public func migrate(_ options: MigrateOptions = MigrateOptions(), progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
-            let plan = try await session.planner().migrationsToApply(
+            let planner = try await session.planner()
+            let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
             var completed: [CompletedMigration] = []
             for migration in plan {
-                completed.append(try await session.run(migration, .up))
+                completed.append(try await session.run(migration, .up, dirty: planner.progress))
             }
             return completed
         }
@@ -112,10 +113,11 @@ public struct Migrator: Sendable {
         progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
-            let plan = try await session.planner().migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
+            let planner = try await session.planner()
+            let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
             var completed: [CompletedMigration] = []
             for migration in plan {
-                completed.append(try await session.run(migration, .down))
+                completed.append(try await session.run(migration, .down, dirty: planner.progress))
             }
             return completed
         }
@@ -239,14 +241,15 @@ struct RunSession {
         MigrationPlanner(migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records())
     }
 
-    /// Runs one migration's up or down section and records it.
+    /// Runs one migration's up or down section and records it; `dirty` lists the dirty
+    /// migrations found when the run was planned (one of them may be this one, resumed).
     ///
     /// When the section's statements can roll back together (a transaction on a database
     /// with transactional DDL), they and the history change commit in one transaction.
     /// Otherwise the migration is tracked in the progress table statement by statement, so
     /// that a failure or a crash leaves it *dirty* — visible, explained, resumable — and
     /// only the final history change is atomic.
-    func run(_ migration: LoadedMigration, _ direction: MigrationDirection) async throws -> CompletedMigration {
+    func run(_ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = []) async throws -> CompletedMigration {
         guard let body = direction == .up ? migration.up : migration.down else {
             throw StrataError(.refused, "Migration \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
@@ -255,7 +258,7 @@ struct RunSession {
         logger[metadataKey: "direction"] = "\(direction.rawValue)"
         let atomic = body.runsInTransaction && connection.dialect.supportsTransactionalDDL
         // A dirty migration being resumed continues after its last completed statement.
-        let resumed = atomic ? nil : try await progress.records().first { $0.version == migration.id.version && $0.direction == direction }
+        let resumed = atomic ? nil : dirty.first { $0.version == migration.id.version && $0.direction == direction }
         let firstStatement = resumed?.statementsDone ?? 0
         report(.started(migration.id, direction))
         logger.info(resumed == nil ? "Starting migration" : "Resuming migration", metadata: ["from_statement": "\(firstStatement + 1)"])
@@ -271,9 +274,10 @@ struct RunSession {
                 try await progress.start(MigrationProgress(
                     version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
                     startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
-                ))
+                ), replacing: resumed != nil)
             }
-            for statement in body.statements.dropFirst(firstStatement) {
+            let last = body.statements.count - 1
+            for (offset, statement) in body.statements.enumerated().dropFirst(firstStatement) {
                 current = statement
                 if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
                     logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
@@ -283,7 +287,8 @@ struct RunSession {
                     try await connection.execute(statement.text)
                 }
                 completedStatements += 1
-                if !atomic { try await progress.advance(migration.id.version, done: completedStatements) }
+                // The last statement's completion is recorded by the transaction that records the migration.
+                if !atomic, offset < last { try await progress.advance(migration.id.version, done: completedStatements) }
             }
             current = nil
             let duration = clock.now - start

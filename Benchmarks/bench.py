@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Strata against the database's own limit, measured in one run.
+
+For SQLite (a file), PostgreSQL and MariaDB, and N = 500 and N = 5000:
+  - `strata migrate` of N one-table migrations from empty, then `strata undo --all`;
+  - the raw limit: the same statements run by the database's own client (sqlite3, psql,
+    mariadb), each in its own transaction;
+and, with 1,000 migrations applied, a no-op `strata migrate` and `strata status`
+(process start to exit, median of at least 10). Runs are interleaved (Strata, raw,
+Strata, raw, ...) and medians reported, because fsync latency on these machines is
+bimodal. Peak memory is the process's maximum resident set size (wait4's ru_maxrss).
+
+Run it through scripts/bench, which builds strata in release mode and starts the servers.
+Writes docs/benchmarks.md and docs/benchmarks.json.
+"""
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STRATA = os.path.join(ROOT, ".build", "release", "strata")
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500,5000").split(",")]
+ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "3")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "1"))}
+NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "15"))
+ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(",")
+
+
+def run(command, *, cwd=None, env=None, stdin=None):
+    """Runs a command; returns (seconds, peak RSS in MiB). Fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"bench: {' '.join(command)} exited {code}:\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+class Engine:
+    """A database engine: how to make it empty, how Strata reaches it, how its client runs SQL."""
+
+    def __init__(self, name, directory):
+        self.name = name
+        self.directory = directory
+
+    def create_table(self, i):
+        return f"CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL)"
+
+    def drop_table(self, i):
+        return f"DROP TABLE bench_{i}"
+
+    def raw_script(self, statements):
+        return "".join(f"{self.begin};\n{statement};\nCOMMIT;\n" for statement in statements)
+
+    begin = "BEGIN"
+
+
+class SQLite(Engine):
+    def __init__(self, directory):
+        super().__init__("sqlite", directory)
+        self.path = os.path.join(directory, "bench.sqlite3")
+
+    def reset(self):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            if os.path.exists(self.path + suffix):
+                os.remove(self.path + suffix)
+
+    def url(self):
+        return f"sqlite:{self.path}"
+
+    def environment(self):
+        return {}
+
+    def raw(self, script_path):
+        with open(script_path) as script:
+            return run(["sqlite3", self.path], stdin=script)
+
+
+class Postgres(Engine):
+    def __init__(self, directory, url):
+        super().__init__("postgres", directory)
+        self.parts = urllib.parse.urlparse(url)
+
+    def client_env(self):
+        env = dict(os.environ, PGPASSWORD=urllib.parse.unquote(self.parts.password or ""))
+        return env
+
+    def client(self):
+        return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.parts.hostname, "-p", str(self.parts.port or 5432),
+                "-U", urllib.parse.unquote(self.parts.username), "-d", self.parts.path.lstrip("/")]
+
+    def reset(self):
+        subprocess.run(self.client() + ["-c", "DROP SCHEMA IF EXISTS bench CASCADE", "-c", "CREATE SCHEMA bench"],
+                       env=self.client_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def url(self):
+        netloc = f"{self.parts.username}:${{BENCH_DB_PASSWORD}}@{self.parts.hostname}:{self.parts.port or 5432}"
+        return f"postgres://{netloc}{self.parts.path}?schema=bench"
+
+    def environment(self):
+        return {"BENCH_DB_PASSWORD": urllib.parse.unquote(self.parts.password or "")}
+
+    def raw_script(self, statements):
+        return "SET search_path TO bench;\n" + super().raw_script(statements)
+
+    def raw(self, script_path):
+        return run(self.client() + ["-f", script_path], env=self.client_env())
+
+
+class MariaDB(Engine):
+    begin = "START TRANSACTION"
+
+    def __init__(self, directory, url):
+        super().__init__("mysql", directory)
+        self.parts = urllib.parse.urlparse(url)
+        self.defaults = os.path.join(directory, "client.cnf")
+        with open(self.defaults, "w") as file:
+            file.write(f"[client]\nuser={urllib.parse.unquote(self.parts.username)}\n"
+                       f"password={urllib.parse.unquote(self.parts.password or '')}\n"
+                       f"host={self.parts.hostname}\nport={self.parts.port or 3306}\n")
+        os.chmod(self.defaults, 0o600)
+
+    def client(self, database=None):
+        command = ["mariadb", f"--defaults-extra-file={self.defaults}"]
+        return command + ([database] if database else [])
+
+    def reset(self):
+        subprocess.run(self.client() + ["-e", "DROP DATABASE IF EXISTS strata_bench; CREATE DATABASE strata_bench"], check=True)
+
+    def url(self):
+        netloc = f"{self.parts.username}:${{BENCH_DB_PASSWORD}}@{self.parts.hostname}:{self.parts.port or 3306}"
+        return f"mysql://{netloc}/strata_bench"
+
+    def environment(self):
+        return {"BENCH_DB_PASSWORD": urllib.parse.unquote(self.parts.password or "")}
+
+    def raw(self, script_path):
+        with open(script_path) as script:
+            return run(self.client("strata_bench"), stdin=script)
+
+
+def write_project(engine, n):
+    """A Strata project with n one-table migrations, and the raw up and down scripts."""
+    project = os.path.join(engine.directory, f"project-{n}")
+    shutil.rmtree(project, ignore_errors=True)
+    migrations = os.path.join(project, "db", "migrations")
+    os.makedirs(migrations)
+    with open(os.path.join(project, "strata.yml"), "w") as file:
+        file.write(f"environments:\n  development:\n    url: {engine.url()}\n")
+    base = datetime.datetime(2025, 1, 1)
+    for i in range(n):
+        version = (base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S")
+        with open(os.path.join(migrations, f"{version}-create-bench-{i}.sql"), "w") as file:
+            file.write(f"-- migrate:up\n{engine.create_table(i)};\n\n-- migrate:down\n{engine.drop_table(i)};\n")
+    up = os.path.join(engine.directory, f"raw-up-{n}.sql")
+    down = os.path.join(engine.directory, f"raw-down-{n}.sql")
+    with open(up, "w") as file:
+        file.write(engine.raw_script([engine.create_table(i) for i in range(n)]))
+    with open(down, "w") as file:
+        file.write(engine.raw_script([engine.drop_table(i) for i in reversed(range(n))]))
+    return project, up, down
+
+
+def strata(engine, project, *arguments):
+    env = dict(os.environ, **engine.environment())
+    return run([STRATA, *arguments, "--quiet"], cwd=project, env=env)
+
+
+def measure_migrations(engine, n):
+    project, raw_up, raw_down = write_project(engine, n)
+    samples = {key: [] for key in ("strata_up", "strata_down", "raw_up", "raw_down")}
+    memory = []
+    for round_number in range(ROUNDS.get(n, 1)):
+        engine.reset()
+        seconds, rss = strata(engine, project, "migrate", "--lock-timeout", "600")
+        samples["strata_up"].append(seconds)
+        memory.append(rss)
+        seconds, rss = strata(engine, project, "undo", "--all", "--lock-timeout", "600")
+        samples["strata_down"].append(seconds)
+        memory.append(rss)
+        engine.reset()
+        samples["raw_up"].append(engine.raw(raw_up)[0])
+        samples["raw_down"].append(engine.raw(raw_down)[0])
+        print(f"  {engine.name} N={n} round {round_number + 1}: "
+              + ", ".join(f"{key} {values[-1]:.2f}s" for key, values in samples.items()), flush=True)
+    medians = {key: statistics.median(values) for key, values in samples.items()}
+    result = {"engine": engine.name, "n": n, "rounds": ROUNDS.get(n, 1), "peak_rss_mib": max(memory)}
+    for direction in ("up", "down"):
+        ours, raw = medians[f"strata_{direction}"], medians[f"raw_{direction}"]
+        result[direction] = {
+            "strata_s": ours, "raw_s": raw, "ratio": ours / raw,
+            "strata_ms_per_migration": ours / n * 1000, "raw_ms_per_migration": raw / n * 1000,
+            "overhead_ms_per_migration": (ours - raw) / n * 1000,
+        }
+    return result
+
+
+def measure_noop(engine, n=1000):
+    project, _, _ = write_project(engine, n)
+    engine.reset()
+    strata(engine, project, "migrate", "--lock-timeout", "600")
+    result = {"engine": engine.name, "applied": n}
+    for command in (["migrate"], ["status"]):
+        times, memory = [], []
+        for _ in range(NOOP_RUNS):
+            seconds, rss = strata(engine, project, *command)
+            times.append(seconds)
+            memory.append(rss)
+        result[command[0]] = {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
+                              "runs": NOOP_RUNS, "peak_rss_mib": max(memory)}
+    return result
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as file:
+        for line in file:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    def version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "not found"
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1),
+        "os": platform.platform(), "swift": version(["swift", "--version"]),
+        "sqlite3": version(["sqlite3", "--version"]), "psql": version(["psql", "--version"]),
+        "mariadb": version(["mariadb", "--version"]),
+    }
+
+
+def main():
+    urls = {"postgres": os.environ.get("STRATA_POSTGRES_URL"), "mysql": os.environ.get("STRATA_MYSQL_URL")}
+    work = tempfile.mkdtemp(prefix="strata-bench-")
+    engines = []
+    for name in ENGINES:
+        directory = os.path.join(work, name)
+        os.makedirs(directory)
+        if name == "sqlite":
+            engines.append(SQLite(directory))
+        elif name == "postgres":
+            engines.append(Postgres(directory, urls["postgres"]))
+        elif name == "mysql":
+            engines.append(MariaDB(directory, urls["mysql"]))
+    results = {"machine": machine(), "migrations": [], "noop": []}
+    for engine in engines:
+        for n in SIZES:
+            print(f"{engine.name}: {n} migrations up and down, Strata and raw interleaved", flush=True)
+            results["migrations"].append(measure_migrations(engine, n))
+        print(f"{engine.name}: no-op migrate and status with 1000 applied", flush=True)
+        results["noop"].append(measure_noop(engine))
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
+    with open(os.path.join(ROOT, "docs", "benchmarks.json"), "w") as file:
+        json.dump(results, file, indent=2)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
