@@ -41,13 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
         Console.print("")
         Console.print("  State    Version         \("Name".padding(toLength: nameWidth, withPad: " ", startingAt: 0))  Applied at")
         for entry in entries {
-            let applied = entry.appliedAt.map(Self.formatDate) ?? "-"
-            let state = entry.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-            let name = entry.id.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            Console.print("  \(state)  \(entry.id.version)  \(name)  \(applied)")
-            if let progress = entry.progress {
-                Console.print("           \(progress.summary)")
-            }
+            Console.print(Self.row(entry, nameWidth: nameWidth))
         }
         Console.print("")
         let counts = MigrationState.allCases.compactMap { state -> String? in
@@ -55,6 +49,19 @@ struct StatusCommand: AsyncParsableCommand {
             return count == 0 ? nil : "\(count) \(state.rawValue)"
         }
         Console.print(counts.joined(separator: ", ") + ".")
+    }
+
+    /// One line of the table, and the dirty summary under it.
+    // A separate function: Swift 6.3's optimizer crashes (CopyPropagation) on this code
+    // inlined in the loop above in release builds.
+    private static func row(_ entry: MigrationStatusEntry, nameWidth: Int) -> String {
+        var applied = "-"
+        if let record = entry.record { applied = formatDate(record.appliedAt) }
+        let state = entry.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let name = entry.id.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        var line = "  \(state)  \(entry.id.version)  \(name)  \(applied)"
+        if let progress = entry.progress { line += "\n           \(progress.summary)" }
+        return line
     }
 
     static func formatDate(_ date: Date) -> String {
