@@ -34,6 +34,12 @@ import Testing
         #expect(empty.down?.statements.isEmpty == true)
     }
 
+    @Test func aMarkerOnTheLastLineWithoutANewline() throws {
+        let sections = try parser.parse("-- migrate:up\nSELECT 1;\n-- migrate:down", fileName: "m.sql")
+        #expect(sections.down?.statements.isEmpty == true)
+        #expect(try parser.parse("-- migrate:up", fileName: "m.sql").up.statements.isEmpty)
+    }
+
     @Test func lastStatementNeedsNoSemicolon() throws {
         let sections = try parser.parse("-- migrate:up\nCREATE TABLE a (x INT)\n-- migrate:down\nDROP TABLE a", fileName: "m.sql")
         #expect(sections.up.statements.map(\.text) == ["CREATE TABLE a (x INT)"])

@@ -71,18 +71,14 @@ public struct MigrationDirectory: Sendable {
             throw StrataError.failure("Cannot list the migrations directory \(path): \(error.localizedDescription)")
         }
         return names.filter { name in
-            guard !name.hasPrefix("."), name.lowercased().hasSuffix(".\(MigrationFileName.sqlExtension)") else { return false }
-            var isDir: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: "\(path)/\(name)", isDirectory: &isDir)
-            return !isDir.boolValue
+            !name.hasPrefix(".") && name.lowercased().hasSuffix(".\(MigrationFileName.sqlExtension)")
         }.sorted()
     }
 
     private func read(_ filePath: String) throws -> Data {
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: filePath))
-        } catch {
-            throw StrataError.failure("Cannot read migration \(filePath): \(error.localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: filePath) else {
+            throw StrataError.failure("Cannot read migration \(filePath).", hint: "Check that it is a readable file.")
         }
+        return data
     }
 }

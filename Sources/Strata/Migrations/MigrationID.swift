@@ -31,7 +31,10 @@ public enum MigrationName {
         if name.isEmpty { return "the name is empty" }
         if name.contains("/") || name.contains("\\") { return "the name contains a path separator" }
         if name.count > 200 { return "the name is longer than 200 characters" }
-        let allowed = name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        let allowed = name.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "-")
+        }
         if !allowed {
             return "the name may contain only lowercase letters a-z, digits and hyphens (kebab-case)"
         }

@@ -12,7 +12,7 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
     /// `20250519123045` is valid; `2025051912304` (13 digits) and `20251319123045`
     /// (month 13) are not.
     public init?(_ text: String) {
-        guard text.count == 14, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard text.utf8.count == 14, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         let fields = Self.fields(of: text)
         guard (1...12).contains(fields.month),
               (1...Self.daysIn(month: fields.month, year: fields.year)).contains(fields.day),
@@ -62,8 +62,10 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
     }()
 
     private static func fields(of text: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let chars = Array(text)
-        func number(_ range: Range<Int>) -> Int { Int(String(chars[range])) ?? -1 }
+        let digits = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int {
+            digits[range].reduce(0) { $0 * 10 + Int($1) - Int(UInt8(ascii: "0")) }
+        }
         return (number(0..<4), number(4..<6), number(6..<8), number(8..<10), number(10..<12), number(12..<14))
     }
 

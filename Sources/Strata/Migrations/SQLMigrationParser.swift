@@ -48,11 +48,29 @@ public struct SQLMigrationParser: Sendable {
     ///   repeated `-- migrate:up`, an unknown option, a statement before the first section,
     ///   an unterminated string or comment.
     public func parse(_ text: String, fileName: String) throws -> Sections {
+        let bytes = Array(text.utf8)
+        var lineStarts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            lineStarts.append(offset + 1)
+        }
+        /// The bytes of lines `first` up to, not including, `end` (1-based).
+        func lines(_ first: Int, upTo end: Int) -> ArraySlice<UInt8> {
+            let lower = first - 1 < lineStarts.count ? lineStarts[first - 1] : bytes.count
+            let upper = end - 1 < lineStarts.count ? lineStarts[end - 1] : bytes.count
+            return bytes[lower..<max(lower, upper)]
+        }
+
         var markers: [(direction: Direction, line: Int, inTransaction: Bool)] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (offset, rawLine) in lines.enumerated() {
+        for (offset, start) in lineStarts.enumerated() {
+            let end = offset + 1 < lineStarts.count ? lineStarts[offset + 1] - 1 : bytes.count
+            var position = start
+            while position < end, bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t") { position += 1 }
+            // Only comment lines can be markers.
+            guard position + 1 < end, bytes[position] == UInt8(ascii: "-"), bytes[position + 1] == UInt8(ascii: "-") else { continue }
             let lineNumber = offset + 1
-            guard let (direction, options) = Self.marker(in: rawLine) else { continue }
+            guard let (direction, options) = Self.marker(in: Substring(String(decoding: bytes[position..<end], as: UTF8.self))) else {
+                continue
+            }
             if markers.contains(where: { $0.direction == direction }) {
                 throw Self.error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
             }
@@ -68,24 +86,23 @@ public struct SQLMigrationParser: Sendable {
 
         // Anything but comments before the first marker is a statement outside any section.
         let firstMarkerLine = markers.map(\.line).min() ?? upMarker.line
-        let preamble = lines[0..<(firstMarkerLine - 1)].joined(separator: "\n")
-        if let stray = try split(preamble, firstLine: 1, fileName: fileName).first {
+        if let stray = try split(lines(1, upTo: firstMarkerLine), firstLine: 1, fileName: fileName).first {
             throw Self.error(fileName, stray.line, "a statement before the first `-- migrate:up` or `-- migrate:down` marker")
         }
 
         func body(of marker: (direction: Direction, line: Int, inTransaction: Bool)) throws -> MigrationBody {
-            let nextMarkerLine = markers.map(\.line).filter { $0 > marker.line }.min() ?? (lines.count + 1)
-            let sectionText = lines[marker.line..<(nextMarkerLine - 1)].joined(separator: "\n")
-            let statements = try split(sectionText, firstLine: marker.line + 1, fileName: fileName)
+            let nextMarkerLine = markers.map(\.line).filter { $0 > marker.line }.min() ?? (lineStarts.count + 1)
+            let section = lines(marker.line + 1, upTo: nextMarkerLine)
+            let statements = try split(section, firstLine: marker.line + 1, fileName: fileName)
             return MigrationBody(statements: statements, runsInTransaction: marker.inTransaction)
         }
         let down = try markers.first(where: { $0.direction == .down }).map(body(of:))
         return Sections(up: try body(of: upMarker), down: down)
     }
 
-    private func split(_ text: String, firstLine: Int, fileName: String) throws -> [SQLStatement] {
+    private func split(_ bytes: ArraySlice<UInt8>, firstLine: Int, fileName: String) throws -> [SQLStatement] {
         do {
-            return try splitter.split(text, firstLine: firstLine)
+            return try splitter.split(bytes, firstLine: firstLine)
         } catch let error as StatementSplitter.SyntaxError {
             throw Self.error(fileName, error.line, "an \(error.message)")
         }
@@ -97,7 +114,7 @@ public struct SQLMigrationParser: Sendable {
 
     /// The direction and option words of a `-- migrate:up|down [options]` line.
     private static func marker(in line: Substring) -> (Direction, [Substring])? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard trimmed.hasPrefix("--") else { return nil }
         let words = trimmed.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         guard let first = words.first else { return nil }

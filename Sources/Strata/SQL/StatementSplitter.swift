@@ -36,7 +36,12 @@ public struct StatementSplitter: Sendable {
     /// Statements made only of comments and white space are dropped.
     /// - Throws: ``SyntaxError`` for an unterminated string, quoted identifier or comment.
     public func split(_ script: String, firstLine: Int = 1) throws -> [SQLStatement] {
-        var scanner = Scanner(bytes: Array(script.utf8), syntax: syntax, line: firstLine)
+        try split(Array(script.utf8)[...], firstLine: firstLine)
+    }
+
+    /// Splits the UTF-8 bytes of a script, whose first line is line `firstLine` of its file.
+    func split(_ bytes: ArraySlice<UInt8>, firstLine: Int) throws -> [SQLStatement] {
+        var scanner = Scanner(bytes: bytes, syntax: syntax, line: firstLine)
         return try scanner.run()
     }
 }
@@ -45,30 +50,33 @@ extension StatementSplitter {
     /// The scanning state over one script's UTF-8 bytes. All syntax characters are ASCII,
     /// so byte offsets are safe slice points.
     fileprivate struct Scanner {
-        let bytes: [UInt8]
+        let bytes: ArraySlice<UInt8>
         let syntax: SQLSyntax
         var line: Int
-        var index = 0
+        var index: Int
 
         // The statement in progress.
         var statementStart: Int?
         var statementLine = 0
-        var leadingWords: [String] = []
+        /// `nil` until the statement's first words tell whether it may have a compound body.
+        var compound: Bool?
+        var wordCount = 0
         var blockDepth = 0
         var previousWordWasEnd = false
         var pendingSkipIf: String?
         var statementSkipIf: String?
         var statements: [SQLStatement] = []
 
-        init(bytes: [UInt8], syntax: SQLSyntax, line: Int) {
+        init(bytes: ArraySlice<UInt8>, syntax: SQLSyntax, line: Int) {
             self.bytes = bytes
             self.syntax = syntax
             self.line = line
+            self.index = bytes.startIndex
         }
 
         func peek(_ offset: Int = 0) -> UInt8? {
             let position = index + offset
-            return position < bytes.count ? bytes[position] : nil
+            return position < bytes.endIndex ? bytes[position] : nil
         }
 
         mutating func run() throws -> [SQLStatement] {
@@ -115,7 +123,7 @@ extension StatementSplitter {
                     index += 1
                 }
             }
-            finishStatement(end: bytes.count)
+            finishStatement(end: bytes.endIndex)
             return statements
         }
 
@@ -131,25 +139,31 @@ extension StatementSplitter {
         mutating func finishStatement(end: Int) {
             defer {
                 statementStart = nil
-                leadingWords = []
+                compound = nil
+                wordCount = 0
                 blockDepth = 0
                 previousWordWasEnd = false
             }
-            guard let start = statementStart else { return }
-            let text = String(decoding: bytes[start..<end], as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { return }
+            guard var start = statementStart else { return }
+            var last = end
+            while start < last, Self.isWhitespace(bytes[start]) { start += 1 }
+            while last > start, Self.isWhitespace(bytes[last - 1]) { last -= 1 }
+            guard start < last else { return }
+            let text = String(decoding: bytes[start..<last], as: UTF8.self)
             statements.append(SQLStatement(text: text, line: statementLine, skipIf: statementSkipIf))
         }
 
         mutating func lineComment(skipping marker: Int) {
-            let start = index + marker
+            var start = index + marker
             while let byte = peek(), byte != UInt8(ascii: "\n") { index += 1 }
-            let body = String(decoding: bytes[start..<index], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            if statementStart == nil, body.hasPrefix(Self.skipIfDirective) {
-                let query = body.dropFirst(Self.skipIfDirective.count).trimmingCharacters(in: .whitespaces)
-                pendingSkipIf = query.hasSuffix(";") ? String(query.dropLast()) : query
-            }
+            guard statementStart == nil else { return }
+            while start < index, Self.isWhitespace(bytes[start]) { start += 1 }
+            guard bytes[start..<index].starts(with: Self.skipIfDirective.utf8) else { return }
+            var queryStart = start + Self.skipIfDirective.utf8.count
+            var queryEnd = index
+            while queryStart < queryEnd, Self.isWhitespace(bytes[queryStart]) { queryStart += 1 }
+            while queryEnd > queryStart, Self.isWhitespace(bytes[queryEnd - 1]) || bytes[queryEnd - 1] == UInt8(ascii: ";") { queryEnd -= 1 }
+            pendingSkipIf = String(decoding: bytes[queryStart..<queryEnd], as: UTF8.self)
         }
 
         mutating func blockComment() throws {
@@ -198,23 +212,23 @@ extension StatementSplitter {
         }
 
         func isEscapeStringPrefix() -> Bool {
-            guard index >= 1, bytes[index - 1] == UInt8(ascii: "E") || bytes[index - 1] == UInt8(ascii: "e") else {
+            guard index > bytes.startIndex, bytes[index - 1] == UInt8(ascii: "E") || bytes[index - 1] == UInt8(ascii: "e") else {
                 return false
             }
-            return index < 2 || !Self.isWordPart(bytes[index - 2])
+            return index - 2 < bytes.startIndex || !Self.isWordPart(bytes[index - 2])
         }
 
         /// The `$tag$` opening at the current position, if there is one.
         func dollarTag() -> [UInt8]? {
-            if index > 0, Self.isWordPart(bytes[index - 1]) { return nil }
+            if index > bytes.startIndex, Self.isWordPart(bytes[index - 1]) { return nil }
             var end = index + 1
-            while end < bytes.count, bytes[end] != UInt8(ascii: "$") {
+            while end < bytes.endIndex, bytes[end] != UInt8(ascii: "$") {
                 let byte = bytes[end]
                 let valid = end == index + 1 ? Self.isWordStart(byte) : Self.isWordPart(byte) && byte != UInt8(ascii: "$")
                 if !valid { return nil }
                 end += 1
             }
-            guard end < bytes.count else { return nil }
+            guard end < bytes.endIndex else { return nil }
             return Array(bytes[index...end])
         }
 
@@ -222,8 +236,8 @@ extension StatementSplitter {
             let startLine = line
             guard let tag = dollarTag() else { return }
             index += tag.count
-            while index < bytes.count {
-                if bytes[index] == UInt8(ascii: "$"), index + tag.count <= bytes.count,
+            while index < bytes.endIndex {
+                if bytes[index] == UInt8(ascii: "$"), index + tag.count <= bytes.endIndex,
                    Array(bytes[index..<(index + tag.count)]) == tag {
                     index += tag.count
                     return
@@ -237,9 +251,24 @@ extension StatementSplitter {
         mutating func word() throws {
             let start = index
             while let byte = peek(), Self.isWordPart(byte) { index += 1 }
-            let word = String(decoding: bytes[start..<index], as: UTF8.self).uppercased()
-            if leadingWords.count < 8 { leadingWords.append(word) }
-            guard opensCompoundBody else { return }
+            wordCount += 1
+            // Only `CREATE [OR REPLACE] [TEMP] TRIGGER|PROCEDURE|FUNCTION|EVENT …` statements
+            // have compound bodies; every other statement is settled by its first word.
+            if compound == nil {
+                let word = keyword(start..<index)
+                if wordCount == 1, word != "CREATE" {
+                    compound = false
+                } else if let word, Self.compoundObjects.contains(word) {
+                    compound = true
+                } else if wordCount >= 8 {
+                    compound = false
+                }
+                return
+            }
+            guard compound == true, let word = keyword(start..<index) else {
+                previousWordWasEnd = false
+                return
+            }
             switch word {
             case "BEGIN":
                 blockDepth += 1
@@ -256,15 +285,18 @@ extension StatementSplitter {
             previousWordWasEnd = word == "END"
         }
 
-        /// Whether the statement in progress is one whose body may hold semicolons:
-        /// `CREATE [OR REPLACE] [TEMP] TRIGGER|PROCEDURE|FUNCTION|EVENT …`.
-        var opensCompoundBody: Bool {
-            guard leadingWords.first == "CREATE" else { return false }
-            return leadingWords.contains { Self.compoundObjects.contains($0) }
+        /// The word in `range`, uppercased, if it is short enough to be a keyword that matters.
+        func keyword(_ range: Range<Int>) -> String? {
+            guard range.count <= 9 else { return nil }
+            return String(decoding: bytes[range].map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
         }
 
         static let compoundObjects: Set<String> = ["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"]
         static let skipIfDirective = "strata:skip-if"
+
+        static func isWhitespace(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+        }
 
         static func isWordStart(_ byte: UInt8) -> Bool {
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
