@@ -55,6 +55,15 @@ import Testing
         #expect(MigrationName.problem(with: "v2-backfill") == nil)
     }
 
+    @Test(arguments: ["2025-05-19T12:30:45Z", "2024-02-29T23:59:59.999Z", "1999-12-31T00:00:00.5Z", "2000-03-01T00:00:00.000001Z"])
+    func fastTimestampParsingAgreesWithFoundation(text: String) throws {
+        let fast = try #require(ISO8601Timestamp.parse(text))
+        let style = text.contains(".") ? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt) : Date.ISO8601FormatStyle(timeZone: .gmt)
+        let reference = try style.parse(text)
+        #expect(abs(fast.timeIntervalSince(reference)) < 0.001)
+        #expect(ISO8601Timestamp.parse(ISO8601Timestamp.format(fast)).map { abs($0.timeIntervalSince(fast)) < 0.001 } == true)
+    }
+
     @Test func checksumIsSHA256Hex() {
         #expect(Checksum.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Checksum.sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
