@@ -18,6 +18,9 @@ public struct MySQLDialect: SQLDialect {
     /// statement by statement and marks it dirty.
     public var supportsTransactionalDDL: Bool { false }
 
+    /// ` ENGINE=InnoDB`: transactional, whatever the server's default engine.
+    public var keyedTableOptions: String { " ENGINE=InnoDB" }
+
     /// `` `name` ``, with embedded backticks doubled.
     public func quoteIdentifier(_ identifier: String) -> String {
         "`" + identifier.replacing("`", with: "``") + "`"

@@ -16,6 +16,9 @@ public struct PostgresDialect: SQLDialect {
     /// PostgreSQL rolls DDL back with its transaction.
     public var supportsTransactionalDDL: Bool { true }
 
+    /// None.
+    public var keyedTableOptions: String { "" }
+
     /// `"name"`, with embedded quotes doubled.
     public func quoteIdentifier(_ identifier: String) -> String {
         "\"" + identifier.replacing("\"", with: "\"\"") + "\""

@@ -16,6 +16,9 @@ public struct SQLiteDialect: SQLDialect {
     /// SQLite rolls DDL back with its transaction.
     public var supportsTransactionalDDL: Bool { true }
 
+    /// ` WITHOUT ROWID` (<https://sqlite.org/withoutrowid.html>).
+    public var keyedTableOptions: String { " WITHOUT ROWID" }
+
     /// `"name"`, with embedded quotes doubled.
     public func quoteIdentifier(_ identifier: String) -> String {
         "\"" + identifier.replacing("\"", with: "\"\"") + "\""

@@ -7,6 +7,7 @@ struct OddDialect: SQLDialect {
     var name: String { "odd" }
     var syntax: SQLSyntax { .standard }
     var supportsTransactionalDDL: Bool { true }
+    var keyedTableOptions: String { " ODD_OPTIONS" }
     func quoteIdentifier(_ identifier: String) -> String { "``\(identifier)``" }
     func bindPlaceholder(at position: Int) -> String { ":p\(position)" }
     func columnType(for kind: ColumnKind) -> String {
@@ -27,6 +28,7 @@ struct OddDialectWithIfNotExists: SQLDialect {
     var name: String { "odd2" }
     var syntax: SQLSyntax { .standard }
     var supportsTransactionalDDL: Bool { false }
+    var keyedTableOptions: String { "" }
     func quoteIdentifier(_ identifier: String) -> String { base.quoteIdentifier(identifier) }
     func bindPlaceholder(at position: Int) -> String { base.bindPlaceholder(at: position) }
     func columnType(for kind: ColumnKind) -> String { base.columnType(for: kind) }

@@ -13,6 +13,10 @@ public protocol SQLDialect: Sendable {
     func quoteIdentifier(_ identifier: String) -> String
     /// The placeholder for the bind parameter at 1-based `position`, e.g. `?` or `$1`.
     func bindPlaceholder(at position: Int) -> String
+    /// Options appended to `CREATE TABLE` of Strata's own tables, which are looked up by their
+    /// primary key: e.g. SQLite's `WITHOUT ROWID`, which stores the rows in the key's b-tree
+    /// instead of a second one, halving the pages each history insert writes.
+    var keyedTableOptions: String { get }
     /// The column type for a kind of column Strata itself creates.
     func columnType(for kind: ColumnKind) -> String
     /// The column definition of an auto-incrementing integer primary key called `name`,

@@ -29,7 +29,7 @@ struct HistoryTable {
             \(column("name")) \(dialect.columnType(for: .string(length: 255))) NOT NULL, \
             \(column("checksum")) \(dialect.columnType(for: .string(length: 64))) NOT NULL, \
             \(column("applied_at")) \(dialect.columnType(for: .timestamp)) NOT NULL, \
-            \(column("execution_ms")) \(dialect.columnType(for: .bigint)) NOT NULL)
+            \(column("execution_ms")) \(dialect.columnType(for: .bigint)) NOT NULL)\(dialect.keyedTableOptions)
             """
         try await run { try await connection.execute(sql) }
     }

@@ -30,7 +30,7 @@ struct ProgressTable {
             \(column("statements_done")) \(dialect.columnType(for: .bigint)) NOT NULL, \
             \(column("statements_total")) \(dialect.columnType(for: .bigint)) NOT NULL, \
             \(column("failed_line")) \(dialect.columnType(for: .bigint)), \
-            \(column("error")) \(dialect.columnType(for: .text)))
+            \(column("error")) \(dialect.columnType(for: .text)))\(dialect.keyedTableOptions)
             """
         try await connection.execute(sql)
     }
