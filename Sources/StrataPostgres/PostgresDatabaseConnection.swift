@@ -16,11 +16,13 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     private let logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     var dialect: any SQLDialect { PostgresDialect() }
+    let preferredTaskExecutor: (any TaskExecutor)?
 
     init(connection: PostgresConnection, endpoint: ServerEndpoint, schema: String?) {
         self.connection = connection
         self.endpoint = endpoint
         self.schema = schema
+        self.preferredTaskExecutor = EventLoopTaskExecutor(connection.eventLoop)
     }
 
     func execute(_ sql: String) async throws {

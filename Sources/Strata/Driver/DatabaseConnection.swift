@@ -39,11 +39,19 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 
     /// Closes the connection. Further calls fail.
     func close() async
+
+    /// Where a run over this connection should execute, if the driver has a preference: for
+    /// a connection served by one event-loop thread, running there saves a thread switch on
+    /// every statement. `nil` (the default) runs on Swift's global executor.
+    var preferredTaskExecutor: (any TaskExecutor)? { get }
 }
 
 extension DatabaseConnection {
     /// Nothing to prepare by default.
     public func prepareForChanges() async throws {}
+
+    /// No preference by default.
+    public var preferredTaskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// The outcome of waiting for the migration lock.

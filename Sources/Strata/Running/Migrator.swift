@@ -174,7 +174,9 @@ public struct Migrator: Sendable {
     private func withConnection<T: Sendable>(_ body: (any DatabaseConnection) async throws -> T) async throws -> T {
         let connection = try await connect()
         do {
-            let result = try await body(connection)
+            let result = try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
+                try await body(connection)
+            }
             await connection.close()
             return result
         } catch {
