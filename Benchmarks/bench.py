@@ -60,13 +60,28 @@ class Engine:
     def drop_table(self, i):
         return f"DROP TABLE bench_{i}"
 
-    def raw_script(self, statements):
-        return "".join(f"{self.begin};\n{statement};\nCOMMIT;\n" for statement in statements)
+    def raw_script(self, statements, history=None, create_history=False):
+        """Each statement in its own transaction; with `history`, plus that transaction's
+        history-row statement, as Strata records it."""
+        lines = [self.history_table()] if create_history else []
+        for index, statement in enumerate(statements):
+            extra = f"{history[index]};\n" if history else ""
+            lines.append(f"{self.begin};\n{statement};\n{extra}COMMIT;\n")
+        return "".join(lines)
+
+    def history_table(self):
+        return ("CREATE TABLE raw_history (version VARCHAR(14) NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, "
+                f"checksum VARCHAR(64) NOT NULL, applied_at {self.timestamp} NOT NULL, execution_ms BIGINT NOT NULL){self.table_options};\n")
 
     begin = "BEGIN"
+    timestamp = "TIMESTAMP"
+    table_options = ""
 
 
 class SQLite(Engine):
+    timestamp = "TEXT"
+    table_options = " WITHOUT ROWID"
+
     def __init__(self, directory):
         super().__init__("sqlite", directory)
         self.path = os.path.join(directory, "bench.sqlite3")
@@ -111,8 +126,8 @@ class Postgres(Engine):
     def environment(self):
         return {"BENCH_DB_PASSWORD": urllib.parse.unquote(self.parts.password or "")}
 
-    def raw_script(self, statements):
-        return "SET search_path TO bench;\n" + super().raw_script(statements)
+    def raw_script(self, statements, history=None, create_history=False):
+        return "SET search_path TO bench;\n" + super().raw_script(statements, history, create_history)
 
     def raw(self, script_path):
         return run(self.client() + ["-f", script_path], env=self.client_env())
@@ -120,6 +135,8 @@ class Postgres(Engine):
 
 class MariaDB(Engine):
     begin = "START TRANSACTION"
+    timestamp = "DATETIME(6)"
+    table_options = " ENGINE=InnoDB"
 
     def __init__(self, directory, url):
         super().__init__("mysql", directory)
@@ -163,13 +180,22 @@ def write_project(engine, n):
         version = (base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S")
         with open(os.path.join(migrations, f"{version}-create-bench-{i}.sql"), "w") as file:
             file.write(f"-- migrate:up\n{engine.create_table(i)};\n\n-- migrate:down\n{engine.drop_table(i)};\n")
-    up = os.path.join(engine.directory, f"raw-up-{n}.sql")
-    down = os.path.join(engine.directory, f"raw-down-{n}.sql")
-    with open(up, "w") as file:
-        file.write(engine.raw_script([engine.create_table(i) for i in range(n)]))
-    with open(down, "w") as file:
-        file.write(engine.raw_script([engine.drop_table(i) for i in reversed(range(n))]))
-    return project, up, down
+    scripts = {}
+    checksum = "0" * 64
+    versions = [(base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S") for i in range(n)]
+    insert = [f"INSERT INTO raw_history VALUES ('{versions[i]}', 'create-bench-{i}', '{checksum}', CURRENT_TIMESTAMP, 1)" for i in range(n)]
+    delete = [f"DELETE FROM raw_history WHERE version = '{versions[i]}'" for i in reversed(range(n))]
+    for name, statements, history in (
+        ("up", [engine.create_table(i) for i in range(n)], None),
+        ("down", [engine.drop_table(i) for i in reversed(range(n))], None),
+        ("history_up", [engine.create_table(i) for i in range(n)], insert),
+        ("history_down", [engine.drop_table(i) for i in reversed(range(n))], delete),
+    ):
+        path = os.path.join(engine.directory, f"raw-{name}-{n}.sql")
+        with open(path, "w") as file:
+            file.write(engine.raw_script(statements, history, create_history=name == "history_up"))
+        scripts[name] = path
+    return project, scripts
 
 
 def strata(engine, project, *arguments):
@@ -178,8 +204,8 @@ def strata(engine, project, *arguments):
 
 
 def measure_migrations(engine, n):
-    project, raw_up, raw_down = write_project(engine, n)
-    samples = {key: [] for key in ("strata_up", "strata_down", "raw_up", "raw_down")}
+    project, scripts = write_project(engine, n)
+    samples = {key: [] for key in ("strata_up", "strata_down", "raw_up", "raw_down", "history_up", "history_down")}
     memory = []
     for round_number in range(ROUNDS.get(n, 1)):
         engine.reset()
@@ -190,16 +216,21 @@ def measure_migrations(engine, n):
         samples["strata_down"].append(seconds)
         memory.append(rss)
         engine.reset()
-        samples["raw_up"].append(engine.raw(raw_up)[0])
-        samples["raw_down"].append(engine.raw(raw_down)[0])
+        samples["raw_up"].append(engine.raw(scripts["up"])[0])
+        samples["raw_down"].append(engine.raw(scripts["down"])[0])
+        engine.reset()
+        samples["history_up"].append(engine.raw(scripts["history_up"])[0])
+        samples["history_down"].append(engine.raw(scripts["history_down"])[0])
         print(f"  {engine.name} N={n} round {round_number + 1}: "
               + ", ".join(f"{key} {values[-1]:.2f}s" for key, values in samples.items()), flush=True)
     medians = {key: statistics.median(values) for key, values in samples.items()}
     result = {"engine": engine.name, "n": n, "rounds": ROUNDS.get(n, 1), "peak_rss_mib": max(memory)}
     for direction in ("up", "down"):
         ours, raw = medians[f"strata_{direction}"], medians[f"raw_{direction}"]
+        with_history = medians[f"history_{direction}"]
         result[direction] = {
             "strata_s": ours, "raw_s": raw, "ratio": ours / raw,
+            "raw_with_history_s": with_history, "ratio_to_raw_with_history": ours / with_history,
             "strata_ms_per_migration": ours / n * 1000, "raw_ms_per_migration": raw / n * 1000,
             "overhead_ms_per_migration": (ours - raw) / n * 1000,
         }
@@ -207,7 +238,7 @@ def measure_migrations(engine, n):
 
 
 def measure_noop(engine, n=1000):
-    project, _, _ = write_project(engine, n)
+    project, _ = write_project(engine, n)
     engine.reset()
     strata(engine, project, "migrate", "--lock-timeout", "600")
     result = {"engine": engine.name, "applied": n}
@@ -244,6 +275,56 @@ def machine():
     }
 
 
+def render(results):
+    """The generated part of docs/benchmarks.md: the machine and the tables."""
+    machine = results["machine"]
+    lines = [
+        f"Measured {machine['date']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"{machine['os']}; {machine['swift']}; {machine['sqlite3'].split()[0] if machine['sqlite3'] != 'not found' else 'sqlite3'} "
+        f"(client), {machine['psql']}, {machine['mariadb']}.",
+        "",
+        "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw | Strata / (raw + history row) | peak RSS (MiB) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["migrations"]:
+        for direction in ("up", "down"):
+            d = row[direction]
+            lines.append(
+                f"| {row['engine']} | {row['n']} | {direction} | {d['strata_s']:.2f} | {d['raw_s']:.2f} | {d['raw_with_history_s']:.2f} | "
+                f"{d['strata_ms_per_migration']:.3f} | {d['raw_ms_per_migration']:.3f} | {d['overhead_ms_per_migration']:.3f} | "
+                f"{d['ratio']:.2f}x | {d['ratio_to_raw_with_history']:.2f}x | {row['peak_rss_mib']:.1f} |")
+    lines += ["", "Per-migration cost at N = 5000 relative to N = 500 (1.00 = linear):", "",
+              "| engine | direction | Strata ms/migration N=500 | N=5000 | ratio |", "|---|---|---:|---:|---:|"]
+    by_key = {(row["engine"], row["n"]): row for row in results["migrations"]}
+    for engine in dict.fromkeys(row["engine"] for row in results["migrations"]):
+        small, large = by_key.get((engine, 500)), by_key.get((engine, 5000))
+        if not small or not large:
+            continue
+        for direction in ("up", "down"):
+            a = small[direction]["strata_ms_per_migration"]
+            b = large[direction]["strata_ms_per_migration"]
+            lines.append(f"| {engine} | {direction} | {a:.3f} | {b:.3f} | {b / a:.2f} |")
+    lines += ["", "No-op runs with 1,000 migrations applied (process start to exit):", "",
+              "| engine | command | median (ms) | min (ms) | runs | peak RSS (MiB) |", "|---|---|---:|---:|---:|---:|"]
+    for row in results["noop"]:
+        for command in ("status", "migrate"):
+            c = row[command]
+            lines.append(f"| {row['engine']} | strata {command} | {c['median_ms']:.1f} | {c['min_ms']:.1f} | {c['runs']} | {c['peak_rss_mib']:.1f} |")
+    return "\n".join(lines)
+
+
+def write_markdown(results):
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    begin, end = "<!-- results:begin (written by Benchmarks/bench.py) -->", "<!-- results:end -->"
+    text = open(path).read() if os.path.exists(path) else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in text or end not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as file:
+        file.write(f"{head}{begin}\n{render(results)}\n{end}{tail}")
+
+
 def main():
     urls = {"postgres": os.environ.get("STRATA_POSTGRES_URL"), "mysql": os.environ.get("STRATA_MYSQL_URL")}
     work = tempfile.mkdtemp(prefix="strata-bench-")
@@ -268,7 +349,8 @@ def main():
     os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
     with open(os.path.join(ROOT, "docs", "benchmarks.json"), "w") as file:
         json.dump(results, file, indent=2)
-    print(json.dumps(results, indent=2))
+    write_markdown(results)
+    print(render(results))
 
 
 if __name__ == "__main__":
