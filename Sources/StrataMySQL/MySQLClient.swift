@@ -56,11 +56,9 @@ final class MySQLClient: @unchecked Sendable {
             guard let mysql = handle else {
                 throw MySQLServerError(number: 2006, state: "HY000", message: "the connection is closed")
             }
-            let bytes = Array(sql.utf8)
-            let status = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    mysql_real_query(mysql, $0, UInt(bytes.count))
-                }
+            let text = Array(sql.utf8CString)
+            let status = text.withUnsafeBufferPointer { buffer in
+                mysql_real_query(mysql, buffer.baseAddress, UInt(text.count - 1))
             }
             if status != 0 { throw MySQLServerError(mysql) }
             var first: [[(name: String, kind: ColumnKind, value: String?)]]?

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+
+/// One locked run: applies or reverts single migrations with their history rows.
+struct RunSession {
+    let migrator: Migrator
+    let connection: any DatabaseConnection
+    let history: HistoryTable
+    let progress: ProgressTable
+    let report: Migrator.ProgressHandler
+
+    var logger: Logger { migrator.logger }
+
+    func planner() async throws -> MigrationPlanner {
+        MigrationPlanner(migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records())
+    }
+
+    /// Runs one migration's up or down section and records it; `dirty` lists the dirty
+    /// migrations found when the run was planned (one of them may be this one, resumed).
+    ///
+    /// When the section's statements can roll back together (a transaction on a database
+    /// with transactional DDL), they and the history change commit in one transaction.
+    /// Otherwise the migration is tracked in the progress table statement by statement, so
+    /// that a failure or a crash leaves it *dirty* — visible, explained, resumable — and
+    /// only the final history change is atomic.
+    func run(_ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = []) async throws -> CompletedMigration {
+        guard let body = direction == .up ? migration.up : migration.down else {
+            throw StrataError(.refused, "Migration \(migration.id) has no `-- migrate:down` section and cannot be undone.")
+        }
+        var logger = self.logger
+        logger[metadataKey: "migration"] = "\(migration.id)"
+        logger[metadataKey: "direction"] = "\(direction.rawValue)"
+        let atomic = body.runsInTransaction && connection.dialect.supportsTransactionalDDL
+        // A dirty migration being resumed continues after its last completed statement.
+        let resumed = atomic ? nil : dirty.first { $0.version == migration.id.version && $0.direction == direction }
+        let firstStatement = resumed?.statementsDone ?? 0
+        report(.started(migration.id, direction))
+        logger.info(resumed == nil ? "Starting migration" : "Resuming migration", metadata: ["from_statement": "\(firstStatement + 1)"])
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        var current: SQLStatement?
+        var completedStatements = firstStatement
+        do {
+            if atomic {
+                try await connection.beginTransaction()
+            } else {
+                try await progress.start(MigrationProgress(
+                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
+                    startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
+                ), replacing: resumed != nil)
+            }
+            let last = body.statements.count - 1
+            for (offset, statement) in body.statements.enumerated().dropFirst(firstStatement) {
+                current = statement
+                if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
+                    logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
+                    report(.statementSkipped(migration.id, statement))
+                } else {
+                    logger.log(level: migrator.logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
+                    try await connection.execute(statement.text)
+                }
+                completedStatements += 1
+                // The last statement's completion is recorded by the transaction that records the migration.
+                if !atomic, offset < last { try await progress.advance(migration.id.version, done: completedStatements) }
+            }
+            current = nil
+            let duration = clock.now - start
+            if !atomic { try await connection.beginTransaction() }
+            try await record(migration, direction, duration: duration)
+            if !atomic { try await progress.delete(migration.id.version) }
+            try await connection.commitTransaction()
+            report(.finished(migration.id, direction, duration))
+            logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
+            return CompletedMigration(id: migration.id, direction: direction, duration: duration)
+        } catch {
+            try? await connection.rollbackTransaction()
+            let failure = MigrationFailure.error(
+                error, migration: migration, direction: direction, statement: current,
+                statementsCompleted: completedStatements, body: body, dialect: connection.dialect
+            )
+            if !atomic {
+                if completedStatements == 0 {
+                    // Nothing ran: the failure left no trace, so the migration is not dirty.
+                    try? await progress.delete(migration.id.version)
+                } else {
+                    let reason = (error as? DatabaseError)?.summary ?? String(describing: error)
+                    try? await progress.fail(migration.id.version, line: current?.line ?? 0, error: reason)
+                }
+            }
+            // Thrown, not logged: the caller reports it once.
+            throw failure
+        }
+    }
+
+    /// Records a finished migration in the history: a row for `up`, none for `down`.
+    private func record(_ migration: LoadedMigration, _ direction: MigrationDirection, duration: Duration) async throws {
+        switch direction {
+        case .up:
+            try await history.insert(HistoryRecord(
+                version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
+                appliedAt: Date(), executionMilliseconds: duration.milliseconds
+            ))
+        case .down:
+            try await history.delete(migration.id.version)
+        }
+    }
+
+    /// Settles a dirty migration as `strata resolve` was told, in one transaction.
+    func settle(_ dirty: MigrationProgress, as resolution: Migrator.Resolution) async throws {
+        try await connection.beginTransaction()
+        do {
+            if resolution == .applied {
+                let checksum = migrator.migrations.first { $0.id.version == dirty.version }?.checksum ?? dirty.checksum
+                let migration = LoadedMigration(
+                    id: dirty.id, checksum: checksum, source: "", up: MigrationBody(statements: []), down: nil
+                )
+                try await record(migration, dirty.direction, duration: .zero)
+            }
+            try await progress.delete(dirty.version)
+            try await connection.commitTransaction()
+        } catch {
+            try? await connection.rollbackTransaction()
+            throw error
+        }
+    }
+}
