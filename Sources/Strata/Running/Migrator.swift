@@ -92,6 +92,7 @@ public struct Migrator: Sendable {
     }
 
     /// Applies pending migrations in version order; stops at the first failure.
+    @discardableResult
     public func migrate(_ options: MigrateOptions = MigrateOptions(), progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
             let planner = try await session.planner()
@@ -108,6 +109,7 @@ public struct Migrator: Sendable {
     }
 
     /// Reverts applied migrations, newest first; stops at the first failure.
+    @discardableResult
     public func undo(
         _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
         progress: @escaping ProgressHandler = { _ in }
@@ -125,6 +127,7 @@ public struct Migrator: Sendable {
 
     /// Reverts the last `step` applied migrations and applies them again, under one lock:
     /// the check that a migration's `down` really undoes its `up`.
+    @discardableResult
     public func redo(step: Int = 1, allowChanged: Bool = false, progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
             let plan = try await session.planner().migrationsToUndo(.last(step), allowChanged: allowChanged)
@@ -150,6 +153,7 @@ public struct Migrator: Sendable {
     /// Settles a dirty migration after a person repaired the database by hand: records it
     /// as not run (`rolledBack`) or as completed (`applied`), in the direction it was running.
     /// - Throws: ``StrataError`` (configuration) if the version is not dirty.
+    @discardableResult
     public func resolve(_ version: MigrationVersion, as resolution: Resolution) async throws -> MigrationProgress {
         try await withLockedSession(progress: { _ in }) { session in
             guard let dirty = try await session.progress.records().first(where: { $0.version == version }) else {
