@@ -33,15 +33,8 @@ import Testing
 
         /// Rows from the project's default SQLite database.
         func query(_ sql: String, database: String = "db/development.sqlite3") async throws -> [DatabaseRow] {
-            let connection = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)"), logger: Logger(label: "test"))
-            do {
-                let rows = try await connection.query(sql, [])
-                await connection.close()
-                return rows
-            } catch {
-                await connection.close()
-                throw error
-            }
+            let settings = ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)")
+            return try await queryOnce(sql, on: SQLiteDriver().connect(settings, logger: Logger(label: "test")))
         }
 
         func tables() async throws -> Set<String> {

@@ -143,15 +143,7 @@ struct FreshDatabase: Sendable {
 
     /// Runs `sql` on a connection of its own and returns the rows.
     func query(_ sql: String) async throws -> [DatabaseRow] {
-        let connection = try await connect()
-        do {
-            let rows = try await connection.query(sql, [])
-            await connection.close()
-            return rows
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await queryOnce(sql, on: connect())
     }
 
     /// Whether `table` exists.
@@ -200,6 +192,18 @@ struct FreshDatabase: Sendable {
     func remove() async {
         await drop()
         files.remove()
+    }
+}
+
+/// Runs `sql` on `connection`, closes it whatever happens, and returns the rows.
+func queryOnce(_ sql: String, on connection: any DatabaseConnection) async throws -> [DatabaseRow] {
+    do {
+        let rows = try await connection.query(sql, [])
+        await connection.close()
+        return rows
+    } catch {
+        await connection.close()
+        throw error
     }
 }
 
