@@ -50,7 +50,7 @@ struct CommandContext {
         let settings = environment.connection
         return Migrator(
             migrations: try loadMigrations(),
-            connect: { [logger] in try await driver.connect(settings, logger: logger) },
+            connect: { [logger] purpose in try await driver.connect(settings, for: purpose, logger: logger) },
             lockTimeout: lockTimeout,
             logger: logger,
             logStatements: environment.logging

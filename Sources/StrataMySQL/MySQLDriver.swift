@@ -26,7 +26,7 @@ public struct MySQLDriver: DatabaseDriver {
 
     public var dialect: any SQLDialect { MySQLDialect() }
 
-    public func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection {
+    public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         #if MySQL
         return try await MySQLDatabaseConnection.open(settings, logger: logger)
         #else

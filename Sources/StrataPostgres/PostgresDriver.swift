@@ -17,7 +17,7 @@ public struct PostgresDriver: DatabaseDriver {
 
     public var dialect: any SQLDialect { PostgresDialect() }
 
-    public func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection {
+    public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         if let unknown = settings.options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown PostgreSQL URL option `\(unknown)` in \(settings.redactedDescription).",
                               hint: "Strata reads sslmode=disable|require|verify-full and schema=NAME; remove the others.")

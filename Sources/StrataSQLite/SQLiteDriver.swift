@@ -12,11 +12,15 @@ public struct SQLiteDriver: DatabaseDriver {
 
     public var dialect: any SQLDialect { SQLiteDialect() }
 
-    /// Opens the database file, creating it and its directory if needed.
-    public func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection {
+    /// Opens the database file, creating it and its directory when migrating. A database
+    /// that does not exist yet is read as an empty one, without creating the file.
+    public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         guard let storage = settings.storage, !storage.isEmpty else {
             throw StrataError(.configuration, "A sqlite environment needs `storage:` (a file path, or :memory:).",
                               hint: "Use `url: sqlite:db/development.sqlite3`, or add `storage:` next to `dialect: sqlite`.")
+        }
+        if purpose == .read, storage != ":memory:", !FileManager.default.fileExists(atPath: storage) {
+            return try await SQLiteDatabaseConnection.open(storage: ":memory:")
         }
         return try await SQLiteDatabaseConnection.open(storage: storage)
     }

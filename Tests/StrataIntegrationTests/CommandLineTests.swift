@@ -169,8 +169,10 @@ import Testing
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("would apply 1 migration in"))
         #expect(result.stdout.contains("CREATE TABLE one (id INTEGER);"))
-        #expect(try await !project.tables().contains("one"))
-        #expect(try await !project.tables().contains("strata_migrations"))
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/db/development.sqlite3"))
+        let status = try await project.strata("status", "--json")
+        #expect(status.stdout.contains("\"state\":\"pending\""), "\(status)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/db/development.sqlite3"))
     }
 
     @Test(arguments: [

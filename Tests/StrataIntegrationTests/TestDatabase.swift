@@ -131,7 +131,7 @@ struct FreshDatabase: Sendable {
         let settings = settings
         return Migrator(
             migrations: try MigrationDirectory(path: migrationsPath, syntax: driver.dialect.syntax).load(),
-            connect: { try await driver.connect(settings, logger: Logger(label: "test")) },
+            connect: { purpose in try await driver.connect(settings, for: purpose, logger: Logger(label: "test")) },
             lockTimeout: lockTimeout
         )
     }

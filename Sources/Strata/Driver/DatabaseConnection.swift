@@ -69,8 +69,25 @@ public protocol DatabaseDriver: Sendable {
     var dialects: Set<String> { get }
     /// The SQL dialect, known without connecting (to split files and render templates).
     var dialect: any SQLDialect { get }
-    /// Opens a connection described by `settings`; warnings (such as unverified TLS) go to `logger`.
+    /// Opens a connection described by `settings` for `purpose`; warnings (such as
+    /// unverified TLS) go to `logger`.
     ///
     /// - Throws: ``StrataError`` naming the database and the likely cause.
-    func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection
+    func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection
+}
+
+/// What a connection is opened for.
+public enum ConnectionPurpose: Sendable, Hashable {
+    /// Reading only (`status`, `--dry-run`): a driver must not create anything, not even an
+    /// empty database file.
+    case read
+    /// Migrating: the driver may create what it needs, such as SQLite's database file.
+    case change
+}
+
+extension DatabaseDriver {
+    /// Opens a connection for changes.
+    public func connect(_ settings: ConnectionSettings, logger: Logger) async throws -> any DatabaseConnection {
+        try await connect(settings, for: .change, logger: logger)
+    }
 }

@@ -9,8 +9,8 @@ import Logging
 /// Each migration and its history row commit in one transaction unless its section is
 /// marked `transaction:false`.
 public struct Migrator: Sendable {
-    /// Opens a connection to the database.
-    public typealias Connector = @Sendable () async throws -> any DatabaseConnection
+    /// Opens a connection to the database for a purpose.
+    public typealias Connector = @Sendable (ConnectionPurpose) async throws -> any DatabaseConnection
     /// Receives progress while a run goes on.
     public typealias ProgressHandler = @Sendable (MigrationEvent) -> Void
 
@@ -69,14 +69,14 @@ public struct Migrator: Sendable {
 
     /// Every migration with its state. Reads only: takes no lock and creates nothing.
     public func status() async throws -> [MigrationStatusEntry] {
-        try await withConnection { connection in
+        try await withConnection(for: .read) { connection in
             try await planner(connection).status()
         }
     }
 
     /// The migrations `migrate` would apply now, without applying them (`--dry-run`).
     public func pendingPlan(_ options: MigrateOptions = MigrateOptions()) async throws -> [LoadedMigration] {
-        try await withConnection { connection in
+        try await withConnection(for: .read) { connection in
             try await planner(connection).migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
@@ -86,7 +86,7 @@ public struct Migrator: Sendable {
 
     /// The migrations `undo` would revert now, newest first, without reverting them.
     public func undoPlan(_ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false) async throws -> [LoadedMigration] {
-        try await withConnection { connection in
+        try await withConnection(for: .read) { connection in
             try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
         }
     }
@@ -175,8 +175,8 @@ public struct Migrator: Sendable {
         return MigrationPlanner(migrations: migrations, history: history, progress: progress)
     }
 
-    private func withConnection<T: Sendable>(_ body: (any DatabaseConnection) async throws -> T) async throws -> T {
-        let connection = try await connect()
+    private func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {
+        let connection = try await connect(purpose)
         do {
             let result = try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
                 try await body(connection)
@@ -192,7 +192,7 @@ public struct Migrator: Sendable {
     /// Connect, lock, make sure the history table exists, run `body`, unlock: the prelude
     /// every changing command shares.
     private func withLockedSession<T: Sendable>(progress: @escaping ProgressHandler, _ body: (RunSession) async throws -> T) async throws -> T {
-        try await withConnection { connection in
+        try await withConnection(for: .change) { connection in
             let key = "strata:\(historyTableName)"
             var acquisition = try await connection.acquireMigrationLock(key: key, timeout: .zero)
             if case .timedOut = acquisition {
