@@ -44,12 +44,26 @@ struct CommandContext {
         try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
     }
 
+    /// The seeders of the environment's seeders directory.
+    func loadSeeders() throws -> [LoadedMigration] {
+        try MigrationDirectory(path: environment.seedersDirectory, syntax: driver.dialect.syntax, noun: "Seeder").load()
+    }
+
     /// A migrator over the environment's database and migrations.
     func migrator(lockTimeout: Duration = .seconds(60)) throws -> Migrator {
+        engine(try loadMigrations(), lockTimeout: lockTimeout)
+    }
+
+    /// A migrator over the environment's database and seeders (history `strata_seeds`).
+    func seeder(lockTimeout: Duration = .seconds(60)) throws -> Migrator {
+        engine([], lockTimeout: lockTimeout).seeding(try loadSeeders())
+    }
+
+    private func engine(_ migrations: [LoadedMigration], lockTimeout: Duration) -> Migrator {
         let driver = self.driver
         let settings = environment.connection
         return Migrator(
-            migrations: try loadMigrations(),
+            migrations: migrations,
             connect: { [logger] purpose in try await driver.connect(settings, for: purpose, logger: logger) },
             lockTimeout: lockTimeout,
             logger: logger,

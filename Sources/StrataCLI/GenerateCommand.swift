@@ -20,9 +20,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The starting content: blank, create-table or modify-table.", valueName: "template"))
     var template: MigrationTemplate = .blank
 
+    @Flag(help: "Write a seeder in the seeders directory instead of a migration.")
+    var seeder = false
+
+    func validate() throws {
+        if seeder && template != .blank { throw ValidationError("--template is for migrations; a seeder starts blank.") }
+    }
+
     func run() async throws {
         let context = try CommandContext(global)
-        let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect)
+        let directory = seeder ? context.environment.seedersDirectory : context.environment.migrationsDirectory
+        let generator = MigrationGenerator(directory: directory, dialect: context.driver.dialect)
         let path = try generator.generate(name: name, template: template)
         if !global.quiet { Console.print("Created \(path)") }
     }

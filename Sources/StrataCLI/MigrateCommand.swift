@@ -64,6 +64,8 @@ struct MigrateCommand: AsyncParsableCommand {
 /// Prints a `--dry-run` plan with each migration's SQL.
 struct DryRunPrinter {
     let quiet: Bool
+    /// `migration` or `seeder`.
+    var noun = "migration"
 
     func print(_ plan: [LoadedMigration], direction: MigrationDirection, environment: String) {
         guard !quiet else { return }
@@ -72,7 +74,7 @@ struct DryRunPrinter {
             Console.print("Dry run: nothing to \(verb) in \(environment).")
             return
         }
-        Console.print("Dry run: would \(verb) \(migrationCount(plan.count)) in \(environment):")
+        Console.print("Dry run: would \(verb) \(migrationCount(plan.count, noun: noun)) in \(environment):")
         for migration in plan {
             let body = direction == .up ? migration.up : migration.down
             let transaction = body?.runsInTransaction == false ? ", without a transaction" : ""

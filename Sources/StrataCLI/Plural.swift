@@ -1,4 +1,4 @@
 /// `1 migration`, `2 migrations`.
-func migrationCount(_ count: Int) -> String {
-    count == 1 ? "1 migration" : "\(count) migrations"
+func migrationCount(_ count: Int, noun: String = "migration") -> String {
+    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
 }

@@ -5,6 +5,8 @@ import Strata
 struct ProgressPrinter: Sendable {
     /// Print nothing (`--quiet` or `--json`).
     let silent: Bool
+    /// What an applied one is called: `migrated` or `seeded`.
+    var appliedVerb = "migrated"
 
     func handle(_ event: MigrationEvent) {
         guard !silent else { return }
@@ -16,7 +18,7 @@ struct ProgressPrinter: Sendable {
         case .statementSkipped(_, let statement):
             Console.print("   skipped the statement at line \(statement.line): its strata:skip-if query returned a row")
         case .finished(let id, let direction, let duration):
-            let verb = direction == .up ? "migrated" : "reverted"
+            let verb = direction == .up ? appliedVerb : "reverted"
             Console.print("== \(id.version) \(id.name): \(verb) (\(Self.format(duration)))")
         }
     }

@@ -26,6 +26,9 @@ struct ResolveCommand: AsyncParsableCommand {
     @Flag(help: "Its remaining statements were completed by hand.")
     var applied = false
 
+    @Flag(help: "The dirty one is a seeder, not a migration.")
+    var seeder = false
+
     func validate() throws {
         if rolledBack == applied { throw ValidationError("Give exactly one of --rolled-back and --applied.") }
     }
@@ -33,7 +36,8 @@ struct ResolveCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let resolution: Migrator.Resolution = applied ? .applied : .rolledBack
-        let dirty = try await context.migrator(lockTimeout: lock.duration).resolve(version, as: resolution)
+        let engine = seeder ? try context.seeder(lockTimeout: lock.duration) : try context.migrator(lockTimeout: lock.duration)
+        let dirty = try await engine.resolve(version, as: resolution)
         guard !global.quiet else { return }
         let state: String
         switch (dirty.direction, resolution) {

@@ -6,13 +6,13 @@ import Strata
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List migrations as applied, pending, changed or missing.",
-        discussion: "Reads only: takes no lock and creates nothing."
+        abstract: "List migrations (and seeders) as applied, pending, changed, missing or dirty.",
+        discussion: "Reads only: takes no lock and creates nothing. --exit-code looks at migrations only."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print {\"migrations\":[{\"version\",\"name\",\"state\",\"applied_at\"}…]}.")
+    @Flag(help: "Print {\"migrations\":[{\"version\",\"name\",\"state\",\"applied_at\"}…],\"seeders\":[…]}.")
     var json = false
 
     @Flag(help: "Exit 3 if migrations are pending, 5 if one changed, is missing or is dirty.")
@@ -21,10 +21,16 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let entries = try await context.migrator().status()
+        let seeders = try await context.seeder().status()
         if json {
-            try Console.json(StatusReport(entries))
+            try Console.json(StatusReport(entries, seeders: seeders))
         } else if !global.quiet {
             printTable(entries, context: context)
+            if !seeders.isEmpty {
+                Console.print("")
+                Console.print("Seeders in \(context.environment.seedersDirectory)")
+                printRows(seeders)
+            }
         }
         guard exitCode else { return }
         if entries.contains(where: { [.changed, .missing, .dirty].contains($0.state) }) { throw ExitCode(ExitStatus.refused) }
@@ -37,8 +43,13 @@ struct StatusCommand: AsyncParsableCommand {
             Console.print("No migrations yet. Create one with `strata generate NAME`.")
             return
         }
-        let nameWidth = max(4, entries.map(\.id.name.count).max() ?? 0)
         Console.print("")
+        printRows(entries)
+    }
+
+    /// The table of entries and the line of counts under it.
+    private func printRows(_ entries: [MigrationStatusEntry]) {
+        let nameWidth = max(4, entries.map(\.id.name.count).max() ?? 0)
         Console.print("  State    Version         \("Name".padding(toLength: nameWidth, withPad: " ", startingAt: 0))  Applied at")
         for entry in entries {
             Console.print(Self.row(entry, nameWidth: nameWidth))
@@ -101,15 +112,19 @@ struct StatusReport: Encodable {
     }
 
     let migrations: [Entry]
+    let seeders: [Entry]
 
-    init(_ entries: [MigrationStatusEntry]) {
-        migrations = entries.map {
-            Entry(version: $0.id.version.digits, name: $0.id.name, state: $0.state.rawValue,
-                  applied_at: $0.appliedAt.map(ISO8601Timestamp.format),
-                  dirty: $0.progress.map {
-                      Entry.Dirty(direction: $0.direction.rawValue, statements_done: $0.statementsDone,
-                                  statements_total: $0.statementsTotal, failed_line: $0.failedLine, error: $0.error)
-                  })
-        }
+    init(_ entries: [MigrationStatusEntry], seeders seederEntries: [MigrationStatusEntry]) {
+        migrations = entries.map(Self.entry)
+        seeders = seederEntries.map(Self.entry)
+    }
+
+    private static func entry(_ status: MigrationStatusEntry) -> Entry {
+        Entry(version: status.id.version.digits, name: status.id.name, state: status.state.rawValue,
+              applied_at: status.record.map { ISO8601Timestamp.format($0.appliedAt) },
+              dirty: status.progress.map {
+                  Entry.Dirty(direction: $0.direction.rawValue, statements_done: $0.statementsDone,
+                              statements_total: $0.statementsTotal, failed_line: $0.failedLine, error: $0.error)
+              })
     }
 }

@@ -353,4 +353,44 @@ import Testing
         #expect(rerun.status == 0, "\(rerun)")
         #expect(try await project.tables().contains("big"))
     }
+
+    @Test func seedersRunOnceAreListedAndRevert() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        #expect(try await project.strata("init").status == 0)
+        try project.migration("20250101000000", "create-users", up: "CREATE TABLE users (name TEXT NOT NULL);", down: "DROP TABLE users;")
+        let generated = try await project.strata("generate", "admin-user", "--seeder")
+        #expect(generated.status == 0, "\(generated)")
+        #expect(generated.stdout.contains("Created db/seeders/"))
+        #expect(try await project.strata("generate", "x", "--seeder", "--template", "create-table").status == 2)
+        let seeder = try #require(try FileManager.default.contentsOfDirectory(atPath: project.path + "/db/seeders").first { $0.hasSuffix("-admin-user.sql") })
+        try project.write("db/seeders/\(seeder)", "-- migrate:up\nINSERT INTO users (name) VALUES ('admin');\n-- migrate:down\nDELETE FROM users WHERE name = 'admin';\n")
+        #expect(try await project.strata("migrate").status == 0)
+
+        let seeded = try await project.strata("seed")
+        #expect(seeded.status == 0, "\(seeded)")
+        #expect(seeded.stdout.contains("admin-user: seeded ("))
+        let again = try await project.strata("seed")
+        #expect(again.stdout.contains("Nothing to seed"), "\(again)")
+        #expect(try await project.query("SELECT COUNT(*) AS n FROM users").first?["n"].integer == 1)
+        #expect(try await project.query("SELECT name FROM strata_seeds").first?["name"].text == "admin-user")
+
+        let status = try await project.strata("status", "--json")
+        #expect(status.stdout.contains("\"seeders\":[{"), "\(status)")
+        #expect(status.stdout.contains("\"name\":\"admin-user\",\"state\":\"applied\""))
+        #expect(try await project.strata("status").stdout.contains("Seeders in db/seeders"))
+
+        let undone = try await project.strata("seed", "--undo")
+        #expect(undone.status == 0, "\(undone)")
+        #expect(undone.stdout.contains("admin-user: reverted"))
+        #expect(try await project.query("SELECT COUNT(*) AS n FROM users").first?["n"].integer == 0)
+        #expect(try await project.strata("seed", "--all").status == 2)
+
+        // A failing seeder is reported as a seeder, with the seed command to run again.
+        try project.write("db/seeders/20300101000000-broken.sql", "-- migrate:up\nINSERT INTO nowhere VALUES (1);\n")
+        let broken = try await project.strata("seed")
+        #expect(broken.status == 1, "\(broken)")
+        #expect(broken.stderr.contains("Seeder 20300101000000-broken failed at db/seeders/20300101000000-broken.sql:2"), "\(broken)")
+        #expect(broken.stderr.contains("run `strata seed` again"))
+    }
 }

@@ -265,6 +265,35 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all)
+    func seedersHaveTheirOwnHistoryAndShareTheMigrationLock(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-users", up: "CREATE TABLE users (name VARCHAR(50) NOT NULL);", down: "DROP TABLE users;")
+        try await db.migrator().migrate()
+        let seeders = [LoadedMigration(
+            id: MigrationID(version: MigrationVersion("20250101000001")!, name: "admin"), checksum: "c", source: "db/seeders/admin.sql",
+            up: MigrationBody(statements: [SQLStatement(text: "INSERT INTO users (name) VALUES ('admin')", line: 2)]),
+            down: MigrationBody(statements: [SQLStatement(text: "DELETE FROM users", line: 4)])
+        )]
+        let seeder = try db.migrator(lockTimeout: .milliseconds(300)).seeding(seeders)
+        // Same version as a migration, but its own timeline: it is pending.
+        #expect(try await seeder.status().map(\.state) == [.pending])
+
+        let holder = try await db.connect()
+        #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(5)) == .acquired)
+        let locked = await #expect(throws: StrataError.self) { try await seeder.migrate() }
+        #expect(locked?.code == .lockTimeout)
+        await holder.close()
+
+        #expect(try await seeder.migrate().count == 1)
+        #expect(try await db.query("SELECT version FROM strata_seeds").compactMap { $0["version"].text } == ["20250101000001"])
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        try await seeder.undo()
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM users").first?["n"].integer == 0)
+        #expect(try await db.migrator().status().map(\.state) == [.applied])
+    }
+
+    @Test(arguments: TestDatabase.all)
     func lockExcludesOtherRunsUntilReleased(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }

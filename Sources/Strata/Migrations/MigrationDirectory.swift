@@ -9,11 +9,14 @@ public struct MigrationDirectory: Sendable {
     public let path: String
     /// The syntax the files are split with.
     public let syntax: SQLSyntax
+    /// What the files are called in messages: `Migration` or `Seeder`.
+    public let noun: String
 
     /// Creates a loader for the directory at `path`.
-    public init(path: String, syntax: SQLSyntax) {
+    public init(path: String, syntax: SQLSyntax, noun: String = "Migration") {
         self.path = path
         self.syntax = syntax
+        self.noun = noun
     }
 
     /// The migrations, in version order. A directory that does not exist holds none.
@@ -45,12 +48,12 @@ public struct MigrationDirectory: Sendable {
                 hint: "Each migration needs its own version; rename one of them with a later timestamp. Nothing was run."
             )
         }
-        let parser = SQLMigrationParser(syntax: syntax)
+        let parser = SQLMigrationParser(syntax: syntax, noun: noun)
         return try ids.sorted { $0.0 < $1.0 }.map { id, fileName in
             let filePath = "\(path)/\(fileName)"
             let data = try read(filePath)
             guard let text = String(data: data, encoding: .utf8) else {
-                throw StrataError.configuration("Migration \(filePath) is not valid UTF-8 text.", hint: "Save the file as UTF-8.")
+                throw StrataError.configuration("\(noun) \(filePath) is not valid UTF-8 text.", hint: "Save the file as UTF-8.")
             }
             let sections = try parser.parse(text, fileName: filePath)
             return LoadedMigration(id: id, checksum: Checksum.sha256(data), source: filePath, up: sections.up, down: sections.down)
@@ -77,7 +80,7 @@ public struct MigrationDirectory: Sendable {
 
     private func read(_ filePath: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: filePath) else {
-            throw StrataError.failure("Cannot read migration \(filePath).", hint: "Check that it is a readable file.")
+            throw StrataError.failure("Cannot read \(noun.lowercased()) \(filePath).", hint: "Check that it is a readable file.")
         }
         return data
     }

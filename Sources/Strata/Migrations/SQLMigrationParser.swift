@@ -36,10 +36,13 @@ public struct SQLMigrationParser: Sendable {
 
     /// The splitter for the dialect's syntax.
     public let splitter: StatementSplitter
+    /// What the files are called in messages: `Migration` or `Seeder`.
+    public let noun: String
 
     /// Creates a parser for a dialect's syntax.
-    public init(syntax: SQLSyntax) {
+    public init(syntax: SQLSyntax, noun: String = "Migration") {
         self.splitter = StatementSplitter(syntax: syntax)
+        self.noun = noun
     }
 
     /// Parses the text of the file named `fileName` (used in error messages).
@@ -72,14 +75,14 @@ public struct SQLMigrationParser: Sendable {
                 continue
             }
             if markers.contains(where: { $0.direction == direction }) {
-                throw Self.error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
+                throw error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
             }
-            let inTransaction = try Self.transactionOption(options, fileName: fileName, line: lineNumber)
+            let inTransaction = try transactionOption(options, fileName: fileName, line: lineNumber)
             markers.append((direction, lineNumber, inTransaction))
         }
         guard let upMarker = markers.first(where: { $0.direction == .up }) else {
             throw StrataError.configuration(
-                "Migration \(fileName) has no `-- migrate:up` section.",
+                "\(noun) \(fileName) has no `-- migrate:up` section.",
                 hint: "Put `-- migrate:up` on its own line before the statements to apply, and `-- migrate:down` before those that undo them."
             )
         }
@@ -87,7 +90,7 @@ public struct SQLMigrationParser: Sendable {
         // Anything but comments before the first marker is a statement outside any section.
         let firstMarkerLine = markers.map(\.line).min() ?? upMarker.line
         if let stray = try split(lines(1, upTo: firstMarkerLine), firstLine: 1, fileName: fileName).first {
-            throw Self.error(fileName, stray.line, "a statement before the first `-- migrate:up` or `-- migrate:down` marker")
+            throw error(fileName, stray.line, "a statement before the first `-- migrate:up` or `-- migrate:down` marker")
         }
 
         func body(of marker: (direction: Direction, line: Int, inTransaction: Bool)) throws -> MigrationBody {
@@ -103,8 +106,8 @@ public struct SQLMigrationParser: Sendable {
     private func split(_ bytes: ArraySlice<UInt8>, firstLine: Int, fileName: String) throws -> [SQLStatement] {
         do {
             return try splitter.split(bytes, firstLine: firstLine)
-        } catch let error as StatementSplitter.SyntaxError {
-            throw Self.error(fileName, error.line, "an \(error.message)")
+        } catch let syntaxError as StatementSplitter.SyntaxError {
+            throw error(fileName, syntaxError.line, "an \(syntaxError.message)")
         }
     }
 
@@ -125,7 +128,7 @@ public struct SQLMigrationParser: Sendable {
         }
     }
 
-    private static func transactionOption(_ options: [Substring], fileName: String, line: Int) throws -> Bool {
+    private func transactionOption(_ options: [Substring], fileName: String, line: Int) throws -> Bool {
         var inTransaction = true
         for option in options {
             switch option {
@@ -138,7 +141,7 @@ public struct SQLMigrationParser: Sendable {
         return inTransaction
     }
 
-    private static func error(_ fileName: String, _ line: Int, _ what: String) -> StrataError {
-        .configuration("Migration \(fileName), line \(line): \(what).", hint: "Fix the file; nothing was run.")
+    private func error(_ fileName: String, _ line: Int, _ what: String) -> StrataError {
+        .configuration("\(noun) \(fileName), line \(line): \(what).", hint: "Fix the file; nothing was run.")
     }
 }

@@ -9,12 +9,18 @@ public struct MigrationPlanner: Sendable {
     public let history: [HistoryRecord]
     /// Migrations that started and did not finish (dirty).
     public let progress: [MigrationProgress]
+    /// The words for messages.
+    public let vocabulary: RunVocabulary
 
     /// Creates a planner.
-    public init(migrations: [LoadedMigration], history: [HistoryRecord], progress: [MigrationProgress] = []) {
+    public init(
+        migrations: [LoadedMigration], history: [HistoryRecord], progress: [MigrationProgress] = [],
+        vocabulary: RunVocabulary = .migrations
+    ) {
         self.migrations = migrations.sorted { $0.id < $1.id }
         self.history = history
         self.progress = progress
+        self.vocabulary = vocabulary
     }
 
     /// Every migration known to either side, in version order, with its state.
@@ -58,8 +64,8 @@ public struct MigrationPlanner: Sendable {
         resume: Bool = false
     ) throws -> [LoadedMigration] {
         let entries = status()
-        try refuseChangedOrMissing(entries, allowChanged: allowChanged, allowMissing: allowMissing, command: "migrate")
-        let resumable = try refuseDirty(entries, resuming: resume ? .up : nil, among: entries, command: "migrate")
+        try refuseChangedOrMissing(entries, allowChanged: allowChanged, allowMissing: allowMissing, direction: .up)
+        let resumable = try refuseDirty(entries, resuming: resume ? .up : nil, among: entries, direction: .up)
         if let target { try requireKnown(target, in: entries) }
         var pending = entries.filter { $0.state == .pending || resumable.contains($0.id.version) }.compactMap(\.migration)
         if let target { pending = pending.filter { $0.id.version <= target } }
@@ -92,13 +98,13 @@ public struct MigrationPlanner: Sendable {
             try requireKnown(version, in: entries)
             chosen = applied.filter { $0.id.version > version }
         }
-        try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, command: "undo")
-        _ = try refuseDirty(entries, resuming: resume ? .down : nil, among: chosen, command: "undo")
+        try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, direction: .down)
+        _ = try refuseDirty(entries, resuming: resume ? .down : nil, among: chosen, direction: .down)
         return try chosen.compactMap(\.migration).map { migration in
             guard migration.down != nil else {
                 throw StrataError(
                     .refused,
-                    "Migration \(migration.id) cannot be undone: \(migration.source) has no `-- migrate:down` section.",
+                    "\(vocabulary.capitalizedNoun) \(migration.id) cannot be undone: \(migration.source) has no `-- migrate:down` section.",
                     hint: "Add a `-- migrate:down` section with the statements that revert it (an empty section undoes nothing). Nothing was undone."
                 )
             }
@@ -107,7 +113,7 @@ public struct MigrationPlanner: Sendable {
     }
 
     private func refuseChangedOrMissing(
-        _ entries: [MigrationStatusEntry], allowChanged: Bool, allowMissing: Bool, command: String
+        _ entries: [MigrationStatusEntry], allowChanged: Bool, allowMissing: Bool, direction: MigrationDirection
     ) throws {
         let changed = entries.filter { $0.state == .changed }
         let missing = entries.filter { $0.state == .missing }
@@ -121,16 +127,16 @@ public struct MigrationPlanner: Sendable {
         guard !lines.isEmpty else { return }
         var hints: [String] = []
         if !allowChanged, !changed.isEmpty {
-            hints.append("A shipped migration should not be edited: restore the file and write a new migration for the change, or rerun with --allow-changed if the edit is harmless (comments, formatting).")
+            hints.append("A shipped \(vocabulary.noun) should not be edited: restore the file and write a new \(vocabulary.noun) for the change, or rerun with --allow-changed if the edit is harmless (comments, formatting).")
         }
         if !missing.isEmpty {
-            hints.append(command == "undo"
+            hints.append(direction == .down
                 ? "Restore the missing file from version control to undo it."
                 : "Restore the missing file from version control, or rerun with --allow-missing.")
         }
         throw StrataError(
             .refused,
-            "Refusing to \(command): applied migrations do not match their files.\n" + lines.joined(separator: "\n"),
+            "Refusing to run `\(vocabulary.command(direction))`: applied \(vocabulary.noun)s do not match their files.\n" + lines.joined(separator: "\n"),
             hint: hints.joined(separator: "\n") + " Nothing was changed."
         )
     }
@@ -139,12 +145,13 @@ public struct MigrationPlanner: Sendable {
     /// direction the command resumes and `candidates` the entries it would run. Returns the
     /// versions that will be resumed.
     private func refuseDirty(
-        _ entries: [MigrationStatusEntry], resuming direction: MigrationDirection?, among candidates: [MigrationStatusEntry], command: String
+        _ entries: [MigrationStatusEntry], resuming resumedDirection: MigrationDirection?, among candidates: [MigrationStatusEntry],
+        direction: MigrationDirection
     ) throws -> Set<MigrationVersion> {
         let dirty = entries.filter { $0.state == .dirty }
         let candidateVersions = Set(candidates.map(\.id.version))
         let resumable = dirty.filter { entry in
-            entry.progress?.direction == direction && candidateVersions.contains(entry.id.version) && entry.migration != nil
+            entry.progress?.direction == resumedDirection && candidateVersions.contains(entry.id.version) && entry.migration != nil
         }
         let blocking = dirty.filter { entry in !resumable.contains { $0.id == entry.id } }
         guard !blocking.isEmpty else { return Set(resumable.map(\.id.version)) }
@@ -153,19 +160,19 @@ public struct MigrationPlanner: Sendable {
         }
         let choices = blocking.map { entry in
             let version = entry.id.version
-            let resumeCommand = entry.progress?.direction == .down ? "strata undo --resume" : "strata migrate --resume"
+            let resumeCommand = vocabulary.command(entry.progress?.direction ?? .up) + " --resume"
             func line(_ command: String, _ explanation: String) -> String {
                 "  " + command.padding(toLength: 46, withPad: " ", startingAt: 0) + explanation
             }
             return [
-                line("strata resolve \(version) --rolled-back", "once you have reverted its partial changes by hand"),
-                line("strata resolve \(version) --applied", "once you have completed its remaining statements by hand"),
+                line("\(vocabulary.resolveCommand) \(version) --rolled-back", "once you have reverted its partial changes by hand"),
+                line("\(vocabulary.resolveCommand) \(version) --applied", "once you have completed its remaining statements by hand"),
                 line(resumeCommand, "to run its remaining statements, after fixing the file"),
             ].joined(separator: "\n")
         }
         throw StrataError(
             .refused,
-            "Refusing to \(command): a migration stopped half-way and its changes were not rolled back.\n" + lines.joined(separator: "\n"),
+            "Refusing to run `\(vocabulary.command(direction))`: a \(vocabulary.noun) stopped half-way and its changes were not rolled back.\n" + lines.joined(separator: "\n"),
             hint: "Check the database, then choose:\n" + choices.joined(separator: "\n") + "\nNothing was changed."
         )
     }
@@ -173,7 +180,7 @@ public struct MigrationPlanner: Sendable {
     private func requireKnown(_ version: MigrationVersion, in entries: [MigrationStatusEntry]) throws {
         guard entries.contains(where: { $0.id.version == version }) else {
             throw StrataError.configuration(
-                "No migration has version \(version).",
+                "No \(vocabulary.noun) has version \(version).",
                 hint: "Run `strata status` to see the versions."
             )
         }

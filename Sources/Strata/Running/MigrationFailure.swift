@@ -8,12 +8,13 @@ enum MigrationFailure {
         statement: SQLStatement?,
         statementsCompleted: Int,
         body: MigrationBody,
-        dialect: any SQLDialect
+        dialect: any SQLDialect,
+        vocabulary: RunVocabulary
     ) -> StrataError {
         let databaseError = error as? DatabaseError
         let reason = databaseError?.description ?? String(describing: error)
-        var message = "Migration \(migration.id) failed"
-        if direction == .down { message = "Undoing migration \(migration.id) failed" }
+        var message = "\(vocabulary.capitalizedNoun) \(migration.id) failed"
+        if direction == .down { message = "Undoing \(vocabulary.noun) \(migration.id) failed" }
         if let statement {
             message += " at \(migration.source):\(line(of: statement, error: databaseError))"
         }
@@ -21,10 +22,10 @@ enum MigrationFailure {
         if let statement { message += "\nStatement: \(statement.excerpt)" }
 
         let rolledBack = body.runsInTransaction && dialect.supportsTransactionalDDL
-        let verb = direction == .up ? "migrate" : "undo"
+        let command = vocabulary.command(direction)
         let hint: String
         if rolledBack || statementsCompleted == 0 {
-            hint = "Nothing of this migration was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `strata \(verb)` again."
+            hint = "Nothing of this \(vocabulary.noun) was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `\(command)` again."
         } else {
             let why = body.runsInTransaction
                 ? "\(dialect.name) commits DDL implicitly"
@@ -32,10 +33,10 @@ enum MigrationFailure {
             let version = migration.id.version
             hint = """
                 \(statementsCompleted) of its \(body.statements.count) statements ran and stay \(direction == .up ? "applied" : "undone") (\(why)), \
-                so the migration is marked dirty and further runs are refused until it is settled. Check the database, then either:
-                  revert those statements by hand and run `strata resolve \(version) --rolled-back`,
-                  complete the remaining statements by hand and run `strata resolve \(version) --applied`, or
-                  fix the file (leaving the statements that ran unchanged) and run `strata \(verb) --resume`.
+                so the \(vocabulary.noun) is marked dirty and further runs are refused until it is settled. Check the database, then either:
+                  revert those statements by hand and run `\(vocabulary.resolveCommand) \(version) --rolled-back`,
+                  complete the remaining statements by hand and run `\(vocabulary.resolveCommand) \(version) --applied`, or
+                  fix the file (leaving the statements that ran unchanged) and run `\(command) --resume`.
                 """
         }
         return StrataError(.failure, message, hint: hint, underlying: databaseError)

@@ -26,6 +26,11 @@ public struct Migrator: Sendable {
     public var logger: Logger
     /// Whether each statement is logged at `info` level (`logging: true`), rather than `debug`.
     public var logStatements: Bool
+    /// The name of the database-wide lock a changing run takes. Seeders share the
+    /// migrations' lock, so seeding never overlaps a migration.
+    public var lockKey: String
+    /// The words used in messages: migrations or seeders.
+    public var vocabulary: RunVocabulary
 
     /// Creates a migrator.
     public init(
@@ -34,7 +39,9 @@ public struct Migrator: Sendable {
         historyTableName: String = "strata_migrations",
         lockTimeout: Duration = .seconds(60),
         logger: Logger = Logger(label: "strata.migration"),
-        logStatements: Bool = false
+        logStatements: Bool = false,
+        lockKey: String = "strata:strata_migrations",
+        vocabulary: RunVocabulary = .migrations
     ) {
         self.migrations = migrations
         self.connect = connect
@@ -42,6 +49,18 @@ public struct Migrator: Sendable {
         self.lockTimeout = lockTimeout
         self.logger = logger
         self.logStatements = logStatements
+        self.lockKey = lockKey
+        self.vocabulary = vocabulary
+    }
+
+    /// A migrator for seeders: the same engine over the seeders, with their own history
+    /// table (`strata_seeds`), sharing the migrations' lock.
+    public func seeding(_ seeders: [LoadedMigration]) -> Migrator {
+        var copy = self
+        copy.migrations = seeders
+        copy.historyTableName = "strata_seeds"
+        copy.vocabulary = .seeders
+        return copy
     }
 
     /// What `migrate` may do.
@@ -158,7 +177,7 @@ public struct Migrator: Sendable {
         try await withLockedSession(progress: { _ in }) { session in
             guard let dirty = try await session.progress.records().first(where: { $0.version == version }) else {
                 throw StrataError.configuration(
-                    "Migration \(version) is not dirty; there is nothing to resolve.",
+                    "\(vocabulary.capitalizedNoun) \(version) is not dirty; there is nothing to resolve.",
                     hint: "`strata status` lists dirty migrations."
                 )
             }
@@ -172,7 +191,7 @@ public struct Migrator: Sendable {
     private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
         let history = try await HistoryTable(name: historyTableName, connection: connection).records()
         let progress = try await ProgressTable(historyTable: historyTableName, connection: connection).records()
-        return MigrationPlanner(migrations: migrations, history: history, progress: progress)
+        return MigrationPlanner(migrations: migrations, history: history, progress: progress, vocabulary: vocabulary)
     }
 
     private func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {
@@ -193,7 +212,7 @@ public struct Migrator: Sendable {
     /// every changing command shares.
     private func withLockedSession<T: Sendable>(progress: @escaping ProgressHandler, _ body: (RunSession) async throws -> T) async throws -> T {
         try await withConnection(for: .change) { connection in
-            let key = "strata:\(historyTableName)"
+            let key = lockKey
             var acquisition = try await connection.acquireMigrationLock(key: key, timeout: .zero)
             if case .timedOut = acquisition {
                 progress(.waitingForLock)

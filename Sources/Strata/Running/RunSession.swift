@@ -12,7 +12,10 @@ struct RunSession {
     var logger: Logger { migrator.logger }
 
     func planner() async throws -> MigrationPlanner {
-        MigrationPlanner(migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records())
+        MigrationPlanner(
+            migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records(),
+            vocabulary: migrator.vocabulary
+        )
     }
 
     /// Runs one migration's up or down section and records it; `dirty` lists the dirty
@@ -25,7 +28,7 @@ struct RunSession {
     /// only the final history change is atomic.
     func run(_ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = []) async throws -> CompletedMigration {
         guard let body = direction == .up ? migration.up : migration.down else {
-            throw StrataError(.refused, "Migration \(migration.id) has no `-- migrate:down` section and cannot be undone.")
+            throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
         var logger = self.logger
         logger[metadataKey: "migration"] = "\(migration.id)"
@@ -77,7 +80,7 @@ struct RunSession {
             try? await connection.rollbackTransaction()
             let failure = MigrationFailure.error(
                 error, migration: migration, direction: direction, statement: current,
-                statementsCompleted: completedStatements, body: body, dialect: connection.dialect
+                statementsCompleted: completedStatements, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary
             )
             if !atomic {
                 if completedStatements == 0 {

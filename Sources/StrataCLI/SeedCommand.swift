@@ -1,0 +1,74 @@
+import ArgumentParser
+import Strata
+
+/// `strata seed [--undo] [--all] [--step N]`: seeders, tracked in `strata_seeds`.
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Apply pending seeders (or revert them with --undo).",
+        discussion: """
+            Seeders are SQL files in the seeders directory (db/seeders), named and sectioned like \
+            migrations, and tracked in their own history table, strata_seeds, so a seeder never \
+            runs twice. They take the migrations' lock, so seeding never overlaps a migration.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var lock: LockOptions
+
+    @Flag(help: "Revert seeders instead: the last one, --step N, or --all.")
+    var undo = false
+
+    @Flag(help: "With --undo: revert every applied seeder.")
+    var all = false
+
+    @Option(help: ArgumentHelp("Apply (or with --undo, revert) at most this many seeders.", valueName: "n"))
+    var step: Int?
+
+    @Flag(help: "Print what would run, and its SQL, without running it.")
+    var dryRun = false
+
+    @Flag(help: "Continue a dirty seeder after its last completed statement.")
+    var resume = false
+
+    @Flag(help: "Proceed although an applied seeder's file changed since.")
+    var allowChanged = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if all && !undo { throw ValidationError("--all goes with --undo.") }
+        if all && step != nil { throw ValidationError("Give only one of --step and --all.") }
+        if let step, step < 1 { throw ValidationError("--step must be 1 or more.") }
+    }
+
+    func run() async throws {
+        let context = try CommandContext(global)
+        let seeder = try context.seeder(lockTimeout: lock.duration)
+        let direction: MigrationDirection = undo ? .down : .up
+        let target: MigrationPlanner.UndoTarget = all ? .all : .last(step ?? 1)
+        let options = Migrator.MigrateOptions(step: step, allowChanged: allowChanged, resume: resume)
+        if dryRun {
+            let plan = undo
+                ? try await seeder.undoPlan(target, allowChanged: allowChanged, resume: resume)
+                : try await seeder.pendingPlan(options)
+            if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: direction)) }
+            DryRunPrinter(quiet: global.quiet, noun: "seeder").print(plan, direction: direction, environment: context.environmentDescription)
+            return
+        }
+        var printer = ProgressPrinter(silent: global.quiet || json)
+        printer.appliedVerb = "seeded"
+        if !printer.silent { Console.print("\(undo ? "Reverting seeders" : "Seeding") \(context.environmentDescription)") }
+        let completed = undo
+            ? try await seeder.undo(target, allowChanged: allowChanged, resume: resume, progress: printer.handle)
+            : try await seeder.migrate(options, progress: printer.handle)
+        if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
+        guard !printer.silent else { return }
+        if completed.isEmpty {
+            Console.print(undo ? "Nothing to revert: no seeder is applied." : "Nothing to seed: every seeder is applied.")
+        } else {
+            Console.print("\(migrationCount(completed.count, noun: "seeder")) \(undo ? "reverted" : "applied").")
+        }
+    }
+}
