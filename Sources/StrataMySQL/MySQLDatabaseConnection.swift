@@ -21,7 +21,9 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         self.database = database
     }
 
-    static func open(_ settings: ConnectionSettings, logger: Logger) async throws -> MySQLDatabaseConnection {
+    /// Opens a connection to the database `settings` names; with `serverOnly`, to the
+    /// server without selecting a database (to create or drop one).
+    static func open(_ settings: ConnectionSettings, logger: Logger, serverOnly: Bool = false) async throws -> MySQLDatabaseConnection {
         if let unknown = settings.options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown MySQL URL option `\(unknown)` in \(settings.redactedDescription).",
                               hint: "Strata reads sslmode=disable|require|verify-full; remove the others.")
@@ -32,14 +34,17 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         }
         let endpoint = ServerEndpoint(settings, defaultPort: 3306)
         let user = try endpoint.username(settings, product: "MySQL", scheme: "mysql")
-        guard let database = settings.database, !database.isEmpty else {
+        guard let database = settings.database, !database.isEmpty || serverOnly else {
             throw StrataError(.configuration, "No database name for MySQL at \(endpoint).",
                               hint: "Put it in the URL path (mysql://user@host/DATABASE) or set `database:`.")
         }
         let tls = endpoint.tlsMode(settings, product: "MySQL", logger: logger)
         let client = MySQLClient()
         do {
-            try await client.connect(host: endpoint.host, port: endpoint.port, user: user, password: settings.password, database: database, tls: tls)
+            try await client.connect(
+                host: endpoint.host, port: endpoint.port, user: user, password: settings.password,
+                database: serverOnly ? nil : database, tls: tls
+            )
         } catch let error as MySQLServerError {
             throw connectionFailure(error, endpoint: endpoint, user: user, database: database, tls: tls)
         }

@@ -42,3 +42,53 @@ public struct MySQLDriver: DatabaseDriver {
         #endif
     }
 }
+
+extension MySQLDriver {
+    /// `CREATE DATABASE … CHARACTER SET utf8mb4`.
+    public func createDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        try await onServer(settings, logger: logger, verb: "create") { connection, name in
+            guard try await connection.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [.text(name)]).isEmpty
+            else { return false }
+            try await connection.execute("CREATE DATABASE \(MySQLDialect().quoteIdentifier(name)) CHARACTER SET utf8mb4")
+            return true
+        }
+    }
+
+    /// `DROP DATABASE`.
+    public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        try await onServer(settings, logger: logger, verb: "drop") { connection, name in
+            guard try await !connection.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [.text(name)]).isEmpty
+            else { return false }
+            try await connection.execute("DROP DATABASE \(MySQLDialect().quoteIdentifier(name))")
+            return true
+        }
+    }
+
+    private func onServer(
+        _ settings: ConnectionSettings, logger: Logger, verb: String,
+        _ body: (any DatabaseConnection, String) async throws -> Bool
+    ) async throws -> Bool {
+        guard let name = settings.database, !name.isEmpty else {
+            throw StrataError(.configuration, "No database name to \(verb) in \(settings.redactedDescription).",
+                              hint: "Name the database in the URL path or in `database:`.")
+        }
+        #if MySQL
+        let connection = try await MySQLDatabaseConnection.open(settings, logger: logger, serverOnly: true)
+        do {
+            let result = try await body(connection, name)
+            await connection.close()
+            return result
+        } catch let error as DatabaseError {
+            await connection.close()
+            throw StrataError(.failure, "Cannot \(verb) database \"\(name)\" on \(ServerEndpoint(settings, defaultPort: 3306)): \(error).",
+                              hint: "The user needs the CREATE (or DROP) privilege on that database.")
+        } catch {
+            await connection.close()
+            throw error
+        }
+        #else
+        _ = try await connect(settings, for: .change, logger: logger)
+        return false
+        #endif
+    }
+}

@@ -65,3 +65,49 @@ public struct PostgresDriver: DatabaseDriver {
         }
     }
 }
+
+extension PostgresDriver {
+    /// `CREATE DATABASE`, from the server's `postgres` maintenance database.
+    public func createDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        try await onMaintenanceDatabase(settings, logger: logger, verb: "create") { connection, name in
+            guard try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty else { return false }
+            try await connection.execute("CREATE DATABASE \(PostgresDialect().quoteIdentifier(name))")
+            return true
+        }
+    }
+
+    /// `DROP DATABASE`, from the server's `postgres` maintenance database.
+    public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        try await onMaintenanceDatabase(settings, logger: logger, verb: "drop") { connection, name in
+            guard try await !connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty else { return false }
+            try await connection.execute("DROP DATABASE \(PostgresDialect().quoteIdentifier(name))")
+            return true
+        }
+    }
+
+    private func onMaintenanceDatabase(
+        _ settings: ConnectionSettings, logger: Logger, verb: String,
+        _ body: (any DatabaseConnection, String) async throws -> Bool
+    ) async throws -> Bool {
+        guard let name = settings.database ?? settings.username, !name.isEmpty else {
+            throw StrataError(.configuration, "No database name to \(verb) in \(settings.redactedDescription).",
+                              hint: "Name the database in the URL path or in `database:`.")
+        }
+        var maintenance = settings
+        maintenance.database = "postgres"
+        maintenance.schema = nil
+        let connection = try await connect(maintenance, for: .change, logger: logger)
+        do {
+            let result = try await body(connection, name)
+            await connection.close()
+            return result
+        } catch let error as DatabaseError {
+            await connection.close()
+            throw StrataError(.failure, "Cannot \(verb) database \"\(name)\" on \(ServerEndpoint(settings, defaultPort: 5432)): \(error).",
+                              hint: "The user needs the CREATEDB privilege (or to own the database, to drop it).")
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}

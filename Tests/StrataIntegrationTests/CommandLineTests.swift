@@ -393,4 +393,23 @@ import Testing
         #expect(broken.stderr.contains("Seeder 20300101000000-broken failed at db/seeders/20300101000000-broken.sql:2"), "\(broken)")
         #expect(broken.stderr.contains("run `strata seed` again"))
     }
+
+    @Test func databaseCreateDropAndWait() async throws {
+        let project = try Project(config: "environments:\n  development:\n    url: sqlite:data/dev.sqlite3\n  production:\n    url: sqlite:data/prod.sqlite3\n")
+        defer { project.directory.remove() }
+        let waited = try await project.strata("wait", "--timeout", "5")
+        #expect(waited.status == 0, "\(waited)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/data/dev.sqlite3"))
+
+        let created = try await project.strata("db", "create", "--env", "production")
+        #expect(created.status == 0, "\(created)")
+        #expect(FileManager.default.fileExists(atPath: project.path + "/data/prod.sqlite3"))
+        let refused = try await project.strata("db", "drop", "--env", "production")
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("Refusing to drop the production database"))
+        #expect(FileManager.default.fileExists(atPath: project.path + "/data/prod.sqlite3"))
+        let dropped = try await project.strata("db", "drop", "--env", "production", "--yes")
+        #expect(dropped.status == 0, "\(dropped)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/data/prod.sqlite3"))
+    }
 }

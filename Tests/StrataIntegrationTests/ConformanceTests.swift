@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Strata
 import Testing
 
@@ -291,6 +292,27 @@ import Testing
         try await seeder.undo()
         #expect(try await db.query("SELECT COUNT(*) AS n FROM users").first?["n"].integer == 0)
         #expect(try await db.migrator().status().map(\.state) == [.applied])
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func databasesAreCreatedAndDropped(engine: TestDatabase) async throws {
+        let settings = try engine.unusedDatabase()
+        let logger = Logger(label: "test")
+        #expect(try await engine.driver.createDatabase(settings, logger: logger))
+        #expect(try await !engine.driver.createDatabase(settings, logger: logger))
+        let connection = try await engine.driver.connect(settings, logger: logger)
+        try await connection.execute("CREATE TABLE kept (id INTEGER)")
+        #expect(try await connection.tableExists("kept"))
+        await connection.close()
+
+        #expect(try await engine.driver.dropDatabase(settings, logger: logger))
+        #expect(try await !engine.driver.dropDatabase(settings, logger: logger))
+        // Gone with its table: creating it again starts empty.
+        #expect(try await engine.driver.createDatabase(settings, logger: logger))
+        let fresh = try await engine.driver.connect(settings, logger: logger)
+        #expect(try await !fresh.tableExists("kept"))
+        await fresh.close()
+        #expect(try await engine.driver.dropDatabase(settings, logger: logger))
     }
 
     @Test(arguments: TestDatabase.all)

@@ -113,6 +113,30 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.servers)
+    func waitGivesUpAfterItsTimeoutNamingTheLastError(engine: TestDatabase) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let scheme = try #require(engine.server).settings().dialect
+        try "environments:\n  development:\n    url: \(scheme)://app:hunter2-secret@127.0.0.1:1/app\n"
+            .write(toFile: directory.path + "/strata.yml", atomically: true, encoding: .utf8)
+        let started = Date()
+        let result = try await StrataProcess.run(["wait", "--timeout", "1"], in: directory.path)
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("did not accept connections within 1.0 s"), "\(result)")
+        #expect(result.stderr.contains("connection refused"))
+        #expect(!result.stderr.contains("hunter2-secret"))
+
+        // Against the running test server, wait returns at once.
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let project = try db.project([])
+        defer { project.remove() }
+        let ready = try await db.strata(["wait", "--timeout", "10"], in: project)
+        #expect(ready.status == 0, "\(ready)")
+    }
+
+    @Test(arguments: TestDatabase.servers)
     func statusOnAnUnreachableServerNamesItAndHidesThePassword(engine: TestDatabase) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

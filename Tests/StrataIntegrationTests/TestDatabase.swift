@@ -15,6 +15,18 @@ struct TestDatabase: Sendable, CustomStringConvertible {
     /// For a server: the settings of the test database it was given.
     var server: Server?
 
+    /// Settings naming a database that does not exist yet, for `db create` / `db drop`.
+    func unusedDatabase() throws -> ConnectionSettings {
+        let name = "strata_c_" + UUID().uuidString.prefix(8).lowercased()
+        guard let server else {
+            return ConnectionSettings(dialect: "sqlite", storage: FileManager.default.temporaryDirectory.path + "/\(name)/db.sqlite3")
+        }
+        var settings = try server.settings()
+        settings.database = name
+        settings.schema = nil
+        return settings
+    }
+
     /// What the tests need to know about a database server.
     struct Server: Sendable {
         /// The settings from `scripts/start-databases`.

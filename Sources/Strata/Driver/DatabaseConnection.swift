@@ -74,6 +74,14 @@ public protocol DatabaseDriver: Sendable {
     ///
     /// - Throws: ``StrataError`` naming the database and the likely cause.
     func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection
+
+    /// Creates the database `settings` names (`strata db create`). Returns `false` if it
+    /// already existed, which is not an error.
+    func createDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool
+
+    /// Drops the database `settings` names, with everything in it (`strata db drop`).
+    /// Returns `false` if it did not exist, which is not an error.
+    func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool
 }
 
 /// What a connection is opened for.

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Strata
+
+/// `strata db create` and `strata db drop`.
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Create or drop the environment's database.",
+        subcommands: [Create.self, Drop.self]
+    )
+
+    /// `strata db create`: creates the database if it does not exist.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the environment's database (nothing happens if it exists)."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let created = try await context.driver.createDatabase(context.environment.connection, logger: context.logger)
+            guard !global.quiet else { return }
+            Console.print(created
+                ? "Created the database of \(context.environmentDescription)."
+                : "The database of \(context.environmentDescription) already exists; nothing was changed.")
+        }
+    }
+
+    /// `strata db drop [--yes]`: drops the database with everything in it.
+    struct Drop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop the environment's database with everything in it.",
+            discussion: "Refuses in the production environment unless given --yes."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Confirm dropping a production database.")
+        var yes = false
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            if context.environment.name == "production", !yes {
+                throw StrataError(
+                    .configuration,
+                    "Refusing to drop the production database (\(context.environment.connection.redactedDescription)) without --yes.",
+                    hint: "Take a backup first; then run `strata db drop --env production --yes` if you mean it."
+                )
+            }
+            let dropped = try await context.driver.dropDatabase(context.environment.connection, logger: context.logger)
+            guard !global.quiet else { return }
+            Console.print(dropped
+                ? "Dropped the database of \(context.environmentDescription)."
+                : "The database of \(context.environmentDescription) does not exist; nothing was changed.")
+        }
+    }
+}
