@@ -71,6 +71,19 @@ struct CommandContext {
         )
     }
 
+    /// Backs up the environment's database; returns the backup's path.
+    func backup(output: String? = nil, keep: Int? = nil) async throws -> String {
+        let method = try driver.backupMethod(environment.connection, logger: logger)
+        return try await BackupManager(directory: environment.backupsDirectory, environment: environment.name)
+            .backup(method, output: output, keep: keep)
+    }
+
+    /// The backup taken before migrating, when `enabled`: it runs under the migration lock
+    /// once there is something to apply; if it fails, nothing is migrated.
+    func backupHook(enabled: Bool, announce: Bool) -> BackupHook {
+        BackupHook(context: enabled ? self : nil, announce: announce)
+    }
+
     /// `development (sqlite:db/development.sqlite3)`, with any password redacted.
     var environmentDescription: String {
         "\(environment.name) (\(environment.connection.redactedDescription))"

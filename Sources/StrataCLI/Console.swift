@@ -13,6 +13,13 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Asks a yes/no question on standard error; `false` without a terminal or on any answer but yes.
+    static func confirm(_ question: String) -> Bool {
+        guard isatty(STDIN_FILENO) == 1 else { return false }
+        FileHandle.standardError.write(Data(question.utf8))
+        return readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
+    }
+
     /// Writes `value` as JSON on one line to standard output, keys sorted.
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

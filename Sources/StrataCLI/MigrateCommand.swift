@@ -33,6 +33,9 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Continue a dirty migration after its last completed statement.")
     var resume = false
 
+    @Flag(help: "Back up before applying anything (as backup_before_migrate: true does).")
+    var backup = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -52,7 +55,8 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Migrating \(context.environmentDescription)") }
-        let completed = try await migrator.migrate(options, progress: printer.handle)
+        let hook = context.backupHook(enabled: backup || context.environment.backupBeforeMigrate, announce: !printer.silent)
+        let completed = try await migrator.migrate(options, beforeApplying: hook.run, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         Console.print(completed.isEmpty

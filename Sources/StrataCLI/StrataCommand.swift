@@ -16,7 +16,8 @@ struct StrataCommand: AsyncParsableCommand {
         version: StrataCommand.version,
         subcommands: [
             InitCommand.self, GenerateCommand.self, MigrateCommand.self, UndoCommand.self,
-            RedoCommand.self, StatusCommand.self, ResolveCommand.self, SeedCommand.self, WaitCommand.self, DatabaseCommand.self,
+            RedoCommand.self, StatusCommand.self, ResolveCommand.self, SeedCommand.self, BackupCommand.self, RestoreCommand.self,
+            DeployCommand.self, WaitCommand.self, DatabaseCommand.self,
         ]
     )
 }

@@ -21,15 +21,23 @@ struct WaitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
+        try await context.waitForDatabase(timeout: timeout)
+        if !global.quiet { Console.print("The database of \(context.environmentDescription) accepts connections.") }
+    }
+}
+
+extension CommandContext {
+    /// Connects every 250 ms until the database accepts a connection or `timeout` seconds pass.
+    /// - Throws: the configuration error at once; a failure naming the last error after the timeout.
+    func waitForDatabase(timeout: Double) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int64(timeout * 1000))
         var attempts = 0
         while true {
             attempts += 1
             do {
-                let connection = try await context.driver.connect(context.environment.connection, for: .read, logger: context.logger)
+                let connection = try await driver.connect(environment.connection, for: .read, logger: logger)
                 await connection.close()
-                if !global.quiet { Console.print("The database of \(context.environmentDescription) accepts connections.") }
                 return
             } catch let error as StrataError where error.code == .configuration {
                 throw error
@@ -38,8 +46,8 @@ struct WaitCommand: AsyncParsableCommand {
                     let reason = (error as? StrataError)?.message ?? String(describing: error)
                     throw StrataError(
                         .failure,
-                        "The database of \(context.environmentDescription) did not accept connections within \(timeout) s (\(attempts) attempts). Last error: \(reason)",
-                        hint: "Check that the server is running and reachable, or raise --timeout."
+                        "The database of \(environmentDescription) did not accept connections within \(timeout) s (\(attempts) attempts). Last error: \(reason)",
+                        hint: "Check that the server is running and reachable, or raise the timeout."
                     )
                 }
                 try await Task.sleep(for: .milliseconds(250))

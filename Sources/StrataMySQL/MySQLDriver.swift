@@ -92,3 +92,33 @@ extension MySQLDriver {
         #endif
     }
 }
+
+extension MySQLDriver {
+    /// `mariadb-dump` (or `mysqldump`) `--single-transaction --routines --triggers`, gzipped,
+    /// the password in `MYSQL_PWD`.
+    public func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod {
+        let arguments = ["--single-transaction", "--routines", "--triggers"] + clientArguments(settings, logger: logger)
+        return BackupMethod(source: .tool(ToolInvocation(["mariadb-dump", "mysqldump"], arguments: arguments, environment: clientEnvironment(settings))),
+                            fileExtension: "sql", compress: true)
+    }
+
+    /// `mariadb` (or `mysql`) reading the dump on standard input.
+    public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
+        .tool(ToolInvocation(["mariadb", "mysql"], arguments: clientArguments(settings, logger: logger), environment: clientEnvironment(settings)))
+    }
+
+    private func clientArguments(_ settings: ConnectionSettings, logger: Logger) -> [String] {
+        let endpoint = ServerEndpoint(settings, defaultPort: 3306)
+        var arguments = ["--protocol=TCP", "--host=\(endpoint.host)", "--port=\(endpoint.port)", "--user=\(settings.username ?? "")"]
+        switch endpoint.tlsMode(settings, product: "MySQL", logger: logger) {
+        case .disable: arguments.append("--skip-ssl")
+        case .require: arguments += ["--ssl", "--skip-ssl-verify-server-cert"]
+        case .verifyFull: arguments += ["--ssl", "--ssl-verify-server-cert", "--ssl-capath=/etc/ssl/certs"]
+        }
+        return arguments + [settings.database ?? ""]
+    }
+
+    private func clientEnvironment(_ settings: ConnectionSettings) -> [String: String] {
+        settings.password.map { ["MYSQL_PWD": $0] } ?? [:]
+    }
+}

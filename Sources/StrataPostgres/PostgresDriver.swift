@@ -111,3 +111,33 @@ extension PostgresDriver {
         }
     }
 }
+
+extension PostgresDriver {
+    /// `pg_dump --format=custom` (compressed already), the password in `PGPASSWORD`.
+    public func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod {
+        var arguments = ["--format=custom", "--no-owner"] + clientArguments(settings)
+        if let schema = settings.schema { arguments += ["--schema", schema] }
+        return BackupMethod(source: .tool(ToolInvocation(["pg_dump"], arguments: arguments, environment: clientEnvironment(settings, logger: logger))),
+                            fileExtension: "dump", compress: false)
+    }
+
+    /// `pg_restore --clean --if-exists --single-transaction`, reading the dump on standard input.
+    public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
+        let arguments = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"] + clientArguments(settings)
+        return .tool(ToolInvocation(["pg_restore"], arguments: arguments, environment: clientEnvironment(settings, logger: logger)))
+    }
+
+    private func clientArguments(_ settings: ConnectionSettings) -> [String] {
+        let endpoint = ServerEndpoint(settings, defaultPort: 5432)
+        let user = settings.username ?? ""
+        return ["--host", endpoint.host, "--port", String(endpoint.port), "--username", user, "--dbname", settings.database ?? user, "--no-password"]
+    }
+
+    private func clientEnvironment(_ settings: ConnectionSettings, logger: Logger) -> [String: String] {
+        let endpoint = ServerEndpoint(settings, defaultPort: 5432)
+        var environment = ["PGAPPNAME": "strata", "PGCONNECT_TIMEOUT": "10"]
+        environment["PGSSLMODE"] = endpoint.tlsMode(settings, product: "PostgreSQL", logger: logger).rawValue
+        if let password = settings.password { environment["PGPASSWORD"] = password }
+        return environment
+    }
+}

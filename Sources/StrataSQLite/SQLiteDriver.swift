@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
 import Strata
@@ -54,6 +57,60 @@ extension SQLiteDriver {
         guard let storage = settings.storage, !storage.isEmpty else {
             throw StrataError(.configuration, "A sqlite environment needs `storage:` (a file path, or :memory:).",
                               hint: "Use `url: sqlite:db/development.sqlite3`, or add `storage:` next to `dialect: sqlite`.")
+        }
+        return storage
+    }
+}
+
+extension SQLiteDriver {
+    /// An online copy with `VACUUM INTO` (consistent even while others write), gzipped.
+    public func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod {
+        let storage = try existingFile(settings)
+        return BackupMethod(source: .copy({ destination in
+            let connection = try await SQLiteDatabaseConnection.open(storage: storage)
+            do {
+                try await connection.execute("VACUUM INTO \(SQLiteDialect.literal(destination))")
+                await connection.close()
+            } catch {
+                await connection.close()
+                throw StrataError(.failure, "Cannot copy SQLite database \(storage): \(error).")
+            }
+        }), fileExtension: "sqlite3", compress: true)
+    }
+
+    /// Replaces the database file with the backup, atomically (copy beside it, then rename).
+    public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
+        let storage = try self.storage(settings)
+        guard storage != ":memory:" else {
+            throw StrataError(.configuration, "An in-memory SQLite database cannot be restored into.")
+        }
+        return .copy({ source in
+            let staged = storage + ".strata-restore"
+            do {
+                try? FileManager.default.removeItem(atPath: staged)
+                try FileManager.default.createDirectory(atPath: (storage as NSString).deletingLastPathComponent.isEmpty ? "." : (storage as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: source, toPath: staged)
+                for suffix in ["-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storage + suffix) }
+                guard rename(staged, storage) == 0 else {
+                    throw StrataError(.failure, "Cannot replace \(storage): \(String(cString: strerror(errno))).")
+                }
+            } catch let error as StrataError {
+                try? FileManager.default.removeItem(atPath: staged)
+                throw error
+            } catch {
+                try? FileManager.default.removeItem(atPath: staged)
+                throw StrataError(.failure, "Cannot restore into \(storage): \(error.localizedDescription)")
+            }
+        })
+    }
+
+    private func existingFile(_ settings: ConnectionSettings) throws -> String {
+        let storage = try self.storage(settings)
+        guard storage != ":memory:" else {
+            throw StrataError(.configuration, "An in-memory SQLite database cannot be backed up.")
+        }
+        guard FileManager.default.fileExists(atPath: storage) else {
+            throw StrataError(.failure, "SQLite database \(storage) does not exist; there is nothing to back up.")
         }
         return storage
     }

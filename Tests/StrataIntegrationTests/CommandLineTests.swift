@@ -37,8 +37,8 @@ import Testing
             return try await queryOnce(sql, on: SQLiteDriver().connect(settings, logger: Logger(label: "test")))
         }
 
-        func tables() async throws -> Set<String> {
-            Set(try await query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0["name"].text })
+        func tables(database: String = "db/development.sqlite3") async throws -> Set<String> {
+            Set(try await query("SELECT name FROM sqlite_master WHERE type = 'table'", database: database).compactMap { $0["name"].text })
         }
     }
 
@@ -411,5 +411,93 @@ import Testing
         let dropped = try await project.strata("db", "drop", "--env", "production", "--yes")
         #expect(dropped.status == 0, "\(dropped)")
         #expect(!FileManager.default.fileExists(atPath: project.path + "/data/prod.sqlite3"))
+    }
+
+    @Test func migrateWithBackupBacksUpFirstAndMigratesNothingIfTheBackupFails() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        #expect(try await project.strata("migrate").status == 0)
+        try project.migration("20250101000001", "two", up: "CREATE TABLE two (id INTEGER);", down: "DROP TABLE two;")
+
+        // Without gzip on PATH the backup fails: nothing is migrated, and no file is left.
+        let failed = try await project.strata("migrate", "--backup", environment: ["PATH": "/nonexistent"])
+        #expect(failed.status == 1, "\(failed)")
+        #expect(failed.stderr.contains("Backup before migrating failed"), "\(failed)")
+        #expect(failed.stderr.contains("Nothing was migrated"))
+        #expect(try await !project.tables().contains("two"))
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: project.path + "/backups")) ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        let migrated = try await project.strata("migrate", "--backup")
+        #expect(migrated.status == 0, "\(migrated)")
+        #expect(migrated.stdout.contains("Backed up to backups/backup-development-"))
+        #expect(try await project.tables().contains("two"))
+        let backups = try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups")
+        #expect(backups.count == 1)
+        // Nothing pending: no backup.
+        #expect(try await project.strata("migrate", "--backup").status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").count == 1)
+
+        // The backup holds the state before "two".
+        let restore = try await project.strata("restore", "backups/\(backups[0])", "--yes")
+        #expect(restore.status == 0, "\(restore)")
+        #expect(try await !project.tables().contains("two"))
+        #expect(try await project.tables().contains("one"))
+        let unconfirmed = try await project.strata("restore", "backups/\(backups[0])")
+        #expect(unconfirmed.status == 2, "\(unconfirmed)")
+        #expect(unconfirmed.stderr.contains("Restore cancelled"))
+    }
+
+    @Test func deployMigratesThenBecomesTheServerAndNeverStartsItAfterAFailure() async throws {
+        let project = try Project(config: "environments:\n  production:\n    url: sqlite:db/production.sqlite3\n    backup_before_migrate: true\n")
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        let started = try StrataProcess.start(["deploy", "--env", "production", "--", "sh", "-c", "echo $$ > server.pid"], in: project.path)
+        let result = await StrataProcess.finish(started)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("Backed up to backups/backup-production-"))
+        #expect(result.stdout.contains("one: migrated"))
+        // exec: the server runs as the same process strata was.
+        let pid = try String(contentsOfFile: project.path + "/server.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(pid == String(started.0.processIdentifier))
+        #expect(try await project.tables(database: "db/production.sqlite3").contains("one"))
+
+        try FileManager.default.removeItem(atPath: project.path + "/server.pid")
+        try project.migration("20250101000001", "broken", up: "CREATE TABLE two (id INTEGER);\nINSERT INTO nowhere VALUES (1);")
+        let failed = try await project.strata("deploy", "--env", "production", "--", "sh", "-c", "echo $$ > server.pid")
+        #expect(failed.status == 1, "\(failed)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/server.pid"))
+        #expect(failed.stderr.contains("Deploy failed: Migration 20250101000001-broken failed"), "\(failed)")
+        #expect(failed.stderr.contains("The server was not started. No migration was applied."))
+        #expect(failed.stderr.contains("strata restore backups/backup-production-"))
+        #expect(failed.stderr.contains("--env production --yes"))
+        #expect(try await !project.tables(database: "db/production.sqlite3").contains("two"))
+    }
+
+    @Test func replicasDeployingAtOnceMigrateOnceAndBackUpOnce() async throws {
+        let project = try Project(config: "environments:\n  production:\n    url: sqlite:db/production.sqlite3\n    backup_before_migrate: true\n")
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "create-runs", up: "CREATE TABLE runs (version TEXT NOT NULL);")
+        for number in 1...20 {
+            let version = String(format: "20250102%06d", number)
+            try project.migration(version, "run-\(number)", up: "INSERT INTO runs (version) VALUES ('\(version)');")
+        }
+        #expect(try await project.strata("db", "create", "--env", "production").status == 0)
+        let replicas = try (0..<4).map { replica in
+            try StrataProcess.start(["deploy", "--env", "production", "--", "sh", "-c", "echo started > replica-\(replica)"], in: project.path)
+        }
+        var results: [StrataProcess.Result] = []
+        for replica in replicas { results.append(await StrataProcess.finish(replica)) }
+        for result in results { #expect(result.status == 0, "\(result)") }
+        for replica in 0..<4 { #expect(FileManager.default.fileExists(atPath: project.path + "/replica-\(replica)")) }
+        let rows = try await project.query("SELECT version, COUNT(*) AS n FROM runs GROUP BY version", database: "db/production.sqlite3")
+        #expect(rows.count == 20)
+        #expect(rows.allSatisfy { $0["n"].integer == 1 })
+        // One replica had something to apply, so one backup was taken.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").count == 1)
+        let refused = try await project.strata("restore", "backups/x.sqlite3.gz", "--env", "production")
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("Refusing to restore into the production database without --yes"))
     }
 }

@@ -316,6 +316,38 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all)
+    func backupThenRestoreGivesBackTheSameData(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "items", up: """
+            CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL);
+            INSERT INTO items (id, name) VALUES (1, 'alpha'), (2, 'it''s'), (3, 'ünïcödé');
+            """, down: "DROP TABLE items;")
+        try await db.migrator().migrate()
+        let logger = Logger(label: "test")
+        let manager = BackupManager(directory: db.files.path + "/backups", environment: "test")
+        let path = try await manager.backup(engine.driver.backupMethod(db.settings, logger: logger))
+        let name = (path as NSString).lastPathComponent
+        #expect(name.hasPrefix("backup-test-"), "\(name)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: db.files.path + "/backups")
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: db.files.path + "/backups") == [name])
+
+        _ = try await db.query("DELETE FROM items WHERE id = 2")
+        _ = try await db.query("DROP TABLE items")
+        try await manager.restore(path, method: engine.driver.restoreMethod(db.settings, logger: logger))
+        let rows = try await db.query("SELECT id, name FROM items ORDER BY id")
+        #expect(rows.map { "\($0["id"].integer ?? -1):\($0["name"].text ?? "")" } == ["1:alpha", "2:it's", "3:ünïcödé"])
+        #expect(try await db.historyVersions() == ["20250101000001"])
+
+        // --keep: only the newest backups stay.
+        for _ in 0..<3 { _ = try await manager.backup(engine.driver.backupMethod(db.settings, logger: logger), keep: 2) }
+        #expect(manager.backups().count == 2)
+    }
+
+    @Test(arguments: TestDatabase.all)
     func lockExcludesOtherRunsUntilReleased(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }

@@ -75,7 +75,7 @@ struct PostgresCommandLineTests {
         let migrated = try await db.strata(["migrate"], in: directory)
         #expect(migrated.status == 0, "\(migrated)")
         #expect(migrated.stdout.contains("Migrating development (postgres://strata:***@"), "\(migrated)")
-        #expect(!migrated.stdout.contains(":strata@"))
+        #expect(!migrated.stdout.contains(db.settings.password ?? "-"))
         let columns = try await db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'users'")
         #expect(Set(columns.compactMap { $0["column_name"].text }) == ["id", "name", "created_at", "updated_at", "status"])
         let redo = try await db.strata(["redo", "--step", "2"], in: directory)
@@ -83,5 +83,41 @@ struct PostgresCommandLineTests {
         let undone = try await db.strata(["undo", "--all"], in: directory)
         #expect(undone.status == 0, "\(undone)")
         #expect(try await !db.hasTable("users"))
+    }
+
+    @Test func thePasswordIsNotOnTheDumpProcessesCommandLine() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "items", up: "CREATE TABLE items (id INTEGER);")
+        try await db.migrator().migrate()
+        // Hold a lock that pg_dump must wait for, so that its process can be inspected.
+        let blocker = try await db.connect()
+        try await blocker.beginTransaction()
+        try await blocker.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let settings = db.settings
+        let backup = Task {
+            try await BackupManager(directory: directory.path, environment: "test")
+                .backup(PostgresDriver().backupMethod(settings, logger: Logger(label: "test")))
+        }
+        var commandLines: [String] = []
+        for _ in 0..<100 where commandLines.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+                guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+                let line = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+                if line.contains("pg_dump") && line.contains("--dbname") { commandLines.append(line) }
+            }
+        }
+        try await blocker.rollbackTransaction()
+        await blocker.close()
+        let path = try await backup.value
+        #expect(!commandLines.isEmpty, "pg_dump was not seen running")
+        for line in commandLines {
+            #expect(!line.contains(settings.password ?? "-"), "\(line)")
+            #expect(line.contains("--host"))
+        }
+        #expect(FileManager.default.fileExists(atPath: path))
     }
 }

@@ -137,6 +137,28 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.servers)
+    func aFailingDumpLeavesNoFileAndNoPasswordAnywhere(engine: TestDatabase) async throws {
+        var settings = try #require(engine.server).settings()
+        settings.port = 1
+        settings.password = "hunter2-secret"
+        let method = try engine.driver.backupMethod(settings, logger: Logger(label: "test"))
+        guard case .tool(let tool) = method.source else {
+            Issue.record("a server's backup runs a dump tool")
+            return
+        }
+        #expect(!tool.arguments.joined(separator: " ").contains("hunter2-secret"))
+        #expect(tool.environment.values.contains("hunter2-secret"))
+
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manager = BackupManager(directory: directory.path + "/backups", environment: "test")
+        let error = await #expect(throws: StrataError.self) { _ = try await manager.backup(method) }
+        #expect(error?.message.contains("failed (exited(") == true, "\(error?.message ?? "")")
+        #expect(error?.description.contains("hunter2-secret") == false)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups").isEmpty)
+    }
+
+    @Test(arguments: TestDatabase.servers)
     func statusOnAnUnreachableServerNamesItAndHidesThePassword(engine: TestDatabase) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -8,13 +8,13 @@ enum ServerEnvironment {
     /// `STRATA_REQUIRE_SERVERS=1`: a test that cannot reach its server fails, never skips.
     static var serversRequired: Bool { variables["STRATA_REQUIRE_SERVERS"] == "1" }
 
-    /// `STRATA_POSTGRES_URL`, e.g. `postgres://strata:strata@127.0.0.1:5432/strata_test`.
+    /// `STRATA_POSTGRES_URL`, e.g. `postgres://strata:PASSWORD@127.0.0.1:5432/strata_test`.
     static var postgresURL: String? { variables["STRATA_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Whether the PostgreSQL tests run.
     static var postgresWanted: Bool { postgresURL != nil || serversRequired }
 
-    /// `STRATA_MYSQL_URL`, e.g. `mysql://strata:strata@127.0.0.1:3306/strata_test`.
+    /// `STRATA_MYSQL_URL`, e.g. `mysql://strata:PASSWORD@127.0.0.1:3306/strata_test`.
     static var mysqlURL: String? { variables["STRATA_MYSQL_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Whether the MySQL/MariaDB tests run.

@@ -12,10 +12,12 @@ struct EnvironmentResolver {
         }
         let connection = try connectionSettings(expanded, values: values)
         let logging = try bool(expanded["logging"], key: "logging", values: values) ?? false
+        let backupBeforeMigrate = try bool(expanded["backup_before_migrate"], key: "backup_before_migrate", values: values) ?? false
         return ResolvedEnvironment(
             name: name,
             connection: connection,
             logging: logging,
+            backupBeforeMigrate: backupBeforeMigrate,
             migrationsDirectory: configuration.resolvePath(try expand(configuration.migrations, key: "migrations")),
             seedersDirectory: configuration.resolvePath(try expand(configuration.seeders, key: "seeders")),
             backupsDirectory: configuration.resolvePath(try expand(configuration.backups, key: "backups"))

@@ -41,6 +41,7 @@ public struct StrataConfiguration: Sendable {
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
         "url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
+        "backup_before_migrate",
     ]
 
     /// The configuration used when there is no `strata.yml`: SQLite at
@@ -104,6 +105,8 @@ public struct ResolvedEnvironment: Sendable {
     public var connection: ConnectionSettings
     /// Whether every SQL statement is logged (`logging: true`).
     public var logging: Bool
+    /// Whether `migrate` and `deploy` back up before applying anything (`backup_before_migrate: true`).
+    public var backupBeforeMigrate: Bool
     /// The migrations directory, resolved.
     public var migrationsDirectory: String
     /// The seeders directory, resolved.

@@ -82,6 +82,12 @@ public protocol DatabaseDriver: Sendable {
     /// Drops the database `settings` names, with everything in it (`strata db drop`).
     /// Returns `false` if it did not exist, which is not an error.
     func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool
+
+    /// How to back up the database `settings` names (`strata backup`).
+    func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod
+
+    /// How to restore a backup made by ``backupMethod(_:logger:)`` (`strata restore`).
+    func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod
 }
 
 /// What a connection is opened for.

@@ -111,14 +111,22 @@ public struct Migrator: Sendable {
     }
 
     /// Applies pending migrations in version order; stops at the first failure.
+    ///
+    /// `beforeApplying` runs under the lock once the plan is known and not empty — the place
+    /// for a backup: if it throws, nothing is applied.
     @discardableResult
-    public func migrate(_ options: MigrateOptions = MigrateOptions(), progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
+    public func migrate(
+        _ options: MigrateOptions = MigrateOptions(),
+        beforeApplying: (@Sendable ([LoadedMigration]) async throws -> Void)? = nil,
+        progress: @escaping ProgressHandler = { _ in }
+    ) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
             let planner = try await session.planner()
             let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
+            if let beforeApplying, !plan.isEmpty { try await beforeApplying(plan) }
             var completed: [CompletedMigration] = []
             for migration in plan {
                 completed.append(try await session.run(migration, .up, dirty: planner.progress))
