@@ -31,6 +31,8 @@ struct InitCommand: AsyncParsableCommand {
 
           # production:
           #   url: ${DATABASE_URL}
+          #   tls: verify-full
+          #   backup_before_migrate: true
           # or, field by field:
           #   dialect: sqlite
           #   storage: /var/lib/app/production.sqlite3
