@@ -75,16 +75,10 @@ extension MySQLDriver {
         #if MySQL
         let connection = try await MySQLDatabaseConnection.open(settings, logger: logger, serverOnly: true)
         do {
-            let result = try await body(connection, name)
-            await connection.close()
-            return result
+            return try await connection.closeAfter { try await body(connection, name) }
         } catch let error as DatabaseError {
-            await connection.close()
             throw StrataError(.failure, "Cannot \(verb) database \"\(name)\" on \(ServerEndpoint(settings, defaultPort: 3306)): \(error).",
                               hint: "The user needs the CREATE (or DROP) privilege on that database.")
-        } catch {
-            await connection.close()
-            throw error
         }
         #else
         _ = try await connect(settings, for: .change, logger: logger)

@@ -98,16 +98,10 @@ extension PostgresDriver {
         maintenance.schema = nil
         let connection = try await connect(maintenance, for: .change, logger: logger)
         do {
-            let result = try await body(connection, name)
-            await connection.close()
-            return result
+            return try await connection.closeAfter { try await body(connection, name) }
         } catch let error as DatabaseError {
-            await connection.close()
             throw StrataError(.failure, "Cannot \(verb) database \"\(name)\" on \(ServerEndpoint(settings, defaultPort: 5432)): \(error).",
                               hint: "The user needs the CREATEDB privilege (or to own the database, to drop it).")
-        } catch {
-            await connection.close()
-            throw error
         }
     }
 }

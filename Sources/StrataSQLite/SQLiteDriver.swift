@@ -69,10 +69,8 @@ extension SQLiteDriver {
         return BackupMethod(source: .copy({ destination in
             let connection = try await SQLiteDatabaseConnection.open(storage: storage)
             do {
-                try await connection.execute("VACUUM INTO \(SQLiteDialect.literal(destination))")
-                await connection.close()
+                try await connection.closeAfter { try await connection.execute("VACUUM INTO \(SQLiteDialect.literal(destination))") }
             } catch {
-                await connection.close()
                 throw StrataError(.failure, "Cannot copy SQLite database \(storage): \(error).")
             }
         }), fileExtension: "sqlite3", compress: true)

@@ -209,14 +209,7 @@ struct FreshDatabase: Sendable {
 
 /// Runs `sql` on `connection`, closes it whatever happens, and returns the rows.
 func queryOnce(_ sql: String, on connection: any DatabaseConnection) async throws -> [DatabaseRow] {
-    do {
-        let rows = try await connection.query(sql, [])
-        await connection.close()
-        return rows
-    } catch {
-        await connection.close()
-        throw error
-    }
+    try await connection.closeAfter { try await connection.query(sql, []) }
 }
 
 /// A directory under the system's temporary directory.

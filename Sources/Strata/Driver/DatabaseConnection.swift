@@ -52,6 +52,18 @@ extension DatabaseConnection {
 
     /// No preference by default.
     public var preferredTaskExecutor: (any TaskExecutor)? { nil }
+
+    /// Runs `body`, then closes the connection, whether `body` returned or threw.
+    public func closeAfter<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
 }
 
 /// The outcome of waiting for the migration lock.

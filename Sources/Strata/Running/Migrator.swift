@@ -204,15 +204,10 @@ public struct Migrator: Sendable {
 
     private func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {
         let connection = try await connect(purpose)
-        do {
-            let result = try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
+        return try await connection.closeAfter {
+            try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
                 try await body(connection)
             }
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
         }
     }
 
