@@ -5,6 +5,7 @@ public struct MySQLDialect: SQLDialect {
     /// Creates the dialect.
     public init() {}
 
+    /// `mysql`.
     public var name: String { "mysql" }
 
     /// Backslash escapes in strings, `#` comments and `` `backtick` `` identifiers

@@ -22,10 +22,13 @@ public struct MySQLDriver: DatabaseDriver {
         #endif
     }
 
+    /// `mysql`.
     public var dialects: Set<String> { ["mysql"] }
 
+    /// ``MySQLDialect``.
     public var dialect: any SQLDialect { MySQLDialect() }
 
+    /// Connects through the MariaDB Connector/C, or — without the `MySQL` trait — says how to get it.
     public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         #if MySQL
         return try await MySQLDatabaseConnection.open(settings, logger: logger)

@@ -5,6 +5,7 @@ public struct PostgresDialect: SQLDialect {
     /// Creates the dialect.
     public init() {}
 
+    /// `postgres`.
     public var name: String { "postgres" }
 
     /// Standard SQL plus `$tag$ … $tag$` bodies, nested `/* */` comments and `E'…'` strings

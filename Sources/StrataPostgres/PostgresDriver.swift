@@ -13,10 +13,13 @@ public struct PostgresDriver: DatabaseDriver {
     /// Creates the driver.
     public init() {}
 
+    /// `postgres`.
     public var dialects: Set<String> { ["postgres"] }
 
+    /// ``PostgresDialect``.
     public var dialect: any SQLDialect { PostgresDialect() }
 
+    /// Connects with PostgresNIO: TLS as configured, `application_name=strata`, the search path set to `schema:`.
     public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         if let unknown = settings.options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown PostgreSQL URL option `\(unknown)` in \(settings.redactedDescription).",

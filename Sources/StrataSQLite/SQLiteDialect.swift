@@ -5,6 +5,7 @@ public struct SQLiteDialect: SQLDialect {
     /// Creates the dialect.
     public init() {}
 
+    /// `sqlite`.
     public var name: String { "sqlite" }
 
     /// Standard SQL plus `` `backtick` `` and `[bracket]` identifiers; triggers' `BEGIN … END`

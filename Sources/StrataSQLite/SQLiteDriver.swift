@@ -11,8 +11,10 @@ public struct SQLiteDriver: DatabaseDriver {
     /// Creates the driver.
     public init() {}
 
+    /// `sqlite`.
     public var dialects: Set<String> { ["sqlite"] }
 
+    /// ``SQLiteDialect``.
     public var dialect: any SQLDialect { SQLiteDialect() }
 
     /// Opens the database file, creating it and its directory when migrating. A database

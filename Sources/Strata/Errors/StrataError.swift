@@ -21,6 +21,7 @@ public struct StrataError: Error, Sendable, CustomStringConvertible {
         /// Refused because an applied migration changed, is missing, or is irreversible. Exit status 5.
         public static let refused = Code(base: .refused)
 
+        /// The code's name, e.g. `refused`.
         public var description: String { base.rawValue }
     }
 

@@ -16,6 +16,7 @@ public struct MigrationID: Hashable, Comparable, Sendable, CustomStringConvertib
     /// `VERSION-name`, as in the file name without its extension.
     public var description: String { "\(version)-\(name)" }
 
+    /// Orders by version.
     public static func < (lhs: MigrationID, rhs: MigrationID) -> Bool {
         lhs.version < rhs.version
     }

@@ -49,8 +49,10 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
         MigrationVersion(date: date.addingTimeInterval(1))
     }
 
+    /// The 14 digits.
     public var description: String { digits }
 
+    /// Orders by the digits, which is chronological.
     public static func < (lhs: MigrationVersion, rhs: MigrationVersion) -> Bool {
         lhs.digits < rhs.digits
     }
