@@ -13,6 +13,7 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     let connection: SQLiteConnection
     let storage: String
     private let lock: FileLock?
+    private let foreignKeysDeferred = LockedFlag()
 
     var dialect: any SQLDialect { SQLiteDialect() }
 
@@ -78,8 +79,46 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     }
 
     func beginTransaction() async throws { try await execute("BEGIN IMMEDIATE") }
-    func commitTransaction() async throws { try await execute("COMMIT") }
-    func rollbackTransaction() async throws { try await execute("ROLLBACK") }
+
+    func commitTransaction() async throws {
+        guard foreignKeysDeferred.value else { return try await execute("COMMIT") }
+        let violations = try await query("PRAGMA foreign_key_check", [])
+        if let first = violations.first {
+            let table = first["table"].text ?? "?"
+            let parent = first["parent"].text ?? "?"
+            let row = first["rowid"].integer.map { " (rowid \($0))" } ?? ""
+            throw DatabaseError(
+                message: "FOREIGN KEY constraint failed: \(violations.count) row(s) reference missing rows, "
+                    + "e.g. a row of \(table)\(row) referencing \(parent)",
+                code: "SQLITE_CONSTRAINT_FOREIGNKEY"
+            )
+        }
+        try await execute("COMMIT")
+        try await enforceForeignKeysAgain()
+    }
+
+    func rollbackTransaction() async throws {
+        try await execute("ROLLBACK")
+        if foreignKeysDeferred.value { try await enforceForeignKeysAgain() }
+    }
+
+    /// Foreign keys off (possible only outside a transaction), then `BEGIN IMMEDIATE`; the
+    /// commit runs `PRAGMA foreign_key_check` and fails on any violation.
+    func beginTransactionDeferringForeignKeys() async throws {
+        try await execute("PRAGMA foreign_keys = OFF")
+        foreignKeysDeferred.value = true
+        do {
+            try await beginTransaction()
+        } catch {
+            try? await enforceForeignKeysAgain()
+            throw error
+        }
+    }
+
+    private func enforceForeignKeysAgain() async throws {
+        foreignKeysDeferred.value = false
+        try await execute("PRAGMA foreign_keys = ON")
+    }
 
     func tableExists(_ name: String) async throws -> Bool {
         let rows = try await query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])
@@ -126,5 +165,17 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
             return DatabaseError(message: error.message, code: "SQLITE_\(String(describing: error.reason).uppercased())")
         }
         return DatabaseError(message: String(describing: error))
+    }
+}
+
+/// A flag shared between the tasks that use one connection (one at a time).
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+
+    /// The flag's value.
+    var value: Bool {
+        get { lock.withLock { flag } }
+        set { lock.withLock { flag = newValue } }
     }
 }

@@ -225,3 +225,27 @@ struct TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+extension FreshDatabase {
+    /// A migrator over Swift migrations (and any SQL files written so far).
+    func migrator(swift migrations: [any Migration], lockTimeout: Duration = .seconds(10)) async throws -> Migrator {
+        var migrator = try migrator(lockTimeout: lockTimeout)
+        migrator.migrations = try MigrationSources.merge(migrator.migrations, try await MigrationRegistry(unlocated: migrations).load())
+        return migrator
+    }
+
+    /// What introspection says of every table: columns and indexes, one line each.
+    func introspection() async throws -> [String] {
+        let connection = try await connect()
+        return try await connection.closeAfter {
+            guard let dialect = connection.dialect.schemaDialect else { return [] }
+            var lines: [String] = []
+            for table in try await dialect.tables(in: connection) {
+                lines.append("table \(table)")
+                lines += try await dialect.columns(of: table, in: connection).map { "  column \($0)" }
+                lines += try await dialect.indexes(of: table, in: connection).map { "  index \($0)" }
+            }
+            return lines
+        }
+    }
+}

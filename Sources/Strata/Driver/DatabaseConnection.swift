@@ -20,6 +20,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     func commitTransaction() async throws
     /// Rolls back the transaction in progress.
     func rollbackTransaction() async throws
+    /// Starts a transaction in which foreign keys are checked only when it commits (and
+    /// the commit fails if any is violated), for changes such as SQLite's table rebuild
+    /// that pass through states a foreign key would refuse. Where the database needs no
+    /// such thing, the default is ``beginTransaction()``.
+    func beginTransactionDeferringForeignKeys() async throws
 
     /// Whether a table called `name` exists (in the schema Strata works in).
     func tableExists(_ name: String) async throws -> Bool
@@ -47,6 +52,9 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
+    /// A plain transaction by default.
+    public func beginTransactionDeferringForeignKeys() async throws { try await beginTransaction() }
+
     /// Nothing to prepare by default.
     public func prepareForChanges() async throws {}
 

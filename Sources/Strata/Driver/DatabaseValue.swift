@@ -1,7 +1,7 @@
 import Foundation
 
 /// A value bound to, or read from, a database, in the few shapes Strata needs.
-public enum DatabaseValue: Sendable, Hashable {
+public enum DatabaseValue: Sendable, Hashable, Codable {
     /// SQL `NULL`.
     case null
     /// An integer.

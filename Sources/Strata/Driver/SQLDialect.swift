@@ -26,6 +26,9 @@ public protocol SQLDialect: Sendable {
     /// `ADD COLUMN` where the dialect has no `ADD COLUMN IF NOT EXISTS`. `nil` when the
     /// dialect has `ADD COLUMN IF NOT EXISTS`.
     func columnExistsQuery(table: String, column: String) -> String?
+    /// How the ``Schema`` API of Swift migrations renders for this dialect; `nil` when it
+    /// has none (Swift migrations then fail with an error naming the dialect).
+    var schemaDialect: (any SchemaDialect)? { get }
 }
 
 /// The kinds of columns Strata creates in its own tables and templates.
@@ -41,6 +44,9 @@ public enum ColumnKind: Sendable, Hashable {
 }
 
 extension SQLDialect {
+    /// No ``Schema`` API unless the dialect provides one.
+    public var schemaDialect: (any SchemaDialect)? { nil }
+
     /// `table.column` quoted.
     public func quoteIdentifiers(_ parts: String...) -> String {
         parts.map(quoteIdentifier).joined(separator: ".")

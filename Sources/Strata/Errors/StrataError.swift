@@ -51,12 +51,12 @@ public struct StrataError: Error, Sendable, CustomStringConvertible {
 
 extension StrataError {
     /// A configuration or usage error (exit status 2).
-    static func configuration(_ message: String, hint: String? = nil) -> StrataError {
+    public static func configuration(_ message: String, hint: String? = nil) -> StrataError {
         StrataError(.configuration, message, hint: hint)
     }
 
     /// A run-time failure (exit status 1).
-    static func failure(_ message: String, hint: String? = nil, underlying: (any Error & Sendable)? = nil) -> StrataError {
+    public static func failure(_ message: String, hint: String? = nil, underlying: (any Error & Sendable)? = nil) -> StrataError {
         StrataError(.failure, message, hint: hint, underlying: underlying)
     }
 }

@@ -1,18 +1,50 @@
 import Foundation
 
-/// One direction of a migration: the statements to run and whether they share a transaction.
+/// One direction of a migration: the statements to run (or the Swift code that issues
+/// them) and whether they share a transaction.
 public struct MigrationBody: Sendable, Hashable {
-    /// The statements, in order.
+    /// The statements of a SQL migration, in order; empty for a Swift migration.
     public var statements: [SQLStatement]
     /// Whether the statements and the history change commit in one transaction.
     /// `false` for `-- migrate:up transaction:false`, e.g. for `CREATE INDEX CONCURRENTLY`.
     public var runsInTransaction: Bool
+    /// The code of a Swift migration, which issues its statements through a ``Schema``.
+    public var program: SchemaProgram?
 
-    /// Creates a body.
+    /// Creates the body of a SQL migration.
     public init(statements: [SQLStatement], runsInTransaction: Bool = true) {
         self.statements = statements
         self.runsInTransaction = runsInTransaction
     }
+
+    /// Creates the body of a Swift migration.
+    public init(program: SchemaProgram, runsInTransaction: Bool) {
+        self.statements = []
+        self.runsInTransaction = runsInTransaction
+        self.program = program
+    }
+}
+
+/// The code of one direction of a Swift migration.
+public struct SchemaProgram: Sendable, Hashable {
+    /// Identifies the program for equality, e.g. `20250519123045-create-users up`.
+    public let identity: String
+    /// The changes the program made against an empty recording schema (shown by `--dry-run`).
+    public let recordedChanges: [SchemaChange]
+    /// Runs the program.
+    public let run: @Sendable (Schema) async throws -> Void
+
+    /// Creates a program.
+    public init(identity: String, recordedChanges: [SchemaChange], run: @escaping @Sendable (Schema) async throws -> Void) {
+        self.identity = identity
+        self.recordedChanges = recordedChanges
+        self.run = run
+    }
+
+    /// Equal when the identities are.
+    public static func == (lhs: SchemaProgram, rhs: SchemaProgram) -> Bool { lhs.identity == rhs.identity }
+    /// Hashes the identity.
+    public func hash(into hasher: inout Hasher) { hasher.combine(identity) }
 }
 
 /// Reads the dbmate-compatible sections of a SQL migration file:

@@ -16,7 +16,7 @@ enum MigrationFailure {
         var message = "\(vocabulary.capitalizedNoun) \(migration.id) failed"
         if direction == .down { message = "Undoing \(vocabulary.noun) \(migration.id) failed" }
         if let statement {
-            message += " at \(migration.source):\(line(of: statement, error: databaseError))"
+            message += " at \(statement.file ?? migration.source):\(line(of: statement, error: databaseError))"
         }
         message += ": \(reason)"
         if let statement { message += "\nStatement: \(statement.excerpt)" }

@@ -1,6 +1,42 @@
 import Foundation
 import Logging
 
+/// Counts the statements of one migration as they run, for progress and failure messages.
+final class StatementTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var issued = 0
+    private var done: Int
+    private var running: SQLStatement?
+
+    init(completed: Int) { done = completed }
+
+    /// Statements completed, including those of an earlier run being resumed.
+    var completed: Int { lock.withLock { done } }
+    /// The statement running now, if any.
+    var current: SQLStatement? { lock.withLock { running } }
+
+    /// Notes that `statement` starts; returns its 0-based index in the migration.
+    func begin(_ statement: SQLStatement) -> Int {
+        lock.withLock {
+            running = statement
+            issued += 1
+            return issued - 1
+        }
+    }
+
+    /// Notes that the statement begun last was skipped because a resumed run had done it.
+    func skipped() { lock.withLock { running = nil } }
+
+    /// Notes that the statement begun last completed; returns the number completed.
+    func finish() -> Int {
+        lock.withLock {
+            running = nil
+            done += 1
+            return done
+        }
+    }
+}
+
 /// One locked run: applies or reverts single migrations with their history rows.
 struct RunSession {
     let migrator: Migrator
@@ -42,10 +78,11 @@ struct RunSession {
 
         let clock = ContinuousClock()
         let start = clock.now
-        var current: SQLStatement?
-        var completedStatements = firstStatement
+        let tracker = StatementTracker(completed: firstStatement)
         do {
-            if atomic {
+            if atomic, let changes = body.program?.recordedChanges, connection.dialect.schemaDialect?.defersForeignKeys(for: changes) == true {
+                try await connection.beginTransactionDeferringForeignKeys()
+            } else if atomic {
                 try await connection.beginTransaction()
             } else {
                 try await progress.start(MigrationProgress(
@@ -53,21 +90,19 @@ struct RunSession {
                     startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
                 ), replacing: resumed != nil)
             }
-            let last = body.statements.count - 1
-            for (offset, statement) in body.statements.enumerated().dropFirst(firstStatement) {
-                current = statement
-                if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
-                    logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
-                    report(.statementSkipped(migration.id, statement))
-                } else {
-                    logger.log(level: migrator.logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
-                    try await connection.execute(statement.text)
+            let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
+            if let program = body.program {
+                guard let schemaDialect = connection.dialect.schemaDialect else {
+                    throw StrataError.unsupported(
+                        "Swift migrations", dialect: connection.dialect.name,
+                        workaround: "write this migration as a SQL file in the migrations directory."
+                    )
                 }
-                completedStatements += 1
-                // The last statement's completion is recorded by the transaction that records the migration.
-                if !atomic, offset < last { try await progress.advance(migration.id.version, done: completedStatements) }
+                let context = SchemaContext(database: connection, inTransaction: atomic)
+                try await program.run(Schema(DatabaseSchemaBackend(dialect: schemaDialect, context: context, run: step)))
+            } else {
+                for statement in body.statements { try await step(statement) }
             }
-            current = nil
             let duration = clock.now - start
             if !atomic { try await connection.beginTransaction() }
             try await record(migration, direction, duration: duration)
@@ -79,20 +114,52 @@ struct RunSession {
         } catch {
             try? await connection.rollbackTransaction()
             let failure = MigrationFailure.error(
-                error, migration: migration, direction: direction, statement: current,
-                statementsCompleted: completedStatements, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary
+                error, migration: migration, direction: direction, statement: tracker.current,
+                statementsCompleted: tracker.completed, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary
             )
             if !atomic {
-                if completedStatements == 0 {
+                if tracker.completed == 0 {
                     // Nothing ran: the failure left no trace, so the migration is not dirty.
                     try? await progress.delete(migration.id.version)
                 } else {
                     let reason = (error as? DatabaseError)?.summary ?? String(describing: error)
-                    try? await progress.fail(migration.id.version, line: current?.line ?? 0, error: reason)
+                    try? await progress.fail(migration.id.version, line: tracker.current?.line ?? 0, error: reason)
                 }
             }
             // Thrown, not logged: the caller reports it once.
             throw failure
+        }
+    }
+
+    /// What runs each statement of a migration, from its file or from its Swift code: skips
+    /// the statements a resumed run already completed, honours `skip-if` guards, executes,
+    /// and (outside a transaction) records the progress after each statement.
+    private func statementStep(
+        _ migration: LoadedMigration, body: MigrationBody, atomic: Bool, skipping alreadyDone: Int,
+        tracker: StatementTracker, logger: Logger
+    ) -> @Sendable (SQLStatement) async throws -> Void {
+        let connection = self.connection
+        let progress = self.progress
+        let report = self.report
+        let logStatements = migrator.logStatements
+        let fileStatements = body.program == nil ? body.statements.count : nil
+        return { statement in
+            let index = tracker.begin(statement)
+            if index < alreadyDone { return tracker.skipped() }
+            if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
+                logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
+                report(.statementSkipped(migration.id, statement))
+            } else {
+                logger.log(level: logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
+                if statement.binds.isEmpty {
+                    try await connection.execute(statement.text)
+                } else {
+                    _ = try await connection.query(statement.text, statement.binds)
+                }
+            }
+            let done = tracker.finish()
+            // A file's last statement is recorded by the transaction that records the migration.
+            if !atomic, done < fileStatements ?? Int.max { try await progress.advance(migration.id.version, done: done) }
         }
     }
 

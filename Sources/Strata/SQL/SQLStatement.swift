@@ -9,12 +9,19 @@ public struct SQLStatement: Sendable, Hashable {
     /// A query guarding the statement: when it returns at least one row, the statement
     /// is skipped. Written as `-- strata:skip-if QUERY` on the line before the statement.
     public var skipIf: String?
+    /// Values for the statement's bind parameters.
+    public var binds: [DatabaseValue]
+    /// The file the statement comes from when it is not the migration's own source: the
+    /// Swift file that called the ``Schema`` operation.
+    public var file: String?
 
     /// Creates a statement.
-    public init(text: String, line: Int, skipIf: String? = nil) {
+    public init(text: String, line: Int, skipIf: String? = nil, binds: [DatabaseValue] = [], file: String? = nil) {
         self.text = text
         self.line = line
         self.skipIf = skipIf
+        self.binds = binds
+        self.file = file
     }
 
     /// The first line of the statement, shortened, for messages.

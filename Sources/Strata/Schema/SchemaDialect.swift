@@ -1,0 +1,134 @@
+/// How a dialect turns ``SchemaChange``s into SQL and answers introspection: the part of
+/// the ``Schema`` API each dialect module implements.
+///
+/// Most operations have a common rendering, ``SchemaSQL``, which draws every
+/// dialect-specific piece (quoting, type names, literals, features) from the dialect; a
+/// dialect overrides ``statements(for:in:)`` only where it differs, such as PostgreSQL's
+/// enum types or SQLite's table rebuild.
+public protocol SchemaDialect: Sendable {
+    /// The dialect's quoting and placeholders.
+    var sqlDialect: any SQLDialect { get }
+    /// What the common rendering may use.
+    var features: SchemaFeatures { get }
+
+    /// The column's type as this dialect writes it in a column definition, e.g. `varchar(255)`.
+    func typeName(of column: Column, table: String) -> String
+    /// The definition of an auto-incrementing primary key column.
+    func autoIncrementColumn(_ column: Column, table: String) -> String
+    /// `text` as a SQL string literal.
+    func stringLiteral(_ text: String) -> String
+    /// The expression after `DEFAULT` for `value` on `column`.
+    func defaultExpression(_ value: ColumnDefault, for column: Column) -> String
+
+    /// The statements that make `change`, reading the database through `context` where the
+    /// rendering depends on what exists. An empty list means there is nothing to do (an
+    /// `ifNotExists` whose object exists).
+    /// - Throws: ``StrataError`` naming the operation, the dialect and a workaround when the
+    ///   dialect cannot make the change.
+    func statements(for change: SchemaChange, in context: SchemaContext) async throws -> [SQLStatement]
+
+    /// Whether a migration making `changes` must run with foreign keys checked only when it
+    /// commits (``DatabaseConnection/beginTransactionDeferringForeignKeys()``).
+    func defersForeignKeys(for changes: [SchemaChange]) -> Bool
+
+    /// The tables of the schema Strata works in, sorted, without Strata's own.
+    func tables(in database: any DatabaseConnection) async throws -> [String]
+    /// The columns of `table`, in order; empty if there is no such table.
+    func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription]
+    /// The indexes of `table` except its primary key, sorted by name.
+    func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription]
+}
+
+/// What a schema change is rendered against.
+public struct SchemaContext: Sendable {
+    /// The connection, for introspection.
+    public var database: any DatabaseConnection
+    /// Whether the migration runs in a transaction.
+    public var inTransaction: Bool
+
+    /// Creates a context.
+    public init(database: any DatabaseConnection, inTransaction: Bool) {
+        self.database = database
+        self.inTransaction = inTransaction
+    }
+}
+
+/// Optional SQL features the common rendering in ``SchemaSQL`` may use.
+public struct SchemaFeatures: OptionSet, Sendable, Hashable {
+    /// The raw value.
+    public let rawValue: Int
+    /// Creates features from a raw value.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `CREATE INDEX ... WHERE condition`.
+    public static let partialIndexes = SchemaFeatures(rawValue: 1 << 0)
+    /// `CREATE INDEX CONCURRENTLY` outside a transaction.
+    public static let concurrentIndexes = SchemaFeatures(rawValue: 1 << 1)
+    /// `ALTER TABLE ... ADD CONSTRAINT` / `DROP CONSTRAINT`.
+    public static let alterTableConstraints = SchemaFeatures(rawValue: 1 << 2)
+    /// `DROP INDEX name ON table` rather than `DROP INDEX name`.
+    public static let dropIndexNamesTable = SchemaFeatures(rawValue: 1 << 3)
+    /// Foreign keys are dropped with `DROP FOREIGN KEY` rather than `DROP CONSTRAINT`.
+    public static let dropForeignKeyKeyword = SchemaFeatures(rawValue: 1 << 4)
+}
+
+extension SchemaDialect {
+    /// Doubles single quotes: `'it''s'`.
+    public func stringLiteral(_ text: String) -> String {
+        "'" + text.replacing("'", with: "''") + "'"
+    }
+
+    /// Literals as literals, the current time as `CURRENT_TIMESTAMP`, expressions in parentheses.
+    public func defaultExpression(_ value: ColumnDefault, for column: Column) -> String {
+        switch value {
+        case .string(let text): stringLiteral(text)
+        case .integer(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "TRUE" : "FALSE"
+        case .currentTimestamp: "CURRENT_TIMESTAMP"
+        case .expression(let sql): "(\(sql))"
+        }
+    }
+
+    /// No deferred foreign keys by default.
+    public func defersForeignKeys(for changes: [SchemaChange]) -> Bool { false }
+
+    /// The dialect's auto-increment primary key.
+    public func autoIncrementColumn(_ column: Column, table: String) -> String {
+        sqlDialect.autoIncrementPrimaryKey(named: column.name)
+    }
+
+    /// The common rendering.
+    public func statements(for change: SchemaChange, in context: SchemaContext) async throws -> [SQLStatement] {
+        try await commonStatements(for: change, in: context)
+    }
+
+    /// The common rendering, with `ifNotExists`/`ifExists` of tables and columns decided by
+    /// introspection, so that the whole operation (its indexes and constraints too) is skipped.
+    public func commonStatements(for change: SchemaChange, in context: SchemaContext) async throws -> [SQLStatement] {
+        let database = context.database
+        switch change {
+        case .createTable(let table, true):
+            if try await tables(in: database).contains(table.name) { return [] }
+            return try SchemaSQL(self).statements(for: .createTable(table, ifNotExists: false))
+        case .dropTable(let table, true):
+            if try await !tables(in: database).contains(table) { return [] }
+            return try SchemaSQL(self).statements(for: .dropTable(table, ifExists: false))
+        case .addColumn(let column, let table, true):
+            if try await columns(of: table, in: database).contains(where: { $0.name == column.name }) { return [] }
+            return try SchemaSQL(self).statements(for: .addColumn(column, table: table, ifNotExists: false))
+        case .removeColumn(let column, let table, true):
+            if try await !columns(of: table, in: database).contains(where: { $0.name == column }) { return [] }
+            return try SchemaSQL(self).statements(for: .removeColumn(column, table: table, ifExists: false))
+        default:
+            return try SchemaSQL(self).statements(for: change)
+        }
+    }
+}
+
+extension StrataError {
+    /// An operation the dialect cannot do: an error rather than a silently different schema.
+    public static func unsupported(_ operation: String, dialect: String, workaround: String) -> StrataError {
+        StrataError(.failure, "\(operation) is not supported on \(dialect).", hint: "Workaround: \(workaround)")
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import Strata
+
+/// The ``Schema`` API on MySQL/MariaDB: inline `ENUM`s, `MODIFY COLUMN` for changes,
+/// `DROP FOREIGN KEY`, and the clean-up MySQL needs that other databases do themselves
+/// (foreign keys dropped before their column, the index MySQL adds for a foreign key
+/// dropped with it). Times are `DATETIME` in the UTC session Strata opens; a
+/// `timestampWithTimeZone` is `DATETIME(6)`, told apart by its precision.
+public struct MySQLSchemaDialect: SchemaDialect {
+    /// Creates the dialect.
+    public init() {}
+
+    /// MySQL's quoting and `?` placeholders.
+    public var sqlDialect: any SQLDialect { MySQLDialect() }
+
+    /// Constraints through `ALTER TABLE`, `DROP INDEX ... ON`, `DROP FOREIGN KEY`.
+    public var features: SchemaFeatures { [.alterTableConstraints, .dropIndexNamesTable, .dropForeignKeyKeyword] }
+
+    /// `VARCHAR(255)`, `TINYINT(1)`, `DATETIME(6)`, `ENUM('a','b')`, ….
+    public func typeName(of column: Column, table: String) -> String {
+        switch column.type {
+        case .integer: "INT"
+        case .bigint: "BIGINT"
+        case .string(let length): "VARCHAR(\(length))"
+        case .text: "LONGTEXT"
+        case .bool: "TINYINT(1)"
+        case .date: "DATE"
+        case .datetime: "DATETIME"
+        case .timestampWithTimeZone: "DATETIME(6)"
+        case .decimal(let precision, let scale): "DECIMAL(\(precision),\(scale))"
+        case .float: "FLOAT"
+        case .double: "DOUBLE"
+        case .uuid: "CHAR(36)"
+        case .json: "JSON"
+        case .binary: "LONGBLOB"
+        case .enumeration(_, let values): "ENUM(\(values.map(stringLiteral).joined(separator: ",")))"
+        }
+    }
+
+    /// Quotes doubled and backslashes escaped, as MySQL reads string literals.
+    public func stringLiteral(_ text: String) -> String {
+        "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
+    }
+
+    /// `CURRENT_TIMESTAMP(6)` for a `DATETIME(6)` column (MySQL requires the precisions to
+    /// match); otherwise the common defaults.
+    public func defaultExpression(_ value: ColumnDefault, for column: Column) -> String {
+        switch value {
+        case .currentTimestamp: column.type == .timestampWithTimeZone ? "CURRENT_TIMESTAMP(6)" : "CURRENT_TIMESTAMP"
+        case .string(let text): stringLiteral(text)
+        case .integer(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "1" : "0"
+        case .expression(let sql): "(\(sql))"
+        }
+    }
+
+    /// `` `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY `` (or `BIGINT`).
+    public func autoIncrementColumn(_ column: Column, table: String) -> String {
+        "\(sqlDialect.quoteIdentifier(column.name)) \(column.type == .bigint ? "BIGINT" : "INT") NOT NULL AUTO_INCREMENT PRIMARY KEY"
+    }
+
+    /// `MODIFY COLUMN` for changes; foreign keys dropped before their column; the index
+    /// behind a foreign key dropped with it.
+    public func statements(for change: SchemaChange, in context: SchemaContext) async throws -> [SQLStatement] {
+        let database = context.database
+        let sql = SchemaSQL(self)
+        switch change {
+        case .changeColumn(let column, let table):
+            let current = try await described(column.name, in: table, database: database, operation: "changeColumn")
+            var changed = column
+            if current.isPrimaryKey { changed.isPrimaryKey = false } // MODIFY keeps the existing key.
+            return [SQLStatement(text: "ALTER TABLE \(quote(table)) MODIFY COLUMN \(sql.columnDefinition(changed, table: table))", line: 0)]
+        case .addEnumValue(let value, let column, let table):
+            let current = try await described(column, in: table, database: database, operation: "addEnumValue")
+            guard case .enumeration(_, let values)? = current.type else {
+                throw StrataError.failure("addEnumValue: column \(table).\(column) is not an enumeration (it is \(current.dataType)).",
+                                          hint: "addEnumValue adds to columns created with .enum([...]).")
+            }
+            if values.contains(value) { return [] }
+            var replacement = Column(column, .enumeration(typeName: nil, values: values + [value]))
+            replacement.isNullable = current.isNullable
+            replacement.defaultValue = current.defaultValue
+            return [SQLStatement(text: "ALTER TABLE \(quote(table)) MODIFY COLUMN \(sql.columnDefinition(replacement, table: table))", line: 0)]
+        case .removeColumn(let column, let table, let ifExists):
+            if ifExists, try await !columns(of: table, in: database).contains(where: { $0.name == column }) { return [] }
+            let keys = try await foreignKeys(of: table, column: column, in: database)
+            return keys.map { SQLStatement(text: "ALTER TABLE \(quote(table)) DROP FOREIGN KEY \(quote($0))", line: 0) }
+                + (try sql.statements(for: .removeColumn(column, table: table, ifExists: false)))
+        case .removeForeignKey(let name, let table, let ifExists):
+            let drop = try sql.statements(for: change)
+            let index = try await database.query(
+                "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
+                [.text(table), .text(name)]
+            )
+            if index.isEmpty { return drop }
+            return drop + [SQLStatement(text: "DROP INDEX \(ifExists ? "IF EXISTS " : "")\(quote(name)) ON \(quote(table))", line: 0)]
+        case .removeIndex(let name, let table, _, _):
+            return try await keepForeignKeysIndexed(without: name, table: table, in: database) + commonStatements(for: change, in: context)
+        default:
+            return try await commonStatements(for: change, in: context)
+        }
+    }
+
+    /// MySQL needs an index for every foreign key, drops the one it made for a key when
+    /// another index can serve, and refuses to drop that other index: so before dropping
+    /// index `name`, recreate the key's own index (named like the key) where `name` was the
+    /// only one serving it.
+    private func keepForeignKeysIndexed(without name: String, table: String, in database: any DatabaseConnection) async throws -> [SQLStatement] {
+        let keyRows = try await database.query(
+            "SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name FROM information_schema.KEY_COLUMN_USAGE k "
+                + "JOIN information_schema.TABLE_CONSTRAINTS c ON c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+                + "AND c.TABLE_NAME = k.TABLE_NAME AND c.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+                + "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND c.CONSTRAINT_TYPE = 'FOREIGN KEY' "
+                + "ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            [.text(table)]
+        )
+        let keys = IndexDescription.grouping(keyRows)
+        let indexRows = try await database.query(
+            "SELECT INDEX_NAME AS name, 0 AS is_unique, COLUMN_NAME AS column_name FROM information_schema.STATISTICS "
+                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+            [.text(table)]
+        )
+        let indexes = IndexDescription.grouping(indexRows)
+        guard let removed = indexes.first(where: { $0.name == name }) else { return [] }
+        return keys.filter { key in
+            removed.columns.starts(with: key.columns)
+                && !indexes.contains { $0.name != name && $0.columns.starts(with: key.columns) }
+        }.map { key in
+            SQLStatement(text: "CREATE INDEX \(quote(key.name)) ON \(quote(table)) (\(key.columns.map(quote).joined(separator: ", ")))", line: 0)
+        }
+    }
+
+    private func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
+
+    private func described(_ column: String, in table: String, database: any DatabaseConnection, operation: String) async throws -> ColumnDescription {
+        guard let found = try await columns(of: table, in: database).first(where: { $0.name == column }) else {
+            throw StrataError.failure("\(operation): table \(table) has no column \(column).", hint: "Check the names with describeTable.")
+        }
+        return found
+    }
+
+    private func foreignKeys(of table: String, column: String?, in database: any DatabaseConnection) async throws -> [String] {
+        let rows = try await database.query(
+            "SELECT DISTINCT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name FROM information_schema.KEY_COLUMN_USAGE k "
+                + "JOIN information_schema.TABLE_CONSTRAINTS c ON c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+                + "AND c.TABLE_NAME = k.TABLE_NAME AND c.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+                + "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND c.CONSTRAINT_TYPE = 'FOREIGN KEY'",
+            [.text(table)]
+        )
+        return rows.filter { column == nil || $0["column_name"].text == column }.compactMap { $0["name"].text }
+    }
+
+    /// The base tables of the database, without Strata's own.
+    public func tables(in database: any DatabaseConnection) async throws -> [String] {
+        try await database.query(
+            "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                + "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT LIKE 'strata\\\\_%' ORDER BY TABLE_NAME", []
+        ).compactMap { $0["name"].text }
+    }
+
+    /// From `information_schema.COLUMNS`; MariaDB's `JSON` (a `LONGTEXT` with a
+    /// `json_valid` check) is recognised by its check.
+    public func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] {
+        let rows = try await database.query(
+            "SELECT COLUMN_NAME AS name, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, "
+                + "COLUMN_DEFAULT AS column_default, COLUMN_KEY AS column_key FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+            [.text(table)]
+        )
+        if rows.isEmpty { return [] }
+        let checks = try await database.query(
+            "SELECT CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+            [.text(table)]
+        ).compactMap { $0["clause"].text }
+        return rows.map { row in
+            let name = row["name"].text ?? ""
+            let columnType = (row["column_type"].text ?? "").lowercased()
+            let isJSON = row["data_type"].text == "json" || checks.contains("json_valid(`\(name)`)")
+            let type = isJSON ? .json : Self.columnType(columnType)
+            return ColumnDescription(
+                name: name, dataType: columnType, type: type, isNullable: row["nullable"].text == "YES",
+                defaultValue: ColumnDefault.normalized(row["column_default"].text, type: type),
+                isPrimaryKey: row["column_key"].text == "PRI"
+            )
+        }
+    }
+
+    /// The ``ColumnType`` of a MySQL column type, the inverse of ``typeName(of:table:)``.
+    static func columnType(_ type: String) -> ColumnType? {
+        func arguments(_ prefix: String) -> [Int]? {
+            guard type.hasPrefix(prefix + "("), type.hasSuffix(")") else { return nil }
+            return type.dropFirst(prefix.count + 1).dropLast().split(separator: ",").compactMap { Int($0) }
+        }
+        if type.hasPrefix("enum(") { return .enumeration(typeName: nil, values: enumValues(type)) }
+        if let length = arguments("varchar")?.first { return .string(length: length) }
+        if let size = arguments("decimal"), size.count == 2 { return .decimal(precision: size[0], scale: size[1]) }
+        switch type {
+        case "int", "int(11)": return .integer
+        case "bigint", "bigint(20)": return .bigint
+        case "text", "mediumtext", "longtext": return .text
+        case "tinyint(1)": return .bool
+        case "date": return .date
+        case "datetime": return .datetime
+        case "datetime(6)": return .timestampWithTimeZone
+        case "float": return .float
+        case "double": return .double
+        case "char(36)", "uuid": return .uuid
+        case "json": return .json
+        case "blob", "mediumblob", "longblob": return .binary
+        default: return nil
+        }
+    }
+
+    /// The values of `enum('a','b')`.
+    static func enumValues(_ type: String) -> [String] {
+        var values: [String] = []
+        var rest = type.dropFirst("enum(".count)
+        while rest.first == "'" {
+            rest = rest.dropFirst()
+            var value = ""
+            while let next = rest.first {
+                rest = rest.dropFirst()
+                if next == "'" {
+                    if rest.first == "'" { value.append("'"); rest = rest.dropFirst(); continue }
+                    break
+                }
+                if next == "\\", let escaped = rest.first { value.append(escaped); rest = rest.dropFirst(); continue }
+                value.append(next)
+            }
+            values.append(value)
+            if rest.first == "," { rest = rest.dropFirst() }
+        }
+        return values
+    }
+
+    /// From `information_schema.STATISTICS`, without the primary key and the indexes MySQL
+    /// adds for foreign keys (which other databases do not have).
+    public func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] {
+        let foreignKeys = Set(try await foreignKeys(of: table, column: nil, in: database))
+        let rows = try await database.query(
+            "SELECT INDEX_NAME AS name, CASE WHEN NON_UNIQUE = 0 THEN 1 ELSE 0 END AS is_unique, COLUMN_NAME AS column_name "
+                + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' "
+                + "ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+            [.text(table)]
+        )
+        return IndexDescription.grouping(rows).filter { !foreignKeys.contains($0.name) }
+    }
+}
+
+extension MySQLDialect {
+    /// The ``Schema`` API on MySQL/MariaDB.
+    public var schemaDialect: (any SchemaDialect)? { MySQLSchemaDialect() }
+}

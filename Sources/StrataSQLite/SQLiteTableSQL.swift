@@ -1,0 +1,164 @@
+import Foundation
+
+/// The `CREATE TABLE` statement SQLite keeps in `sqlite_master`, split into its column
+/// definitions and table constraints, so a table rebuild can change one of them and keep
+/// every other exactly as written (checks, collations, generated columns).
+struct SQLiteTableSQL: Sendable, Hashable {
+    /// The column definitions and table constraints, as written.
+    var items: [String]
+    /// What follows the closing parenthesis, e.g. ` WITHOUT ROWID`.
+    var options: String
+
+    /// Splits `sql`, a `CREATE TABLE name (...) options` statement.
+    init?(_ sql: String) {
+        let characters = Array(sql)
+        guard let open = characters.firstIndex(of: "(") else { return nil }
+        var items: [String] = []
+        var current = ""
+        var depth = 0
+        var quote: Character?
+        var index = open + 1
+        var close: Int?
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                current.append(character)
+                let closing: Character = open == "[" ? "]" : open
+                if character == closing {
+                    // A doubled quote is an escaped one.
+                    if open != "[", index + 1 < characters.count, characters[index + 1] == closing {
+                        current.append(closing)
+                        index += 1
+                    } else {
+                        quote = nil
+                    }
+                }
+            } else if character == "'" || character == "\"" || character == "`" || character == "[" {
+                quote = character
+                current.append(character)
+            } else if character == "(" {
+                depth += 1
+                current.append(character)
+            } else if character == ")" {
+                if depth == 0 {
+                    close = index
+                    break
+                }
+                depth -= 1
+                current.append(character)
+            } else if character == ",", depth == 0 {
+                items.append(current.trimmed)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            index += 1
+        }
+        guard let close else { return nil }
+        items.append(current.trimmed)
+        self.items = items.filter { !$0.isEmpty }
+        self.options = String(characters[(close + 1)...])
+    }
+
+    /// The words of an item: identifiers unquoted, punctuation as itself.
+    static func tokens(_ item: String) -> [String] {
+        var tokens: [String] = []
+        var characters = item[...]
+        while let first = characters.first {
+            if first.isWhitespace {
+                characters = characters.dropFirst()
+            } else if first == "\"" || first == "`" || first == "[" {
+                let closing: Character = first == "[" ? "]" : first
+                var word = ""
+                var rest = characters.dropFirst()
+                while let next = rest.first {
+                    rest = rest.dropFirst()
+                    if next == closing {
+                        if closing != "]", rest.first == closing {
+                            word.append(closing)
+                            rest = rest.dropFirst()
+                            continue
+                        }
+                        break
+                    }
+                    word.append(next)
+                }
+                tokens.append(word)
+                characters = rest
+            } else if first.isLetter || first.isNumber || first == "_" {
+                let word = characters.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
+                tokens.append(String(word))
+                characters = characters.dropFirst(word.count)
+            } else {
+                tokens.append(String(first))
+                characters = characters.dropFirst()
+            }
+        }
+        return tokens
+    }
+
+    /// Whether `item` is a table constraint rather than a column definition.
+    static func isConstraint(_ item: String) -> Bool {
+        guard let first = tokens(item).first?.uppercased() else { return false }
+        // A column named like a keyword would be quoted, and quoted names are unquoted by
+        // `tokens`; so check the raw text for an opening quote.
+        if let raw = item.first, raw == "\"" || raw == "`" || raw == "[" { return false }
+        return ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(first)
+    }
+
+    /// The column an item defines, or `nil` for a table constraint.
+    static func columnName(_ item: String) -> String? {
+        isConstraint(item) ? nil : tokens(item).first
+    }
+
+    /// The name of a `CONSTRAINT name ...` item.
+    static func constraintName(_ item: String) -> String? {
+        let tokens = tokens(item)
+        guard isConstraint(item), tokens.count > 1, tokens[0].uppercased() == "CONSTRAINT" else { return nil }
+        return tokens[1]
+    }
+
+    /// The columns of a table-wide `FOREIGN KEY (a, b)` item.
+    static func foreignKeyColumns(_ item: String) -> [String]? {
+        let tokens = tokens(item)
+        guard isConstraint(item), let foreign = tokens.firstIndex(where: { $0.uppercased() == "FOREIGN" }),
+              foreign + 2 < tokens.count, tokens[foreign + 1].uppercased() == "KEY", tokens[foreign + 2] == "("
+        else { return nil }
+        let rest = tokens[(foreign + 3)...]
+        guard let end = rest.firstIndex(of: ")") else { return nil }
+        return rest[..<end].filter { $0 != "," }
+    }
+
+    /// The values of a `CHECK ("column" IN ('a', 'b'))` in a column definition: how Strata
+    /// writes an enumeration on SQLite.
+    static func enumerationValues(_ item: String) -> [String]? {
+        guard let check = item.range(of: "CHECK (", options: .caseInsensitive),
+              let inRange = item.range(of: " IN (", options: .caseInsensitive, range: check.upperBound..<item.endIndex)
+        else { return nil }
+        var values: [String] = []
+        var rest = item[inRange.upperBound...]
+        while true {
+            rest = rest.drop { $0 == " " }
+            guard rest.first == "'" else { break }
+            var value = ""
+            rest = rest.dropFirst()
+            while let next = rest.first {
+                rest = rest.dropFirst()
+                if next == "'" {
+                    if rest.first == "'" { value.append("'"); rest = rest.dropFirst(); continue }
+                    break
+                }
+                value.append(next)
+            }
+            values.append(value)
+            rest = rest.drop { $0 == " " }
+            guard rest.first == "," else { break }
+            rest = rest.dropFirst()
+        }
+        return values.isEmpty ? nil : values
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
