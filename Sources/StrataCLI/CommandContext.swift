@@ -39,9 +39,12 @@ struct CommandContext {
         self.logger = logger
     }
 
-    /// The migrations of the environment's migrations directory.
-    func loadMigrations() throws -> [LoadedMigration] {
-        try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
+    /// The migrations of the environment's migrations directory, and the Swift migrations
+    /// of the executable embedding the command line, on one timeline.
+    func loadMigrations() async throws -> [LoadedMigration] {
+        let files = try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
+        guard let registry = CommandEnvironment.registry else { return files }
+        return try MigrationSources.merge(files, try await registry.load())
     }
 
     /// The seeders of the environment's seeders directory.
@@ -50,8 +53,8 @@ struct CommandContext {
     }
 
     /// A migrator over the environment's database and migrations.
-    func migrator(lockTimeout: Duration = .seconds(60)) throws -> Migrator {
-        engine(try loadMigrations(), lockTimeout: lockTimeout)
+    func migrator(lockTimeout: Duration = .seconds(60)) async throws -> Migrator {
+        engine(try await loadMigrations(), lockTimeout: lockTimeout)
     }
 
     /// A migrator over the environment's database and seeders (history `strata_seeds`).

@@ -41,7 +41,7 @@ struct DeployCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         try await context.waitForDatabase(timeout: waitTimeout)
-        let migrator = try context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
         let printer = ProgressPrinter(silent: global.quiet)
         let hook = context.backupHook(enabled: backup || context.environment.backupBeforeMigrate, announce: !global.quiet)
         var completed: [CompletedMigration] = []

@@ -45,7 +45,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
-        let migrator = try context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
         let options = Migrator.MigrateOptions(target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing, resume: resume)
         if dryRun {
             let plan = try await migrator.pendingPlan(options)
@@ -83,6 +83,9 @@ struct DryRunPrinter {
             let body = direction == .up ? migration.up : migration.down
             let transaction = body?.runsInTransaction == false ? ", without a transaction" : ""
             Console.print("== \(migration.id.version) \(migration.id.name) (\(migration.source)\(transaction))")
+            for change in body?.program?.recordedChanges ?? [] {
+                Console.print("   \(change.summary)")
+            }
             for statement in body?.statements ?? [] {
                 if let guardQuery = statement.skipIf { Console.print("   -- skipped if: \(guardQuery)") }
                 Console.print("   " + statement.text.replacing("\n", with: "\n   ") + ";")

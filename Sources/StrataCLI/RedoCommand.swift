@@ -26,7 +26,7 @@ struct RedoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
-        let migrator = try context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Redoing in \(context.environmentDescription)") }
         let completed = try await migrator.redo(step: step, allowChanged: allowChanged, progress: printer.handle)

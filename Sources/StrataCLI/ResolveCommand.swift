@@ -36,7 +36,7 @@ struct ResolveCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let resolution: Migrator.Resolution = applied ? .applied : .rolledBack
-        let engine = seeder ? try context.seeder(lockTimeout: lock.duration) : try context.migrator(lockTimeout: lock.duration)
+        let engine = seeder ? try context.seeder(lockTimeout: lock.duration) : try await context.migrator(lockTimeout: lock.duration)
         let dirty = try await engine.resolve(version, as: resolution)
         guard !global.quiet else { return }
         let state: String

@@ -5,11 +5,12 @@ import StrataMySQL
 import StrataPostgres
 import StrataSQLite
 
-/// The `strata` command line, embeddable in a user's own executable.
+/// The `strata` command line, embeddable in a user's own executable, where it runs the
+/// executable's Swift migrations next to the SQL files:
 ///
 /// ```swift
 /// @main struct Migrate {
-///     static func main() async { await StrataCLI.main() }
+///     static func main() async { await StrataCLI.main(migrations: migrations) }
 /// }
 /// ```
 public enum StrataCLI {
@@ -20,6 +21,26 @@ public enum StrataCLI {
     public static func main(drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {
         let status = await run(arguments: Array(CommandLine.arguments.dropFirst()), drivers: drivers)
         exit(status)
+    }
+
+    /// Runs the command line with the Swift migrations of `registry` (the list
+    /// `strata generate --swift` maintains) and exits with its status. Every `strata`
+    /// command works, over these migrations and the SQL files of the migrations directory.
+    public static func main(migrations registry: MigrationRegistry, drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {
+        let status = await run(arguments: Array(CommandLine.arguments.dropFirst()), migrations: registry, drivers: drivers)
+        exit(status)
+    }
+
+    /// Runs the command line with `migrations`, given as a plain list, and exits with its status.
+    public static func main(migrations: [any Migration], drivers: [any DatabaseDriver] = defaultDrivers) async -> Never {
+        await main(migrations: MigrationRegistry(unlocated: migrations), drivers: drivers)
+    }
+
+    /// Runs one command line with the Swift migrations of `registry` and returns its exit status.
+    public static func run(arguments: [String], migrations registry: MigrationRegistry, drivers: [any DatabaseDriver] = defaultDrivers) async -> Int32 {
+        await CommandEnvironment.$registry.withValue(registry) {
+            await run(arguments: arguments, drivers: drivers)
+        }
     }
 
     /// Runs one command line and returns its exit status (documented in the README):
@@ -68,4 +89,6 @@ public enum StrataCLI {
 enum CommandEnvironment {
     /// The drivers available to this command line.
     @TaskLocal static var drivers: [any DatabaseDriver] = StrataCLI.defaultDrivers
+    /// The Swift migrations of the executable embedding the command line, if any.
+    @TaskLocal static var registry: MigrationRegistry?
 }

@@ -52,7 +52,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
-        let migrator = try context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
         if dryRun {
             let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resume)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }

@@ -37,14 +37,33 @@ public enum MigrationTemplate: String, Sendable, CaseIterable {
         }
     }
 
-    private func renderCreateTable(name: String, dialect: any SQLDialect) throws -> String {
+    /// The table a `create-TABLE` migration creates, in snake case.
+    /// - Throws: ``StrataError`` (configuration) when `name` is not `create-TABLE`.
+    public static func createdTable(in name: String) throws -> String {
         guard name.hasPrefix("create-"), name.count > "create-".count else {
             throw StrataError.configuration(
                 "The create-table template needs a name like create-TABLE (e.g. create-users), not \"\(name)\".",
                 hint: "Rename the migration, or leave out --template for an empty one."
             )
         }
-        let table = dialect.quoteIdentifier(Self.snakeCase(name.dropFirst("create-".count)))
+        return snakeCase(name.dropFirst("create-".count))
+    }
+
+    /// The column and table of an `add-COLUMN-to-TABLE` migration, in snake case.
+    /// - Throws: ``StrataError`` (configuration) when `name` is not `add-COLUMN-to-TABLE`.
+    public static func addedColumn(in name: String) throws -> (column: String, table: String) {
+        let parts = name.components(separatedBy: "-to-")
+        guard parts.count == 2, parts[0].hasPrefix("add-"), parts[0].count > "add-".count, !parts[1].isEmpty else {
+            throw StrataError.configuration(
+                "The modify-table template needs a name like add-COLUMN-to-TABLE (e.g. add-status-to-users), not \"\(name)\".",
+                hint: "Rename the migration, or leave out --template for an empty one."
+            )
+        }
+        return (snakeCase(parts[0].dropFirst("add-".count)), snakeCase(Substring(parts[1])))
+    }
+
+    private func renderCreateTable(name: String, dialect: any SQLDialect) throws -> String {
+        let table = dialect.quoteIdentifier(try Self.createdTable(in: name))
         let text = dialect.columnType(for: .string(length: 255))
         let timestamp = dialect.columnType(for: .timestamp)
         return """
@@ -67,15 +86,7 @@ public enum MigrationTemplate: String, Sendable, CaseIterable {
     }
 
     private func renderModifyTable(name: String, dialect: any SQLDialect) throws -> String {
-        let parts = name.components(separatedBy: "-to-")
-        guard parts.count == 2, parts[0].hasPrefix("add-"), parts[0].count > "add-".count, !parts[1].isEmpty else {
-            throw StrataError.configuration(
-                "The modify-table template needs a name like add-COLUMN-to-TABLE (e.g. add-status-to-users), not \"\(name)\".",
-                hint: "Rename the migration, or leave out --template for an empty one."
-            )
-        }
-        let tableName = Self.snakeCase(Substring(parts[1]))
-        let columnName = Self.snakeCase(parts[0].dropFirst("add-".count))
+        let (columnName, tableName) = try Self.addedColumn(in: name)
         let table = dialect.quoteIdentifier(tableName)
         let column = dialect.quoteIdentifier(columnName)
         let type = dialect.columnType(for: .string(length: 255))
