@@ -56,3 +56,23 @@ func temporaryDirectory() throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// The odd dialect's ``SchemaDialect``: invented type names, its own literal quoting, and a
+/// mixed set of features, so that SQL hard-coded for a real database cannot pass.
+struct OddSchemaDialect: SchemaDialect {
+    var sqlDialect: any SQLDialect { OddDialect() }
+    var features: SchemaFeatures { [.partialIndexes, .alterTableConstraints, .dropIndexNamesTable] }
+    func typeName(of column: Column, table: String) -> String {
+        switch column.type {
+        case .string(let length): "ODDSTRING<\(length)>"
+        case .enumeration(_, let values): "ODDENUM<\(values.joined(separator: "|"))>"
+        case .integer: "ODDINT"
+        default: "ODD_\(column.type)".uppercased()
+        }
+    }
+    func stringLiteral(_ text: String) -> String { "q{\(text)}" }
+    func autoIncrementColumn(_ column: Column, table: String) -> String { "\(sqlDialect.quoteIdentifier(column.name)) ODDSERIAL" }
+    func tables(in database: any DatabaseConnection) async throws -> [String] { [] }
+    func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] { [] }
+    func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] { [] }
+}
