@@ -121,3 +121,63 @@ struct PostgresCommandLineTests {
         #expect(FileManager.default.fileExists(atPath: path))
     }
 }
+
+/// PostgreSQL's own Schema API behaviour: concurrent indexes, enum types.
+@Suite struct PostgresSchemaTests {
+    struct ConcurrentIndex: Migration {
+        let id = "20250801000000-concurrent-index"
+        let inTransaction: Bool
+        var runsInTransaction: Bool { inTransaction }
+        func up(_ schema: Schema) async throws {
+            try await schema.addIndex(on: "items", ["name"], concurrently: true, ifNotExists: true)
+        }
+        func down(_ schema: Schema) async throws {
+            try await schema.removeIndex(on: "items", ["name"], concurrently: true, ifExists: true)
+        }
+    }
+
+    struct CreateItems: Migration {
+        let id = "20250731000000-create-items"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("items") {
+                Column.id()
+                Column("name", .string(length: 50))
+                Column("grade", .enum(["x", "y"], typeName: "grade"))
+            }
+            try await schema.createTable("others") { Column("grade", .enum(["x", "y"], typeName: "grade")) }
+        }
+        func down(_ schema: Schema) async throws {
+            try await schema.dropTable("items")
+            try await schema.dropTable("others")
+        }
+    }
+
+    @Test func concurrentIndexesNeedAMigrationWithoutTransaction() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [CreateItems()]).migrate()
+        let refused = try await #require(throws: StrataError.self) {
+            try await db.migrator(swift: [CreateItems(), ConcurrentIndex(inTransaction: true)]).migrate()
+        }
+        #expect(refused.message.contains("addIndex concurrently: inside a transaction is not supported on postgres."))
+        #expect(refused.message.contains("Workaround: declare `var runsInTransaction: Bool { false }`"))
+
+        let migrator = try await db.migrator(swift: [CreateItems(), ConcurrentIndex(inTransaction: false)])
+        try await migrator.migrate()
+        #expect(try await db.introspection().contains("  index items_name_idx (name)"))
+        try await migrator.undo()
+        #expect(try await !db.introspection().contains("  index items_name_idx (name)"))
+    }
+
+    @Test func aSharedEnumTypeIsDroppedWithItsLastColumnOnly() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        let migrator = try await db.migrator(swift: [CreateItems()])
+        try await migrator.migrate()
+        let types = "SELECT typname::text AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() AND t.typtype = 'e'"
+        #expect(try await db.query(types).compactMap { $0["name"].text } == ["grade"])
+        #expect(try await db.introspection().contains("  column grade enumeration(typeName: Optional(\"grade\"), values: [\"x\", \"y\"])"))
+        try await migrator.undo()
+        #expect(try await db.query(types).isEmpty)
+    }
+}

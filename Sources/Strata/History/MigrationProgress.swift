@@ -45,10 +45,12 @@ public struct MigrationProgress: Sendable, Hashable {
     public var id: MigrationID { MigrationID(version: version, name: name) }
 
     /// `stopped after 2 of 4 statements while being applied (failed at line 7: …)`. A process
-    /// that died leaves the next statement's outcome unknown, and the summary says so.
+    /// that died leaves the next statement's outcome unknown, and the summary says so. A
+    /// Swift migration issues its statements as it runs, so its total is unknown (0).
     public var summary: String {
         let verb = direction == .up ? "applied" : "undone"
-        var text = "stopped after \(statementsDone) of \(statementsTotal) statements while being \(verb)"
+        let total = statementsTotal > 0 ? " of \(statementsTotal)" : ""
+        var text = "stopped after \(statementsDone)\(total) statements while being \(verb)"
         if let failedLine, let error {
             text += " (failed at line \(failedLine): \(error))"
         } else {

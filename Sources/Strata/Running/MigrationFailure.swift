@@ -27,16 +27,17 @@ enum MigrationFailure {
         if rolledBack || statementsCompleted == 0 {
             hint = "Nothing of this \(vocabulary.noun) was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `\(command)` again."
         } else {
+            let fix = body.program == nil ? "fix the file" : "fix the migration"
             let why = body.runsInTransaction
                 ? "\(dialect.name) commits DDL implicitly"
                 : "the section is marked transaction:false"
             let version = migration.id.version
             hint = """
-                \(statementsCompleted) of its \(body.statements.count) statements ran and stay \(direction == .up ? "applied" : "undone") (\(why)), \
+                \(statementsCompleted)\(body.program == nil ? " of its \(body.statements.count)" : "") statements ran and stay \(direction == .up ? "applied" : "undone") (\(why)), \
                 so the \(vocabulary.noun) is marked dirty and further runs are refused until it is settled. Check the database, then either:
                   revert those statements by hand and run `\(vocabulary.resolveCommand) \(version) --rolled-back`,
                   complete the remaining statements by hand and run `\(vocabulary.resolveCommand) \(version) --applied`, or
-                  fix the file (leaving the statements that ran unchanged) and run `\(command) --resume`.
+                  \(fix) (leaving the statements that ran unchanged) and run `\(command) --resume`.
                 """
         }
         return StrataError(.failure, message, hint: hint, underlying: databaseError)

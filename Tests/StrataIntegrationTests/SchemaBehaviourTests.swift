@@ -1,0 +1,176 @@
+import Foundation
+import Strata
+import Testing
+
+// Migrations for the failure paths and data-keeping behaviour of the Schema API.
+
+private struct CreateParentsAndChildren: Migration {
+    let id = "20250701000000-create-parents-and-children"
+    func up(_ schema: Schema) async throws {
+        try await schema.createTable("parents") {
+            Column.id()
+            Column("label", .string(length: 20)).notNull()
+            Column("kind", .enum(["a", "b"])).notNull().defaults(to: "a")
+        }
+        try await schema.createTable("children") {
+            Column.id()
+            Column("parent_id", .integer).notNull().references("parents", onDelete: .cascade)
+        }
+        try await schema.execute("INSERT INTO \(identifier: "parents") (\(identifier: "label")) VALUES (\(bind: "one")), (\(bind: "two"))")
+        try await schema.execute("INSERT INTO \(identifier: "children") (\(identifier: "parent_id")) VALUES (\(bind: 1)), (\(bind: 2)), (\(bind: 2))")
+    }
+    func down(_ schema: Schema) async throws {
+        try await schema.dropTable("children")
+        try await schema.dropTable("parents")
+    }
+}
+
+/// Changes to the parent table: on SQLite each is a rebuild that drops the parent table,
+/// which with foreign keys enforced would cascade to the children.
+private struct ReshapeParents: Migration {
+    let id = "20250702000000-reshape-parents"
+    func up(_ schema: Schema) async throws {
+        try await schema.changeColumn(Column("label", .string(length: 80)).notNull(), in: "parents")
+        try await schema.addEnumValue("c", to: "kind", in: "parents")
+        try await schema.addColumn(Column("rank", .integer).notNull().defaults(to: 5), to: "parents")
+    }
+    func down(_ schema: Schema) async throws {
+        try await schema.removeColumn("rank", from: "parents")
+        try await schema.changeColumn(Column("kind", .enum(["a", "b"])).notNull().defaults(to: "a"), in: "parents")
+        try await schema.changeColumn(Column("label", .string(length: 20)).notNull(), in: "parents")
+    }
+}
+
+/// Fails at its third operation.
+private struct FailsHalfway: Migration {
+    let id = "20250703000000-fails-halfway"
+    func up(_ schema: Schema) async throws {
+        try await schema.createTable("halfway") { Column.id() }
+        try await schema.addColumn(Column("note", .text), to: "halfway")
+        try await schema.execute("INSERT INTO no_such_table VALUES (1)")
+    }
+    func down(_ schema: Schema) async throws {
+        try await schema.dropTable("halfway", ifExists: true)
+    }
+}
+
+/// Adds a foreign key that existing rows violate.
+private struct ViolatingForeignKey: Migration {
+    let id = "20250704000000-violating-foreign-key"
+    func up(_ schema: Schema) async throws {
+        try await schema.addColumn(Column("best_child", .integer), to: "parents")
+        try await schema.execute("UPDATE \(identifier: "parents") SET \(identifier: "best_child") = \(bind: 999)")
+        try await schema.addForeignKey(ForeignKey(["best_child"], references: "children"), to: "parents")
+    }
+    func down(_ schema: Schema) async throws {
+        try await schema.removeForeignKey("parents_best_child_fkey", from: "parents")
+        try await schema.removeColumn("best_child", from: "parents")
+    }
+}
+
+@Suite struct SchemaBehaviourTests {
+    @Test(arguments: TestDatabase.all)
+    func changingAParentTableKeepsEveryRowOfItAndOfItsChildren(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let migrator = try await db.migrator(swift: [CreateParentsAndChildren(), ReshapeParents()])
+        try await migrator.migrate()
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM children").first?["n"].integer == 3)
+        let parents = try await db.query("SELECT label, kind, rank FROM parents ORDER BY id")
+        #expect(parents.map { "\($0["label"].text ?? "")/\($0["kind"].text ?? "")/\($0["rank"].integer ?? 0)" } == ["one/a/5", "two/a/5"])
+        // The new enum value is accepted, an unknown one refused.
+        let connection = try await db.connect()
+        try await connection.closeAfter {
+            _ = try await connection.query("UPDATE parents SET kind = 'c' WHERE label = 'two'", [])
+            await #expect(throws: (any Error).self) { _ = try await connection.query("UPDATE parents SET kind = 'zzz'", []) }
+        }
+        // The foreign key still holds after the rebuild: deleting a parent cascades.
+        _ = try await db.query("DELETE FROM parents WHERE label = 'one'")
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM children").first?["n"].integer == 2)
+
+        _ = try await db.query("UPDATE parents SET kind = 'a'")
+        try await migrator.undo()
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM children").first?["n"].integer == 2)
+        let columns = try await db.introspection().filter { $0.contains("column label") || $0.contains("column kind") || $0.contains("rank") }
+        #expect(columns == [
+            "  column label string(length: 20) not null",
+            "  column kind enumeration(typeName: nil, values: [\"a\", \"b\"]) not null default string(\"a\")",
+        ])
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aFailingSwiftMigrationNamesItsFileAndLineAndLeavesNothingOrADirtyMark(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let migrator = try await db.migrator(swift: [FailsHalfway()])
+        let error = try await #require(throws: StrataError.self) { try await migrator.migrate() }
+        #expect(error.message.hasPrefix("Migration 20250703000000-fails-halfway failed at StrataIntegrationTests/SchemaBehaviourTests.swift:50:"), "\(error.message)")
+        #expect(error.message.contains("Statement: INSERT INTO no_such_table VALUES (1)"))
+        let status = try await migrator.status()
+        if engine.driver.dialect.supportsTransactionalDDL {
+            #expect(status.map(\.state) == [.pending])
+            #expect(try await !db.hasTable("halfway"))
+        } else {
+            // MySQL committed the first two statements: the migration is dirty, with its progress.
+            #expect(status.map(\.state) == [.dirty])
+            #expect(status.first?.progress?.statementsDone == 2)
+            #expect(status.first?.progress?.summary.hasPrefix("stopped after 2 statements while being applied (failed at line 50") == true)
+            #expect(error.hint?.contains("2 statements ran and stay applied") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aForeignKeyThatExistingRowsViolateIsRefusedAndRolledBack(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [CreateParentsAndChildren()]).migrate()
+        let migrator = try await db.migrator(swift: [CreateParentsAndChildren(), ViolatingForeignKey()])
+        let error = try await #require(throws: StrataError.self) { try await migrator.migrate() }
+        #expect(error.message.lowercased().contains("foreign key"), "\(error.message)")
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM children").first?["n"].integer == 3)
+        if engine.driver.dialect.supportsTransactionalDDL {
+            #expect(try await migrator.status().map(\.state) == [.applied, .pending])
+            #expect(try await db.introspection().contains { $0.contains("best_child") } == false)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aChangedSwiftMigrationIsDetected(engine: TestDatabase) async throws {
+        struct Versioned: Migration {
+            let id = "20250705000000-versioned"
+            let length: Int
+            func up(_ schema: Schema) async throws { try await schema.createTable("v") { Column("a", .string(length: length)) } }
+            func down(_ schema: Schema) async throws { try await schema.dropTable("v") }
+        }
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [Versioned(length: 10)]).migrate()
+        let edited = try await db.migrator(swift: [Versioned(length: 20)])
+        #expect(try await edited.status().map(\.state) == [.changed])
+        let refused = try await #require(throws: StrataError.self) { try await edited.undo() }
+        #expect(refused.code == .refused)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func operationsADialectCannotDoAreErrorsNamingTheDialect(engine: TestDatabase) async throws {
+        struct PartialIndex: Migration {
+            let id = "20250706000000-partial-index"
+            func up(_ schema: Schema) async throws {
+                try await schema.createTable("p") { Column("a", .integer) }
+                try await schema.addIndex(on: "p", ["a"], where: "a > 0")
+            }
+            func down(_ schema: Schema) async throws { try await schema.dropTable("p") }
+        }
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let migrator = try await db.migrator(swift: [PartialIndex()])
+        if engine.description == "mysql" {
+            let error = try await #require(throws: StrataError.self) { try await migrator.migrate() }
+            #expect(error.message.contains("SchemaBehaviourTests.swift:160: addIndex with a where: condition (partial index p_a_idx) is not supported on mysql."), "\(error.message)")
+            #expect(error.message.contains("Workaround: index the whole table"))
+        } else {
+            try await migrator.migrate()
+            #expect(try await db.introspection().contains("  index p_a_idx (a)"))
+        }
+    }
+}
