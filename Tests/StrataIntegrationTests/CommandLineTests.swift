@@ -132,6 +132,28 @@ import Testing
         #expect(try await project.strata("redo", "--step", "4").status == 0)
     }
 
+    @Test func generateSwiftWritesTheMigrationAndRegistersIt() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        let created = try await project.strata("generate", "add-status-to-users", "--swift", "--output", "Sources/Migrate/Migrations", "--template", "modify-table")
+        #expect(created.status == 0, "\(created)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: project.path + "/Sources/Migrate/Migrations").sorted()
+        #expect(files.count == 2)
+        #expect(files.last == "Migrations.swift")
+        let migration = try #require(files.first)
+        #expect(migration.hasSuffix("-add-status-to-users.swift"))
+        #expect(created.stdout.contains("Created Sources/Migrate/Migrations/\(migration)\nRegistered it in Sources/Migrate/Migrations/Migrations.swift"))
+        let text = try String(contentsOfFile: project.path + "/Sources/Migrate/Migrations/\(migration)", encoding: .utf8)
+        #expect(text.contains("struct AddStatusToUsers: Migration {"))
+        #expect(text.contains("let id = \"\(migration.dropLast(".swift".count))\""))
+
+        let noOutput = try await project.strata("generate", "create-users", "--swift")
+        #expect(noOutput.status == 2)
+        #expect(noOutput.stderr.contains("--swift needs --output DIR"))
+        let seeder = try await project.strata("generate", "fill", "--swift", "--seeder", "--output", "x")
+        #expect(seeder.status == 2)
+    }
+
     @Test func globalOptionsBeforeOrAfterTheCommand() async throws {
         let project = try Project(config: "migrations: sql\nenvironments:\n  development:\n    url: sqlite:data/dev.sqlite3\n  other:\n    url: sqlite:data/other.sqlite3\n")
         defer { project.directory.remove() }

@@ -174,3 +174,102 @@ private struct ViolatingForeignKey: Migration {
         }
     }
 }
+
+/// What a migration saw through the Schema API's introspection while it ran.
+private final class Observations: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String] = []
+    func note(_ line: String) { lock.withLock { seen.append(line) } }
+    var lines: [String] { lock.withLock { seen } }
+}
+
+@Suite struct SchemaIntrospectionInMigrationTests {
+    private struct Inspecting: Migration {
+        let id = "20250707000000-inspecting"
+        let observations: Observations
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("things") {
+                Column.id()
+                Column("label", .string(length: 10)).notNull().defaults(to: "x")
+            }
+            try await schema.addIndex(on: "things", ["label"])
+            // Skipped by the recording run, which sees an empty database.
+            guard try await schema.hasTable("things") else { return }
+            observations.note("tables \(try await schema.tables())")
+            observations.note("has label \(try await schema.hasColumn("label", in: "things")), has nope \(try await schema.hasColumn("nope", in: "things"))")
+            observations.note("columns \(try await schema.describeTable("things").map(\.description))")
+            observations.note("indexes \(try await schema.indexes(of: "things").map(\.description))")
+        }
+        func down(_ schema: Schema) async throws { try await schema.dropTable("things") }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aMigrationSeesTheSchemaAsItChangesIt(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let observations = Observations()
+        try await db.migrator(swift: [Inspecting(observations: observations)]).migrate()
+        #expect(observations.lines == [
+            "tables [\"things\"]",
+            "has label true, has nope false",
+            "columns [\"id integer not null primary key\", \"label string(length: 10) not null default string(\\\"x\\\")\"]",
+            "indexes [\"things_label_idx (label)\"]",
+        ])
+    }
+}
+
+@Suite struct SQLiteRebuildTests {
+    private struct WithTrigger: Migration {
+        let id = "20250708000000-with-trigger"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("notes") {
+                Column.id()
+                Column("body", .string(length: 10))
+                Column("edits", .integer).notNull().defaults(to: 0)
+            }
+            try await schema.addIndex(on: "notes", ["body"])
+            try await schema.execute("""
+                CREATE TRIGGER notes_edited AFTER UPDATE OF body ON notes
+                BEGIN UPDATE notes SET edits = edits + 1 WHERE id = NEW.id; END
+                """)
+        }
+        func down(_ schema: Schema) async throws { try await schema.dropTable("notes") }
+    }
+
+    private struct WidenBody: Migration {
+        let id = "20250709000000-widen-body"
+        func up(_ schema: Schema) async throws { try await schema.changeColumn(Column("body", .text), in: "notes") }
+        func down(_ schema: Schema) async throws { try await schema.changeColumn(Column("body", .string(length: 10)), in: "notes") }
+    }
+
+    @Test func aRebuildKeepsIndexesAndTriggers() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [WithTrigger(), WidenBody()]).migrate()
+        #expect(try await db.introspection().contains("  column body text"))
+        #expect(try await db.introspection().contains("  index notes_body_idx (body)"))
+        _ = try await db.query("INSERT INTO notes (body) VALUES ('a')")
+        _ = try await db.query("UPDATE notes SET body = 'b'")
+        #expect(try await db.query("SELECT edits FROM notes").first?["edits"].integer == 1)
+        let objects = try await db.query("SELECT name FROM sqlite_master WHERE name LIKE 'strata_rebuild%'")
+        #expect(objects.isEmpty)
+    }
+
+    private struct RebuildWithoutTransaction: Migration {
+        let id = "20250710000000-rebuild-without-transaction"
+        var runsInTransaction: Bool { false }
+        func up(_ schema: Schema) async throws { try await schema.changeColumn(Column("body", .text), in: "notes") }
+        func down(_ schema: Schema) async throws {}
+    }
+
+    @Test func aRebuildOutsideATransactionIsRefused() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [WithTrigger()]).migrate()
+        let error = try await #require(throws: StrataError.self) {
+            try await db.migrator(swift: [WithTrigger(), RebuildWithoutTransaction()]).migrate()
+        }
+        #expect(error.message.contains("changeColumn on notes outside a transaction is not supported on sqlite."), "\(error.message)")
+        #expect(try await db.introspection().contains("  column body string(length: 10)"))
+    }
+}
