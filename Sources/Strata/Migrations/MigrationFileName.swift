@@ -15,16 +15,11 @@ public enum MigrationFileName {
             )
         }
         guard fileName.hasSuffix(".\(ext)") else { throw bad("it does not end in .\(ext)") }
-        let stem = String(fileName.dropLast(ext.count + 1))
-        let versionPart = String(stem.prefix(14))
-        guard let version = MigrationVersion(versionPart) else {
-            throw bad("it does not start with a valid 14-digit UTC timestamp")
+        do {
+            return try MigrationID(parsing: String(fileName.dropLast(ext.count + 1)))
+        } catch {
+            throw bad(error.reason)
         }
-        let rest = stem.dropFirst(14)
-        guard rest.first == "-" else { throw bad("the timestamp must be followed by a hyphen and a name") }
-        let name = String(rest.dropFirst())
-        if let problem = MigrationName.problem(with: name) { throw bad(problem) }
-        return MigrationID(version: version, name: name)
     }
 
     /// The file name for a migration: `VERSION-name.EXT`.

@@ -22,6 +22,27 @@ public struct MigrationID: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 }
 
+extension MigrationID {
+    /// Why a text is not a migration id.
+    public struct ParseError: Error, Sendable, Hashable {
+        /// What is wrong, e.g. `it does not start with a valid 14-digit UTC timestamp`.
+        public let reason: String
+    }
+
+    /// Parses `VERSION-name`, as in `20250519123045-create-users`.
+    /// - Throws: ``ParseError`` saying what is wrong.
+    public init(parsing text: String) throws(ParseError) {
+        guard let version = MigrationVersion(String(text.prefix(14))) else {
+            throw ParseError(reason: "it does not start with a valid 14-digit UTC timestamp")
+        }
+        let rest = text.dropFirst(14)
+        guard rest.first == "-" else { throw ParseError(reason: "the timestamp must be followed by a hyphen and a name") }
+        let name = String(rest.dropFirst())
+        if let problem = MigrationName.problem(with: name) { throw ParseError(reason: problem) }
+        self.init(version: version, name: name)
+    }
+}
+
 /// Rules for the descriptive part of a migration's name.
 public enum MigrationName {
     /// Why `name` is not a valid kebab-case migration name, or `nil` if it is.

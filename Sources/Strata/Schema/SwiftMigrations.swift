@@ -107,20 +107,14 @@ public enum SwiftMigrationLoader {
     }
 
     static func parseID(_ text: String, typeName: String) throws -> MigrationID {
-        func bad(_ reason: String) -> StrataError {
-            .configuration(
-                "Swift migration \(typeName) has an invalid id \"\(text)\": \(reason).",
+        do {
+            return try MigrationID(parsing: text)
+        } catch {
+            throw StrataError.configuration(
+                "Swift migration \(typeName) has an invalid id \"\(text)\": \(error.reason).",
                 hint: "Write the id as YYYYMMDDHHMMSS-kebab-name, e.g. 20250519123045-create-users."
             )
         }
-        guard let version = MigrationVersion(String(text.prefix(14))) else {
-            throw bad("it does not start with a valid 14-digit UTC timestamp")
-        }
-        let rest = text.dropFirst(14)
-        guard rest.first == "-" else { throw bad("the timestamp must be followed by a hyphen and a name") }
-        let name = String(rest.dropFirst())
-        if let problem = MigrationName.problem(with: name) { throw bad(problem) }
-        return MigrationID(version: version, name: name)
     }
 
     private static func record(_ body: (Schema) async throws -> Void, typeName: String, direction: String) async throws -> [SchemaChange] {
