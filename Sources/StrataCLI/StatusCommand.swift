@@ -50,11 +50,12 @@ struct StatusCommand: AsyncParsableCommand {
     /// The table of entries and the line of counts under it.
     private func printRows(_ entries: [MigrationStatusEntry]) {
         let nameWidth = max(4, entries.map(\.id.name.count).max() ?? 0)
-        Console.print("  State    Version         \("Name".padding(toLength: nameWidth, withPad: " ", startingAt: 0))  Applied at")
+        // One write for the whole table: a thousand migrations are a thousand lines.
+        var table = "  State    Version         \(Self.padded("Name", to: nameWidth))  Applied at"
         for entry in entries {
-            Console.print(Self.row(entry, nameWidth: nameWidth))
+            table += "\n" + Self.row(entry, nameWidth: nameWidth)
         }
-        Console.print("")
+        Console.print(table + "\n")
         let counts = MigrationState.allCases.compactMap { state -> String? in
             let count = entries.filter { $0.state == state }.count
             return count == 0 ? nil : "\(count) \(state.rawValue)"
@@ -68,16 +69,24 @@ struct StatusCommand: AsyncParsableCommand {
     private static func row(_ entry: MigrationStatusEntry, nameWidth: Int) -> String {
         var applied = "-"
         if let record = entry.record { applied = formatDate(record.appliedAt) }
-        let state = entry.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-        let name = entry.id.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        let state = padded(entry.state.rawValue, to: 7)
+        let name = padded(entry.id.name, to: nameWidth)
         var line = "  \(state)  \(entry.id.version)  \(name)  \(applied)"
         if let progress = entry.progress { line += "\n           \(progress.summary)" }
         return line
     }
 
+    /// `2025-05-19 12:30:45 UTC`.
     static func formatDate(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash)
-            .time(includingFractionalSeconds: false).timeSeparator(.colon).dateTimeSeparator(.space)) + " UTC"
+        // ISO8601Timestamp writes `2025-05-19T12:30:45.123Z`; keep the date and the seconds.
+        let iso = ISO8601Timestamp.format(date)
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " UTC"
+    }
+
+    /// `text` followed by spaces up to `width` characters.
+    private static func padded(_ text: String, to width: Int) -> String {
+        let count = text.count
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 }
 

@@ -64,6 +64,14 @@ import Testing
         #expect(ISO8601Timestamp.parse(ISO8601Timestamp.format(fast)).map { abs($0.timeIntervalSince(fast)) < 0.001 } == true)
     }
 
+    // Fractions exact in binary: for others Foundation truncates the binary value (.123 → .122).
+    @Test(arguments: [0.0, 1_747_657_845.125, 951_782_399.75, -86_400.5, 4_102_444_800.0, 1_709_251_199.0])
+    func fastTimestampFormattingAgreesWithFoundation(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let reference = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        #expect(ISO8601Timestamp.format(date) == reference)
+    }
+
     @Test func checksumIsSHA256Hex() {
         #expect(Checksum.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Checksum.sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

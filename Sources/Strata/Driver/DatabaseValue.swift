@@ -68,9 +68,28 @@ public struct DatabaseRow: Sendable, Hashable {
 /// ISO-8601 timestamps in UTC with milliseconds, as Strata writes them where a database has no
 /// timestamp type.
 public enum ISO8601Timestamp {
-    /// `2025-05-19T12:30:45.123Z`.
+    /// `2025-05-19T12:30:45.123Z`, by arithmetic (Howard Hinnant's civil-from-days): a history
+    /// of thousands of rows is printed without a date formatter per row.
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        let millisecondOfDay = milliseconds - days * 86_400_000
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func digits(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        let second = millisecondOfDay / 1000
+        return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T\(digits(second / 3600, 2)):\(digits(second / 60 % 60, 2)):"
+            + "\(digits(second % 60, 2)).\(digits(millisecondOfDay % 1000, 3))Z"
     }
 
     /// Parses ISO-8601 text with or without fractional seconds.
