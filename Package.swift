@@ -51,7 +51,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // SQLite driver and dialect, on SQLiteNIO (which bundles SQLite).
+        // SQLite driver and dialect, on the SQLite that SQLiteNIO bundles (VaporCSQLite), used
+        // through its C API on a thread per connection.
         .target(
             name: "StrataSQLite",
             dependencies: [

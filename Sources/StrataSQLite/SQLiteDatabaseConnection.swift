@@ -1,24 +1,31 @@
 import Foundation
-import Logging
-import SQLiteNIO
 import Strata
 
-/// A ``DatabaseConnection`` over one SQLiteNIO connection.
+/// A ``DatabaseConnection`` over one SQLite connection on a thread of its own.
+///
+/// The C calls run synchronously on that thread, and a run prefers it as its task
+/// executor (``preferredTaskExecutor``), so a migration's statements — begin, the
+/// migration's own, the history row, commit — follow one another without a thread switch.
 ///
 /// Transactions are `BEGIN IMMEDIATE`, so a migration takes SQLite's write lock as it
 /// starts rather than failing half-way with `SQLITE_BUSY`. The migration lock is an
 /// `flock` on `DATABASE.strata-lock` next to the database file: it spans a whole run (many
 /// transactions, and `transaction:false` sections that must run outside any).
 final class SQLiteDatabaseConnection: DatabaseConnection {
-    let connection: SQLiteConnection
+    private let handle: SQLiteHandle
+    private let thread: SQLiteThreadExecutor
     let storage: String
     private let lock: FileLock?
     private let foreignKeysDeferred = LockedFlag()
 
     var dialect: any SQLDialect { SQLiteDialect() }
 
-    private init(connection: SQLiteConnection, storage: String, lock: FileLock?) {
-        self.connection = connection
+    /// The connection's own thread.
+    var preferredTaskExecutor: (any TaskExecutor)? { thread }
+
+    private init(handle: SQLiteHandle, thread: SQLiteThreadExecutor, storage: String, lock: FileLock?) {
+        self.handle = handle
+        self.thread = thread
         self.storage = storage
         self.lock = lock
     }
@@ -36,18 +43,17 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
                 }
             }
         }
-        let connection: SQLiteConnection
+        let thread = SQLiteThreadExecutor(name: "strata-sqlite")
+        let handle: SQLiteHandle
         do {
-            connection = try await SQLiteConnection.open(
-                storage: isMemory ? .memory : .file(path: storage),
-                logger: Logger(label: Logger.strataLabel)
-            )
+            handle = try await withTaskExecutorPreference(thread) { try SQLiteHandle(path: storage) }
         } catch {
-            throw StrataError(.failure, "Cannot open SQLite database \(storage): \(Self.databaseError(error).message).",
+            thread.shutdown()
+            throw StrataError(.failure, "Cannot open SQLite database \(storage): \((error as? DatabaseError)?.message ?? "\(error)").",
                               hint: "Check the path in strata.yml and that its directory is writable.")
         }
         let opened = SQLiteDatabaseConnection(
-            connection: connection, storage: storage,
+            handle: handle, thread: thread, storage: storage,
             lock: isMemory ? nil : FileLock(path: storage + ".strata-lock")
         )
         do {
@@ -67,15 +73,8 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     }
 
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
-        let rows: [SQLiteRow]
-        do {
-            rows = try await connection.query(sql, binds.map(Self.sqliteData))
-        } catch {
-            throw Self.databaseError(error)
-        }
-        return rows.map { row in
-            DatabaseRow(row.columns.map { ($0.name, Self.databaseValue($0.data)) })
-        }
+        // Already on the connection's thread in a run: no switch.
+        try await withTaskExecutorPreference(thread) { try handle.query(sql, binds) }
     }
 
     func beginTransaction() async throws { try await execute("BEGIN IMMEDIATE") }
@@ -137,34 +136,8 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
 
     func close() async {
         lock?.release()
-        try? await connection.close()
-    }
-
-    private static func sqliteData(_ value: DatabaseValue) -> SQLiteData {
-        switch value {
-        case .null: .null
-        case .integer(let value): .integer(SQLiteInt64(value))
-        case .double(let value): .float(value)
-        case .text(let value): .text(value)
-        case .timestamp(let date): .text(ISO8601Timestamp.format(date))
-        }
-    }
-
-    private static func databaseValue(_ data: SQLiteData) -> DatabaseValue {
-        switch data {
-        case .null: .null
-        case .integer(let value): .integer(Int64(value))
-        case .float(let value): .double(value)
-        case .text(let value): .text(value)
-        case .blob(let buffer): .text(String(buffer: buffer))
-        }
-    }
-
-    static func databaseError(_ error: any Error) -> DatabaseError {
-        if let error = error as? SQLiteError {
-            return DatabaseError(message: error.message, code: "SQLITE_\(String(describing: error.reason).uppercased())")
-        }
-        return DatabaseError(message: String(describing: error))
+        await withTaskExecutorPreference(thread) { handle.close() }
+        thread.shutdown()
     }
 }
 

@@ -6,7 +6,7 @@ import Logging
 import Strata
 
 /// The SQLite driver: URLs `sqlite:PATH` and `sqlite::memory:`, or `dialect: sqlite` with
-/// `storage:`. SQLite is embedded (through SQLiteNIO, which bundles it); there is no server.
+/// `storage:`. SQLite is embedded (the copy SQLiteNIO bundles, used through its C API); there is no server.
 public struct SQLiteDriver: DatabaseDriver {
     /// Creates the driver.
     public init() {}
