@@ -8,7 +8,7 @@ final class SQLiteHandle: @unchecked Sendable {
     // Only ever used from the connection's thread; `@unchecked` for that reason.
     private var raw: OpaquePointer?
 
-    /// Opens (and, unless `readOnly`, creates) the database at `path`, or `:memory:`.
+    /// Opens (creating it if needed) the database at `path`, or `:memory:`.
     init(path: String) throws(DatabaseError) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX

@@ -50,8 +50,9 @@ public struct MigrationDirectory: Sendable {
         }
         let parser = SQLMigrationParser(syntax: syntax, noun: noun)
         // Reading, hashing and splitting are independent per file: spread them over the cores.
-        return try ids.sorted { $0.0 < $1.0 }.concurrentMap { id, fileName in
-            try load(id, fileName: fileName, parser: parser)
+        let files = ids.sorted { $0.0 < $1.0 }.map { MigrationFile(id: $0.0, fileName: $0.1) }
+        return try files.concurrentMap { file in
+            try load(file.id, fileName: file.fileName, parser: parser)
         }
     }
 
@@ -89,4 +90,10 @@ public struct MigrationDirectory: Sendable {
         }
         return data
     }
+}
+
+/// A migration file found in the directory, before it is read.
+private struct MigrationFile: Sendable {
+    let id: MigrationID
+    let fileName: String
 }
