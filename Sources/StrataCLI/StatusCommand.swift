@@ -20,8 +20,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
-        let entries = try await context.migrator().status()
-        let seeders = try await context.seeder().status()
+        let status = try await context.migrator().status(withSeeders: context.seeder())
+        let (entries, seeders) = (status.migrations, status.seeders)
         if json {
             try Console.json(StatusReport(entries, seeders: seeders))
         } else if !global.quiet {

@@ -93,6 +93,23 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// The status of these migrations and of `seeders` (whose migrator works on the same
+    /// database), read over one connection: `strata status` pays for connecting — and on
+    /// SQLite for reading the schema — once.
+    public func status(withSeeders seeders: Migrator) async throws -> CombinedStatus {
+        try await withConnection(for: .read) { connection in
+            CombinedStatus(migrations: try await planner(connection).status(), seeders: try await seeders.planner(connection).status())
+        }
+    }
+
+    /// The status of the migrations and of the seeders of one database.
+    public struct CombinedStatus: Sendable {
+        /// Every migration with its state.
+        public var migrations: [MigrationStatusEntry]
+        /// Every seeder with its state.
+        public var seeders: [MigrationStatusEntry]
+    }
+
     /// The migrations `migrate` would apply now, without applying them (`--dry-run`).
     public func pendingPlan(_ options: MigrateOptions = MigrateOptions()) async throws -> [LoadedMigration] {
         try await withConnection(for: .read) { connection in
