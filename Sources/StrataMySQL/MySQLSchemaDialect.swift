@@ -67,16 +67,12 @@ public struct MySQLSchemaDialect: SchemaDialect {
         let sql = SchemaSQL(self)
         switch change {
         case .changeColumn(let column, let table):
-            let current = try await described(column.name, in: table, database: database, operation: "changeColumn")
+            let current = try await existingColumn(column.name, of: table, in: database, operation: "changeColumn")
             var changed = column
             if current.isPrimaryKey { changed.isPrimaryKey = false } // MODIFY keeps the existing key.
             return [SQLStatement(text: "ALTER TABLE \(quote(table)) MODIFY COLUMN \(sql.columnDefinition(changed, table: table))", line: 0)]
         case .addEnumValue(let value, let column, let table):
-            let current = try await described(column, in: table, database: database, operation: "addEnumValue")
-            guard case .enumeration(_, let values)? = current.type else {
-                throw StrataError.failure("addEnumValue: column \(table).\(column) is not an enumeration (it is \(current.dataType)).",
-                                          hint: "addEnumValue adds to columns created with .enum([...]).")
-            }
+            let (current, values) = try await enumerationColumn(column, of: table, in: database)
             if values.contains(value) { return [] }
             var replacement = Column(column, .enumeration(typeName: nil, values: values + [value]))
             replacement.isNullable = current.isNullable
@@ -133,13 +129,6 @@ public struct MySQLSchemaDialect: SchemaDialect {
 
     private func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
 
-    private func described(_ column: String, in table: String, database: any DatabaseConnection, operation: String) async throws -> ColumnDescription {
-        guard let found = try await columns(of: table, in: database).first(where: { $0.name == column }) else {
-            throw StrataError.failure("\(operation): table \(table) has no column \(column).", hint: "Check the names with describeTable.")
-        }
-        return found
-    }
-
     private func foreignKeys(of table: String, column: String?, in database: any DatabaseConnection) async throws -> [String] {
         let rows = try await database.query(
             "SELECT DISTINCT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name FROM information_schema.KEY_COLUMN_USAGE k "
@@ -180,10 +169,17 @@ public struct MySQLSchemaDialect: SchemaDialect {
             let type = isJSON ? .json : Self.columnType(columnType)
             return ColumnDescription(
                 name: name, dataType: columnType, type: type, isNullable: row["nullable"].text == "YES",
-                defaultValue: ColumnDefault.normalized(row["column_default"].text, type: type),
+                defaultValue: ColumnDefault.normalized(Self.standardDefault(row["column_default"].text), type: type),
                 isPrimaryKey: row["column_key"].text == "PRI"
             )
         }
+    }
+
+    /// A default as MariaDB reports it, in the spelling ``ColumnDefault/normalized(_:type:)``
+    /// reads: `current_timestamp(6)` → `CURRENT_TIMESTAMP`.
+    static func standardDefault(_ reported: String?) -> String? {
+        guard let text = reported else { return nil }
+        return text.lowercased().hasPrefix("current_timestamp(") ? "CURRENT_TIMESTAMP" : text
     }
 
     /// The ``ColumnType`` of a MySQL column type, the inverse of ``typeName(of:table:)``.
@@ -214,24 +210,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
 
     /// The values of `enum('a','b')`.
     static func enumValues(_ type: String) -> [String] {
-        var values: [String] = []
-        var rest = type.dropFirst("enum(".count)
-        while rest.first == "'" {
-            rest = rest.dropFirst()
-            var value = ""
-            while let next = rest.first {
-                rest = rest.dropFirst()
-                if next == "'" {
-                    if rest.first == "'" { value.append("'"); rest = rest.dropFirst(); continue }
-                    break
-                }
-                if next == "\\", let escaped = rest.first { value.append(escaped); rest = rest.dropFirst(); continue }
-                value.append(next)
-            }
-            values.append(value)
-            if rest.first == "," { rest = rest.dropFirst() }
-        }
-        return values
+        SQLStringList.values(in: type.dropFirst("enum(".count), backslashEscapes: true)
     }
 
     /// From `information_schema.STATISTICS`, without the primary key and the indexes MySQL

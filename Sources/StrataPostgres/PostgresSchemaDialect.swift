@@ -65,7 +65,8 @@ public struct PostgresSchemaDialect: SchemaDialect {
         case .changeColumn(let column, let table):
             return try await changeColumn(column, in: table, database: database)
         case .addEnumValue(let value, let column, let table):
-            let type = try await enumType(of: column, in: table, database: database, operation: "addEnumValue")
+            _ = try await enumerationColumn(column, of: table, in: database)
+            guard let type = try await udtName(of: column, in: table, database: database) else { return [] }
             return [SQLStatement(text: "ALTER TYPE \(quote(type)) ADD VALUE IF NOT EXISTS \(stringLiteral(value))", line: 0)]
         case .addIndex(_, true, _) where context.inTransaction, .removeIndex(_, _, true, _) where context.inTransaction:
             throw StrataError.unsupported(
@@ -123,9 +124,7 @@ public struct PostgresSchemaDialect: SchemaDialect {
     /// with other values gets a new type of that name when this column alone uses it
     /// (PostgreSQL cannot remove a value from a type); a type left unused is dropped.
     private func changeColumn(_ column: Column, in table: String, database: any DatabaseConnection) async throws -> [SQLStatement] {
-        guard let current = try await columns(of: table, in: database).first(where: { $0.name == column.name }) else {
-            throw StrataError.failure("changeColumn: table \(table) has no column \(column.name).", hint: "Check the names with describeTable.")
-        }
+        let current = try await existingColumn(column.name, of: table, in: database, operation: "changeColumn")
         let name = quote(column.name)
         let newType = typeName(of: column, table: table)
         let alter = "ALTER TABLE \(quote(table)) ALTER COLUMN \(name)"
@@ -178,21 +177,6 @@ public struct PostgresSchemaDialect: SchemaDialect {
                 + "AND NOT (table_schema = current_schema() AND table_name = $2 AND column_name = ANY(string_to_array($3, ',')))",
             [.text(type), .text(table), .text(columns.joined(separator: ","))]
         ).isEmpty
-    }
-
-    private func enumType(of column: String, in table: String, database: any DatabaseConnection, operation: String) async throws -> String {
-        let rows = try await database.query(
-            "SELECT udt_name::text AS udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2",
-            [.text(table), .text(column)]
-        )
-        guard let type = rows.first?["udt_name"].text else {
-            throw StrataError.failure("\(operation): table \(table) has no column \(column).", hint: "Check the names with describeTable.")
-        }
-        guard try await enumValues(ofType: type, in: database) != nil else {
-            throw StrataError.failure("\(operation): column \(table).\(column) is not an enumeration (it is \(type)).",
-                                      hint: "addEnumValue adds to columns created with .enum([...]).")
-        }
-        return type
     }
 
     /// The labels of enum type `name` in the current schema, or `nil` if there is no such enum.
@@ -270,11 +254,23 @@ public struct PostgresSchemaDialect: SchemaDialect {
             let isSequence = reported?.hasPrefix("nextval(") ?? false
             columns.append(ColumnDescription(
                 name: name, dataType: shown, type: type, isNullable: row["nullable"].text == "YES",
-                defaultValue: isSequence ? nil : ColumnDefault.normalized(reported, type: type),
+                defaultValue: isSequence ? nil : ColumnDefault.normalized(Self.standardDefault(reported), type: type),
                 isPrimaryKey: row["primary_key"].integer == 1
             ))
         }
         return columns
+    }
+
+    /// A default as PostgreSQL reports it, in the spelling ``ColumnDefault/normalized(_:type:)``
+    /// reads: `'active'::enum_users_status` → `'active'`, `now()` → `CURRENT_TIMESTAMP`.
+    static func standardDefault(_ reported: String?) -> String? {
+        guard let text = reported else { return nil }
+        // Casts PostgreSQL adds to literals: 'x'::character varying, 'x'::text::enum_t_c.
+        if text.hasPrefix("'"), let literal = SQLStringList.values(in: text[...]).first {
+            let quoted = "'" + literal.replacing("'", with: "''") + "'"
+            if text.dropFirst(quoted.count).hasPrefix("::") { return quoted }
+        }
+        return ["now()", "transaction_timestamp()"].contains(text.lowercased()) ? "CURRENT_TIMESTAMP" : text
     }
 
     /// From `pg_index`, without the primary key.

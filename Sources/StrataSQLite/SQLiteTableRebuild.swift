@@ -12,7 +12,7 @@ struct SQLiteTableRebuild {
     private func quote(_ name: String) -> String { dialect.sqlDialect.quoteIdentifier(name) }
 
     func changeColumn(_ column: Column, in table: String) async throws -> [SQLStatement] {
-        let current = try await described(column.name, in: table, operation: "changeColumn")
+        let current = try await dialect.existingColumn(column.name, of: table, in: database, operation: "changeColumn")
         var changed = column
         // The primary key stays the primary key; changeColumn changes type, nullability and default.
         if current.isPrimaryKey, !column.isPrimaryKey { changed = column.primaryKey() }
@@ -22,22 +22,16 @@ struct SQLiteTableRebuild {
     }
 
     func addEnumValue(_ value: String, to column: String, in table: String) async throws -> [SQLStatement] {
-        let current = try await described(column, in: table, operation: "addEnumValue")
-        guard case .enumeration(let typeName, let values)? = current.type else {
-            throw StrataError.failure(
-                "addEnumValue: column \(table).\(column) is not an enumeration (it is \(current.dataType)).",
-                hint: "addEnumValue adds to columns created with .enum([...])."
-            )
-        }
+        let (current, values) = try await dialect.enumerationColumn(column, of: table, in: database)
         if values.contains(value) { return [] }
-        var replacement = Column(column, .enumeration(typeName: typeName, values: values + [value]))
+        var replacement = Column(column, .enumeration(typeName: nil, values: values + [value]))
         replacement.isNullable = current.isNullable
         replacement.defaultValue = current.defaultValue
         return try await changeColumn(replacement, in: table)
     }
 
     func removeColumn(_ column: String, from table: String) async throws -> [SQLStatement] {
-        _ = try await described(column, in: table, operation: "removeColumn")
+        _ = try await dialect.existingColumn(column, of: table, in: database, operation: "removeColumn")
         return try await rebuild(table, operation: "removeColumn", dropping: column) { items in
             var kept: [String] = []
             for item in items {
@@ -150,15 +144,6 @@ struct SQLiteTableRebuild {
         ]
         statements += recreated
         return statements.map { SQLStatement(text: $0, line: 0) }
-    }
-
-    private func described(_ column: String, in table: String, operation: String) async throws -> ColumnDescription {
-        let columns = try await dialect.columns(of: table, in: database)
-        if columns.isEmpty { throw noTable(table, operation: operation) }
-        guard let found = columns.first(where: { $0.name == column }) else {
-            throw StrataError.failure("\(operation): table \(table) has no column \(column).", hint: "Check the column's name with describeTable.")
-        }
-        return found
     }
 
     private func noTable(_ table: String, operation: String) -> StrataError {

@@ -1,4 +1,5 @@
 import Foundation
+import Strata
 
 /// The `CREATE TABLE` statement SQLite keeps in `sqlite_master`, split into its column
 /// definitions and table constraints, so a table rebuild can change one of them and keep
@@ -135,26 +136,7 @@ struct SQLiteTableSQL: Sendable, Hashable {
         guard let check = item.range(of: "CHECK (", options: .caseInsensitive),
               let inRange = item.range(of: " IN (", options: .caseInsensitive, range: check.upperBound..<item.endIndex)
         else { return nil }
-        var values: [String] = []
-        var rest = item[inRange.upperBound...]
-        while true {
-            rest = rest.drop { $0 == " " }
-            guard rest.first == "'" else { break }
-            var value = ""
-            rest = rest.dropFirst()
-            while let next = rest.first {
-                rest = rest.dropFirst()
-                if next == "'" {
-                    if rest.first == "'" { value.append("'"); rest = rest.dropFirst(); continue }
-                    break
-                }
-                value.append(next)
-            }
-            values.append(value)
-            rest = rest.drop { $0 == " " }
-            guard rest.first == "," else { break }
-            rest = rest.dropFirst()
-        }
+        let values = SQLStringList.values(in: item[inRange.upperBound...])
         return values.isEmpty ? nil : values
     }
 }

@@ -1,6 +1,6 @@
 import Strata
-import StrataMySQL
-import StrataPostgres
+@testable import StrataMySQL
+@testable import StrataPostgres
 import StrataSQLite
 import Testing
 
@@ -111,5 +111,15 @@ import Testing
         #expect(dialect.stringLiteral(#"a\b'c"#) == #"'a\\b''c'"#)
         let partial = Index(table: "users", columns: ["email"], predicate: "isAdmin")
         #expect(throws: StrataError.self) { try render(dialect, .addIndex(partial, concurrently: false, ifNotExists: false)) }
+    }
+
+    @Test func reportedDefaultsInEachDialectsSpelling() {
+        #expect(PostgresSchemaDialect.standardDefault("'active'::enum_users_status") == "'active'")
+        #expect(PostgresSchemaDialect.standardDefault("'x'::character varying::text") == "'x'")
+        #expect(PostgresSchemaDialect.standardDefault("now()") == "CURRENT_TIMESTAMP")
+        #expect(PostgresSchemaDialect.standardDefault("nextval('s'::regclass)") == "nextval('s'::regclass)")
+        #expect(MySQLSchemaDialect.standardDefault("current_timestamp(6)") == "CURRENT_TIMESTAMP")
+        #expect(MySQLSchemaDialect.standardDefault("'it''s'") == "'it''s'")
+        #expect(MySQLSchemaDialect.enumValues(#"enum('a','it''s','b\\c')"#) == ["a", "it's", #"b\c"#])
     }
 }

@@ -126,6 +126,35 @@ extension SchemaDialect {
     }
 }
 
+extension SchemaDialect {
+    /// Column `column` of `table` as introspection describes it, for an operation that
+    /// changes it.
+    /// - Throws: ``StrataError`` naming the operation and the missing table or column.
+    public func existingColumn(_ column: String, of table: String, in database: any DatabaseConnection, operation: String) async throws -> ColumnDescription {
+        let columns = try await columns(of: table, in: database)
+        if columns.isEmpty {
+            throw StrataError.failure("\(operation): there is no table \(table).", hint: "Check the table's name with tables().")
+        }
+        guard let found = columns.first(where: { $0.name == column }) else {
+            throw StrataError.failure("\(operation): table \(table) has no column \(column).", hint: "Check the column's name with describeTable.")
+        }
+        return found
+    }
+
+    /// The values of enumeration column `column` of `table`, for `addEnumValue`.
+    /// - Throws: ``StrataError`` when the column is missing or not an enumeration.
+    public func enumerationColumn(_ column: String, of table: String, in database: any DatabaseConnection) async throws -> (description: ColumnDescription, values: [String]) {
+        let current = try await existingColumn(column, of: table, in: database, operation: "addEnumValue")
+        guard let values = current.type?.enumValues else {
+            throw StrataError.failure(
+                "addEnumValue: column \(table).\(column) is not an enumeration (it is \(current.dataType)).",
+                hint: "addEnumValue adds to columns created with .enum([...]); change other columns with changeColumn."
+            )
+        }
+        return (current, values)
+    }
+}
+
 extension StrataError {
     /// An operation the dialect cannot do: an error rather than a silently different schema.
     public static func unsupported(_ operation: String, dialect: String, workaround: String) -> StrataError {

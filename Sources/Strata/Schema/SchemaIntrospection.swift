@@ -59,22 +59,19 @@ public struct IndexDescription: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension ColumnDefault {
-    /// A default as a database reports it, normalised: `CURRENT_TIMESTAMP`, `now()` and
-    /// `current_timestamp(6)` become ``currentTimestamp``; quoted text loses its quotes and
-    /// any `::type` cast; numbers become numbers; `NULL` is no default.
+    /// A default as a database reports it, normalised: `CURRENT_TIMESTAMP` becomes
+    /// ``currentTimestamp``; a quoted literal loses its quotes; numbers become numbers (as
+    /// doubles for fractional types, as booleans for `bool`); `NULL` is no default; anything
+    /// else is an ``expression(_:)``. Each dialect first rewrites its own spellings (casts,
+    /// `now()`, `current_timestamp(6)`) into these.
     public static func normalized(_ reported: String?, type: ColumnType?) -> ColumnDefault? {
-        guard var text = reported?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let text = reported?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         let lowered = text.lowercased()
         if lowered == "null" { return nil }
-        if lowered.hasPrefix("current_timestamp") || lowered.hasPrefix("now()") || lowered.hasPrefix("localtimestamp")
-            || lowered == "(current_timestamp)" || lowered == "datetime('now')"
-        {
-            return .currentTimestamp
-        }
-        if text.hasPrefix("'"), let close = text.lastIndex(of: "'"), close > text.startIndex {
-            // 'active'::enum_users_status -> active
-            text = String(text[text.index(after: text.startIndex)..<close]).replacingOccurrences(of: "''", with: "'")
-            return type == .bool ? boolean(text) ?? .string(text) : .string(text)
+        if lowered == "current_timestamp" { return .currentTimestamp }
+        if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") {
+            let literal = String(text.dropFirst().dropLast()).replacing("''", with: "'")
+            return type == .bool ? boolean(literal) ?? .string(literal) : .string(literal)
         }
         if type == .bool, let value = boolean(text) { return value }
         if let type, type.isFractional, let number = Double(text) { return .double(number) }
