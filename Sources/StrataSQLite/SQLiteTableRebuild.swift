@@ -40,7 +40,7 @@ struct SQLiteTableRebuild {
                 if SQLiteTableSQL.foreignKeyColumns(item) == [column] { continue }
                 if SQLiteTableSQL.isConstraint(item), SQLiteTableSQL.tokens(item).contains(column) {
                     throw StrataError.unsupported(
-                        "removeColumn \(table).\(column), which the table constraint `\(item)` uses", dialect: "sqlite",
+                        "removeColumn \(table).\(column) (the table constraint `\(item)` uses it)", dialect: "sqlite",
                         workaround: "remove that constraint first (removeCheck/removeForeignKey), then the column."
                     )
                 }

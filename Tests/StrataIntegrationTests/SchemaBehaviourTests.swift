@@ -273,3 +273,154 @@ private final class Observations: @unchecked Sendable {
         #expect(try await db.introspection().contains("  column body string(length: 10)"))
     }
 }
+
+/// Operations on columns and constraints that are not there, on every engine.
+@Suite struct SchemaMissingObjectTests {
+    private struct Base: Migration {
+        let id = "20250711000000-base"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("things") {
+                Column.id()
+                Column("label", .string(length: 10))
+                Column("code", .integer).notNull().defaults(to: 0)
+                Check("things_code_positive", "code >= 0")
+            }
+        }
+        func down(_ schema: Schema) async throws { try await schema.dropTable("things") }
+    }
+
+    private struct Failing: Migration {
+        let id = "20250712000000-failing"
+        let change: @Sendable (Schema) async throws -> Void
+        func up(_ schema: Schema) async throws { try await change(schema) }
+        func down(_ schema: Schema) async throws {}
+    }
+
+    private func failure(_ engine: TestDatabase, _ change: @escaping @Sendable (Schema) async throws -> Void) async throws -> StrataError {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [Base()]).migrate()
+        return try await #require(throws: StrataError.self) {
+            try await db.migrator(swift: [Base(), Failing { schema in
+                // The recording run sees an empty database: make the change on the live one only.
+                if try await schema.hasTable("things") { try await change(schema) }
+            }]).migrate()
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func changingAMissingColumnNamesItAndSaysHowToCheck(engine: TestDatabase) async throws {
+        let error = try await failure(engine) { try await $0.changeColumn(Column("nope", .text), in: "things") }
+        #expect(error.message.contains("changeColumn: table things has no column nope."), "\(error.message)")
+        #expect(error.message.contains("Check the column's name with describeTable."))
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func changingAColumnOfAMissingTableNamesIt(engine: TestDatabase) async throws {
+        let error = try await failure(engine) { try await $0.changeColumn(Column("a", .text), in: "nowhere") }
+        #expect(error.message.contains("changeColumn: there is no table nowhere."), "\(error.message)")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func addingAnEnumValueToAnotherColumnIsRefused(engine: TestDatabase) async throws {
+        let error = try await failure(engine) { try await $0.addEnumValue("x", to: "label", in: "things") }
+        #expect(error.message.contains("addEnumValue: column things.label is not an enumeration"), "\(error.message)")
+        #expect(error.message.contains("addEnumValue adds to columns created with .enum([...])"))
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func removingAMissingConstraintFailsUnlessIfExists(engine: TestDatabase) async throws {
+        let error = try await failure(engine) { try await $0.removeCheck("no_such_check", from: "things") }
+        if engine.description == "sqlite" {
+            #expect(error.message.contains("removeCheck: table things has no constraint named no_such_check."), "\(error.message)")
+        } else {
+            #expect(error.message.contains("no_such_check"), "\(error.message)")
+        }
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [Base(), Failing { try await $0.removeCheck("no_such_check", from: "things", ifExists: true) }]).migrate()
+    }
+}
+
+@Suite struct SQLiteRebuildRefusalTests {
+    private struct Parent: Migration {
+        let id = "20250713000000-parent"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("parents") {
+                Column.id()
+                Column("a", .integer)
+                Column("b", .integer)
+                Check("parents_a_below_b", "a < b")
+            }
+        }
+        func down(_ schema: Schema) async throws { try await schema.dropTable("parents") }
+    }
+
+    private struct Conditional: Migration {
+        let id = "20250714000000-conditional"
+        let change: @Sendable (Schema) async throws -> Void
+        func up(_ schema: Schema) async throws {
+            if try await schema.hasTable("parents") { try await change(schema) }
+        }
+        func down(_ schema: Schema) async throws {}
+    }
+
+    @Test func aColumnATableConstraintUsesIsNotRemovedSilently() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        // Recorded unconditionally, so foreign keys are deferred as a rebuild needs.
+        struct RemoveA: Migration {
+            let id = "20250714000000-remove-a"
+            func up(_ schema: Schema) async throws { try await schema.removeColumn("a", from: "parents", ifExists: true) }
+            func down(_ schema: Schema) async throws {}
+        }
+        let error = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Parent(), RemoveA()]).migrate() }
+        #expect(error.message.contains("removeColumn parents.a (the table constraint `CONSTRAINT \"parents_a_below_b\" CHECK (a < b)` uses it) is not supported on sqlite."), "\(error.message)")
+        #expect(error.message.contains("Workaround: remove that constraint first"))
+        #expect(try await db.introspection().contains("  column a integer"))
+    }
+
+    @Test func aRebuildTheRecordingDidNotSeeIsRefusedRatherThanRunWithForeignKeysOn() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let hidden = Conditional { try await $0.changeColumn(Column("b", .bigint), in: "parents") }
+        let error = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Parent(), hidden]).migrate() }
+        #expect(error.message.contains("changeColumn on parents must rebuild the table, but foreign keys are enforced in this transaction."), "\(error.message)")
+        #expect(error.message.contains("make the change unconditional in the migration"))
+        #expect(try await db.introspection().contains("  column b integer"))
+    }
+}
+
+@Suite struct PostgresEnumRefusalTests {
+    private struct Shared: Migration {
+        let id = "20250715000000-shared"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("a") { Column("mood", .enum(["ok", "meh"], typeName: "mood")) }
+            try await schema.createTable("b") { Column("mood", .enum(["ok", "meh"], typeName: "mood")) }
+        }
+        func down(_ schema: Schema) async throws {}
+    }
+
+    private struct Change: Migration {
+        let id: String
+        let change: @Sendable (Schema) async throws -> Void
+        func up(_ schema: Schema) async throws { try await change(schema) }
+        func down(_ schema: Schema) async throws {}
+    }
+
+    @Test func anEnumTypeWithOtherValuesIsNotReusedOrRewrittenUnderOtherColumns() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        try await db.migrator(swift: [Shared()]).migrate()
+
+        let clash = Change(id: "20250716000000-clash") { try await $0.createTable("c") { Column("mood", .enum(["ok", "bad"], typeName: "mood")) } }
+        let created = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Shared(), clash]).migrate() }
+        #expect(created.message.contains(#"Enum type mood exists with the values ["ok", "meh"], not ["ok", "bad"] (column c.mood)."#), "\(created.message)")
+        #expect(created.message.contains("Give the column another type name with .enum([...], typeName:)"))
+
+        let shrink = Change(id: "20250716000000-shrink") { try await $0.changeColumn(Column("mood", .enum(["ok"], typeName: "mood")), in: "a") }
+        let changed = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Shared(), shrink]).migrate() }
+        #expect(changed.message.contains("changeColumn a.mood: enum type mood has the values [\"ok\", \"meh\"] and other columns use it."), "\(changed.message)")
+        #expect(try await !db.introspection().contains("table c"))
+    }
+}

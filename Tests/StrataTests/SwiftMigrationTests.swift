@@ -112,6 +112,11 @@ private struct Fragile: Migration {
 
         let clash = try #require(throws: StrataError.self) { try generator.generate(name: "create-users", now: now) }
         #expect(clash.message == "\(first.registry) already lists a migration type CreateUsers.")
+        try "let migrations = MigrationRegistry([CreateUsers(), AddStatusToUsers()])\n".write(toFile: first.registry, atomically: true, encoding: .utf8)
+        let unreadable = try #require(throws: StrataError.self) { try generator.generate(name: "create-posts", now: now) }
+        #expect(unreadable.message == "Cannot find the end of the list in \(first.registry): no line reading `])`.")
+        #expect(unreadable.hint == "Add `CreatePosts(),` to the MigrationRegistry list by hand.")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("create-posts.swift") }.isEmpty)
         let badName = try #require(throws: StrataError.self) { try generator.generate(name: "users", template: .createTable, now: now) }
         #expect(badName.message.hasPrefix("The create-table template needs a name like create-TABLE"))
     }
