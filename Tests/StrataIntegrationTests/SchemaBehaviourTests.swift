@@ -274,6 +274,14 @@ private final class Observations: @unchecked Sendable {
     }
 }
 
+/// A migration whose up is a closure and whose down does nothing, for one-off changes.
+private struct ChangeMigration: Migration {
+    let id: String
+    let change: @Sendable (Schema) async throws -> Void
+    func up(_ schema: Schema) async throws { try await change(schema) }
+    func down(_ schema: Schema) async throws {}
+}
+
 /// Operations on columns and constraints that are not there, on every engine.
 @Suite struct SchemaMissingObjectTests {
     private struct Base: Migration {
@@ -289,19 +297,12 @@ private final class Observations: @unchecked Sendable {
         func down(_ schema: Schema) async throws { try await schema.dropTable("things") }
     }
 
-    private struct Failing: Migration {
-        let id = "20250712000000-failing"
-        let change: @Sendable (Schema) async throws -> Void
-        func up(_ schema: Schema) async throws { try await change(schema) }
-        func down(_ schema: Schema) async throws {}
-    }
-
     private func failure(_ engine: TestDatabase, _ change: @escaping @Sendable (Schema) async throws -> Void) async throws -> StrataError {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
         try await db.migrator(swift: [Base()]).migrate()
         return try await #require(throws: StrataError.self) {
-            try await db.migrator(swift: [Base(), Failing { schema in
+            try await db.migrator(swift: [Base(), ChangeMigration(id: "20250712000000-failing") { schema in
                 // The recording run sees an empty database: make the change on the live one only.
                 if try await schema.hasTable("things") { try await change(schema) }
             }]).migrate()
@@ -338,7 +339,8 @@ private final class Observations: @unchecked Sendable {
         }
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
-        try await db.migrator(swift: [Base(), Failing { try await $0.removeCheck("no_such_check", from: "things", ifExists: true) }]).migrate()
+        let tolerant = ChangeMigration(id: "20250712000000-tolerant") { try await $0.removeCheck("no_such_check", from: "things", ifExists: true) }
+        try await db.migrator(swift: [Base(), tolerant]).migrate()
     }
 }
 
@@ -356,25 +358,12 @@ private final class Observations: @unchecked Sendable {
         func down(_ schema: Schema) async throws { try await schema.dropTable("parents") }
     }
 
-    private struct Conditional: Migration {
-        let id = "20250714000000-conditional"
-        let change: @Sendable (Schema) async throws -> Void
-        func up(_ schema: Schema) async throws {
-            if try await schema.hasTable("parents") { try await change(schema) }
-        }
-        func down(_ schema: Schema) async throws {}
-    }
-
     @Test func aColumnATableConstraintUsesIsNotRemovedSilently() async throws {
         let db = try await TestDatabase.sqliteFile.fresh()
         defer { Task { await db.remove() } }
         // Recorded unconditionally, so foreign keys are deferred as a rebuild needs.
-        struct RemoveA: Migration {
-            let id = "20250714000000-remove-a"
-            func up(_ schema: Schema) async throws { try await schema.removeColumn("a", from: "parents", ifExists: true) }
-            func down(_ schema: Schema) async throws {}
-        }
-        let error = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Parent(), RemoveA()]).migrate() }
+        let removeA = ChangeMigration(id: "20250714000000-remove-a") { try await $0.removeColumn("a", from: "parents", ifExists: true) }
+        let error = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Parent(), removeA]).migrate() }
         #expect(error.message.contains("removeColumn parents.a (the table constraint `CONSTRAINT \"parents_a_below_b\" CHECK (a < b)` uses it) is not supported on sqlite."), "\(error.message)")
         #expect(error.message.contains("Workaround: remove that constraint first"))
         #expect(try await db.introspection().contains("  column a integer"))
@@ -383,7 +372,9 @@ private final class Observations: @unchecked Sendable {
     @Test func aRebuildTheRecordingDidNotSeeIsRefusedRatherThanRunWithForeignKeysOn() async throws {
         let db = try await TestDatabase.sqliteFile.fresh()
         defer { Task { await db.remove() } }
-        let hidden = Conditional { try await $0.changeColumn(Column("b", .bigint), in: "parents") }
+        let hidden = ChangeMigration(id: "20250714000000-conditional") { schema in
+            if try await schema.hasTable("parents") { try await schema.changeColumn(Column("b", .bigint), in: "parents") }
+        }
         let error = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Parent(), hidden]).migrate() }
         #expect(error.message.contains("changeColumn on parents must rebuild the table, but foreign keys are enforced in this transaction."), "\(error.message)")
         #expect(error.message.contains("make the change unconditional in the migration"))
@@ -401,24 +392,17 @@ private final class Observations: @unchecked Sendable {
         func down(_ schema: Schema) async throws {}
     }
 
-    private struct Change: Migration {
-        let id: String
-        let change: @Sendable (Schema) async throws -> Void
-        func up(_ schema: Schema) async throws { try await change(schema) }
-        func down(_ schema: Schema) async throws {}
-    }
-
     @Test func anEnumTypeWithOtherValuesIsNotReusedOrRewrittenUnderOtherColumns() async throws {
         let db = try await TestDatabase.postgres.fresh()
         defer { Task { await db.remove() } }
         try await db.migrator(swift: [Shared()]).migrate()
 
-        let clash = Change(id: "20250716000000-clash") { try await $0.createTable("c") { Column("mood", .enum(["ok", "bad"], typeName: "mood")) } }
+        let clash = ChangeMigration(id: "20250716000000-clash") { try await $0.createTable("c") { Column("mood", .enum(["ok", "bad"], typeName: "mood")) } }
         let created = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Shared(), clash]).migrate() }
         #expect(created.message.contains(#"Enum type mood exists with the values ["ok", "meh"], not ["ok", "bad"] (column c.mood)."#), "\(created.message)")
         #expect(created.message.contains("Give the column another type name with .enum([...], typeName:)"))
 
-        let shrink = Change(id: "20250716000000-shrink") { try await $0.changeColumn(Column("mood", .enum(["ok"], typeName: "mood")), in: "a") }
+        let shrink = ChangeMigration(id: "20250716000000-shrink") { try await $0.changeColumn(Column("mood", .enum(["ok"], typeName: "mood")), in: "a") }
         let changed = try await #require(throws: StrataError.self) { try await db.migrator(swift: [Shared(), shrink]).migrate() }
         #expect(changed.message.contains("changeColumn a.mood: enum type mood has the values [\"ok\", \"meh\"] and other columns use it."), "\(changed.message)")
         #expect(try await !db.introspection().contains("table c"))
