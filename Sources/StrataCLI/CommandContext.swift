@@ -62,6 +62,16 @@ struct CommandContext {
         engine([], lockTimeout: lockTimeout).seeding(try loadSeeders())
     }
 
+    /// The status of the migrations and of the seeders. The database is read — connecting,
+    /// and on SQLite parsing the schema — while the files load: neither waits for the other.
+    func status() async throws -> Migrator.CombinedStatus {
+        let database = engine([], lockTimeout: .seconds(60))
+        async let records = database.records(withSeeders: database.seeding([]))
+        let migrator = try await self.migrator()
+        let seeder = try self.seeder()
+        return migrator.status(withSeeders: seeder, records: try await records)
+    }
+
     private func engine(_ migrations: [LoadedMigration], lockTimeout: Duration) -> Migrator {
         let driver = self.driver
         let settings = environment.connection

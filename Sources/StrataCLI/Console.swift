@@ -5,12 +5,29 @@ import Foundation
 enum Console {
     /// Writes a line to standard output.
     static func print(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        write(line + "\n", to: STDOUT_FILENO)
     }
 
     /// Writes a line to standard error.
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        write(line + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text` with `write(2)`: no buffer to flush before exiting, and no
+    /// `Data` copy of a status table of a thousand lines.
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count, let base = bytes.baseAddress {
+                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // A closed pipe: there is no one left to tell.
+                }
+                offset += written
+            }
+        }
     }
 
     /// Asks a yes/no question on standard error; `false` without a terminal or on any answer but yes.

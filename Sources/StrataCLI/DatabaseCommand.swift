@@ -12,6 +12,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     /// `strata db create`: creates the database if it does not exist.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create the environment's database (nothing happens if it exists)."
         )
 
@@ -30,6 +31,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     /// `strata db drop [--yes]`: drops the database with everything in it.
     struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "drop",
             abstract: "Drop the environment's database with everything in it.",
             discussion: "Refuses in the production environment unless given --yes."
         )

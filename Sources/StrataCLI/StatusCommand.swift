@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global)
-        let status = try await context.migrator().status(withSeeders: context.seeder())
+        let status = try await context.status()
         let (entries, seeders) = (status.migrations, status.seeders)
         if json {
             try Console.json(StatusReport(entries, seeders: seeders))
@@ -49,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The table of entries and the line of counts under it.
     private func printRows(_ entries: [MigrationStatusEntry]) {
-        let nameWidth = max(4, entries.map(\.id.name.count).max() ?? 0)
+        let nameWidth = max(4, entries.map(\.id.name.utf8.count).max() ?? 0)
         // One write for the whole table: a thousand migrations are a thousand lines.
         var table = "  State    Version         \(Self.padded("Name", to: nameWidth))  Applied at"
         for entry in entries {
@@ -79,13 +79,17 @@ struct StatusCommand: AsyncParsableCommand {
     /// `2025-05-19 12:30:45 UTC`.
     static func formatDate(_ date: Date) -> String {
         // ISO8601Timestamp writes `2025-05-19T12:30:45.123Z`; keep the date and the seconds.
-        let iso = ISO8601Timestamp.format(date)
-        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " UTC"
+        let iso = ISO8601Timestamp.format(date).utf8
+        let time = iso.index(iso.endIndex, offsetBy: -13)
+        return String(decoding: iso[..<time].dropLast(), as: UTF8.self) + " "
+            + String(decoding: iso[time...].prefix(8), as: UTF8.self) + " UTC"
     }
 
-    /// `text` followed by spaces up to `width` characters.
+    /// `text` followed by spaces up to `width` columns. Names and states are ASCII (names
+    /// are checked when files load), so their width is their length in bytes — which,
+    /// unlike a count of characters, takes no grapheme breaking over a thousand rows.
     private static func padded(_ text: String, to width: Int) -> String {
-        let count = text.count
+        let count = text.utf8.count
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 }

@@ -5,11 +5,14 @@ import Foundation
 import Strata
 
 /// One MariaDB Connector/C connection. Every call into the connector — all of them
-/// blocking — runs on this connection's own serial queue, never on Swift's cooperative
-/// threads, and one at a time, as the connector requires.
+/// blocking — runs on this connection's own thread (``ConnectionThread``), never on Swift's
+/// cooperative threads, and one at a time, as the connector requires. A run prefers that
+/// thread as its executor, so a migration's statements, and the escaping of their values,
+/// follow one another there without a thread switch.
 final class MySQLClient: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "strata.mysql.connection")
-    // Touched only on `queue`.
+    /// The connection's thread, which also serves as a run's task executor.
+    let thread = ConnectionThread(name: "strata-mysql")
+    // Touched only on `thread`.
     private var handle: UnsafeMutablePointer<MYSQL>?
 
     /// `mysql_library_init`, once per process.
@@ -20,7 +23,7 @@ final class MySQLClient: @unchecked Sendable {
 
     /// Connects; throws ``MySQLServerError`` with the connector's error number.
     func connect(host: String, port: Int, user: String, password: String?, database: String?, tls: TLSMode) async throws {
-        try await onQueue { [self] in
+        try await onThread { [self] in
             guard Self.libraryReady, let mysql = mysql_init(nil) else {
                 throw MySQLServerError(number: 0, state: "HY000", message: "the MariaDB Connector/C could not be initialised")
             }
@@ -49,13 +52,23 @@ final class MySQLClient: @unchecked Sendable {
         }
     }
 
-    /// Runs `sql` (one or more statements), drains every result, and returns the rows of
-    /// the first result set.
-    func query(_ sql: String) async throws -> [[(name: String, kind: ColumnKind, value: String?)]] {
-        try await onQueue { [self] in
+    /// Runs `sql` (one or more statements) with its `?` placeholders replaced by `binds` as
+    /// escaped literals, drains every result, and returns the rows of the first result set.
+    func query(_ sql: String, binds: [DatabaseValue]) async throws -> [[(name: String, kind: ColumnKind, value: String?)]] {
+        try await query([(sql, binds)])
+    }
+
+    /// Runs the statements, each with its own binds, as one multi-statement request: one
+    /// round trip. The server stops at the first that fails, whose error is thrown.
+    func query(_ statements: [(sql: String, binds: [DatabaseValue])]) async throws -> [[(name: String, kind: ColumnKind, value: String?)]] {
+        try await onThread { [self] in
             guard let mysql = handle else {
                 throw MySQLServerError(number: 2006, state: "HY000", message: "the connection is closed")
             }
+            let sql = try statements.map { statement in
+                let literals = statement.binds.map { MySQLLiterals.literal($0) { text in Self.escape(text, for: mysql) } }
+                return try MySQLLiterals.interpolate(statement.sql, literals: literals)
+            }.joined(separator: ";\n")
             let text = Array(sql.utf8CString)
             let status = text.withUnsafeBufferPointer { buffer in
                 mysql_real_query(mysql, buffer.baseAddress, UInt(text.count - 1))
@@ -79,32 +92,30 @@ final class MySQLClient: @unchecked Sendable {
     }
 
     /// `text` escaped for use inside a quoted string literal, for the connection's charset.
-    func escape(_ text: String) async throws -> String {
-        try await onQueue { [self] in
-            guard let mysql = handle else { return text }
-            let source = Array(text.utf8CString)
-            var target = [CChar](repeating: 0, count: source.count * 2 + 1)
-            let length = mysql_real_escape_string(mysql, &target, source, UInt(source.count - 1))
-            return String(decoding: target.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+    private static func escape(_ text: String, for mysql: UnsafeMutablePointer<MYSQL>) -> String {
+        let source = Array(text.utf8CString)
+        var target = [CChar](repeating: 0, count: source.count * 2 + 1)
+        let length = mysql_real_escape_string(mysql, &target, source, UInt(source.count - 1))
+        return String(decoding: target.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The server's id for this connection (`CONNECTION_ID()`).
     func threadID() async throws -> UInt {
-        try await onQueue { [self] in handle.map { mysql_thread_id($0) } ?? 0 }
+        try await onThread { [self] in handle.map { mysql_thread_id($0) } ?? 0 }
     }
 
+    /// Closes the connection and lets its thread end.
     func close() async {
-        try? await onQueue { [self] in
+        try? await onThread { [self] in
             if let handle { mysql_close(handle) }
             handle = nil
         }
+        thread.shutdown()
     }
 
-    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
+    /// Runs `body` on the connection's thread: where a run already executes, without a switch.
+    private func onThread<T: Sendable>(_ body: @Sendable () throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(thread) { try body() }
     }
 
     private static func rows(of result: UnsafeMutablePointer<MYSQL_RES>) -> [[(name: String, kind: ColumnKind, value: String?)]] {

@@ -15,6 +15,9 @@ final class MySQLDatabaseConnection: DatabaseConnection {
 
     var dialect: any SQLDialect { MySQLDialect() }
 
+    /// The connection's own thread, where the connector's calls run.
+    var preferredTaskExecutor: (any TaskExecutor)? { client.thread }
+
     private init(client: MySQLClient, endpoint: ServerEndpoint, database: String) {
         self.client = client
         self.endpoint = endpoint
@@ -64,19 +67,30 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     }
 
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
-        var literals: [String] = []
-        for value in binds {
-            literals.append(try await MySQLLiterals.literal(value, escape: client.escape))
-        }
-        let text = try MySQLLiterals.interpolate(sql, literals: literals)
         let rows: [[(name: String, kind: MySQLClient.ColumnKind, value: String?)]]
         do {
-            rows = try await client.query(text)
+            rows = try await client.query(sql, binds: binds)
         } catch let error as MySQLServerError {
             throw Self.databaseError(error)
         }
+        guard let first = rows.first else { return [] }
+        let names = first.map(\.name)
         return rows.map { columns in
-            DatabaseRow(columns.map { column in (column.name, Self.value(column.value, kind: column.kind)) })
+            DatabaseRow(names: names, values: columns.map { Self.value($0.value, kind: $0.kind) })
+        }
+    }
+
+    /// All in one multi-statement request: one round trip for a migration's history and
+    /// progress rows.
+    func executeAll(_ statements: [SQLStatement]) async throws {
+        guard statements.count > 1 else {
+            for statement in statements { _ = try await query(statement.text, statement.binds) }
+            return
+        }
+        do {
+            _ = try await client.query(statements.map { ($0.text, $0.binds) })
+        } catch let error as MySQLServerError {
+            throw Self.databaseError(error)
         }
     }
 

@@ -13,7 +13,7 @@ import Strata
 /// transactions, and `transaction:false` sections that must run outside any).
 final class SQLiteDatabaseConnection: DatabaseConnection {
     private let handle: SQLiteHandle
-    private let thread: SQLiteThreadExecutor
+    private let thread: ConnectionThread
     let storage: String
     private let lock: FileLock?
     private let foreignKeysDeferred = LockedFlag()
@@ -23,7 +23,7 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     /// The connection's own thread.
     var preferredTaskExecutor: (any TaskExecutor)? { thread }
 
-    private init(handle: SQLiteHandle, thread: SQLiteThreadExecutor, storage: String, lock: FileLock?) {
+    private init(handle: SQLiteHandle, thread: ConnectionThread, storage: String, lock: FileLock?) {
         self.handle = handle
         self.thread = thread
         self.storage = storage
@@ -43,7 +43,7 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
                 }
             }
         }
-        let thread = SQLiteThreadExecutor(name: "strata-sqlite")
+        let thread = ConnectionThread(name: "strata-sqlite")
         let handle: SQLiteHandle
         do {
             handle = try await withTaskExecutorPreference(thread) { try SQLiteHandle(path: storage) }

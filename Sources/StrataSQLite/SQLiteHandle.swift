@@ -2,7 +2,7 @@ import Strata
 import VaporCSQLite
 
 /// One `sqlite3` connection, used through SQLite's C API (the copy SQLiteNIO bundles)
-/// synchronously, on the connection's own thread (``SQLiteThreadExecutor``): a migration's
+/// synchronously, on the connection's own thread (``ConnectionThread``): a migration's
 /// statements then run one after another with no thread switch between them.
 final class SQLiteHandle: @unchecked Sendable {
     // Only ever used from the connection's thread; `@unchecked` for that reason.
@@ -43,7 +43,7 @@ final class SQLiteHandle: @unchecked Sendable {
             status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return rows }
             guard status == SQLITE_ROW else { throw error(status) }
-            rows.append(DatabaseRow((0..<columnCount).map { (names[Int($0)], value(at: $0, in: statement)) }))
+            rows.append(DatabaseRow(names: names, values: (0..<columnCount).map { value(at: $0, in: statement) }))
         }
     }
 

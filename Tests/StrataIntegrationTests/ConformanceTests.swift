@@ -152,6 +152,37 @@ import Testing
         #expect(try await db.migrator().status().allSatisfy { $0.state == .applied })
     }
 
+    /// A tracked migration's progress row is written by the commit that records the one
+    /// before it (saving MySQL a commit per migration). When its first statement then fails,
+    /// nothing of it ran: the row goes, and it is pending, not dirty.
+    @Test(arguments: TestDatabase.all)
+    func aMigrationAnnouncedByThePreviousOneAndFailingAtOnceIsNotDirty(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "first", up: "CREATE TABLE first_table (id INTEGER);", down: "DROP TABLE first_table;",
+                     upOptions: "transaction:false", downOptions: "transaction:false")
+        try db.write("20250101000002", "broken", up: "INSERT INTO missing_table VALUES (1);\nCREATE TABLE never (id INTEGER);",
+                     upOptions: "transaction:false")
+        try db.write("20250101000003", "after", up: "CREATE TABLE after_table (id INTEGER);", upOptions: "transaction:false")
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("missing_table") == true, "\(error?.message ?? "")")
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(try await db.query("SELECT version FROM strata_migrations_progress").isEmpty)
+        let states = try await db.migrator().status().map { "\($0.id.name) \($0.state)" }
+        #expect(states == ["first applied", "broken pending", "after pending"])
+
+        // Fixed, the three apply in one run, each announcing the next; undo goes back the same way.
+        try db.write("20250101000002", "broken", up: "CREATE TABLE never (id INTEGER);", down: "DROP TABLE never;",
+                     upOptions: "transaction:false", downOptions: "transaction:false")
+        try db.write("20250101000003", "after", up: "CREATE TABLE after_table (id INTEGER);", down: "DROP TABLE after_table;",
+                     upOptions: "transaction:false", downOptions: "transaction:false")
+        #expect(try await db.migrator().migrate().map(\.id.name) == ["broken", "after"])
+        #expect(try await db.migrator().undo(.all).map(\.id.name) == ["after", "broken", "first"])
+        #expect(try await db.historyVersions().isEmpty)
+        #expect(try await db.query("SELECT version FROM strata_migrations_progress").isEmpty)
+        #expect(try await !db.hasTable("first_table"))
+    }
+
     @Test(arguments: TestDatabase.all)
     func dirtyMigrationsAreResolvedByHand(engine: TestDatabase) async throws {
         let db = try await engine.fresh()

@@ -103,4 +103,42 @@ import Testing
     @Test func aMissingDirectoryHoldsNoMigrations() throws {
         #expect(try MigrationDirectory(path: "/nonexistent/strata/migrations", syntax: .standard).load().isEmpty)
     }
+
+    @Test func aFileWhereTheDirectoryShouldBeIsAConfigurationError() throws {
+        let directory = try write(["migrations": "not a directory"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: "\(directory)/migrations", syntax: .standard).load() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message == "The migrations path \(directory)/migrations is a file, not a directory.")
+        #expect(error?.hint?.contains("strata.yml") == true)
+    }
+
+    @Test func aFileThatIsNotUTF8IsNamed() throws {
+        let directory = try write([:])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/20250101000000-latin.sql"
+        try Data("-- migrate:up\nSELECT 'caf\u{E9}';\n".utf8.map { $0 } + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message == "Migration \(path) is not valid UTF-8 text.")
+    }
+
+    @Test func aDirectoryNamedLikeAMigrationCannotBeRead() throws {
+        let directory = try write(["20250101000000-one.sql": "-- migrate:up\nSELECT 1;\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/20250102000000-folder.sql", withIntermediateDirectories: false)
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        #expect(error?.code == .failure)
+        #expect(error?.message == "Cannot read migration \(directory)/20250102000000-folder.sql: Is a directory.")
+    }
+
+    @Test func badNamesAreListedInOrderAndUppercaseExtensionsAreNotIgnored() throws {
+        let directory = try write(["b-second.sql": "", "a-first.SQL": "", "20250101000000-ok.sql": "-- migrate:up\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        let lines = error?.message.split(separator: "\n").map(String.init) ?? []
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("\"a-first.SQL\": it does not end in .sql") == true, "\(lines)")
+        #expect(lines.last?.contains("\"b-second.sql\"") == true, "\(lines)")
+    }
 }

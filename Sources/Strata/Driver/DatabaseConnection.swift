@@ -14,6 +14,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// Runs one statement with bind values and returns its rows.
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow]
 
+    /// Runs `statements`, with their binds, in order, stopping at the first that fails. A
+    /// driver may send them together, in one round trip to the server; the default runs
+    /// them one at a time. Strata writes its history and progress rows this way.
+    func executeAll(_ statements: [SQLStatement]) async throws
+
     /// Starts a transaction.
     func beginTransaction() async throws
     /// Commits the transaction in progress.
@@ -52,6 +57,17 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
+    /// One statement at a time by default.
+    public func executeAll(_ statements: [SQLStatement]) async throws {
+        for statement in statements {
+            if statement.binds.isEmpty {
+                try await execute(statement.text)
+            } else {
+                _ = try await query(statement.text, statement.binds)
+            }
+        }
+    }
+
     /// A plain transaction by default.
     public func beginTransactionDeferringForeignKeys() async throws { try await beginTransaction() }
 

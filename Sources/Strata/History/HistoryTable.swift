@@ -16,7 +16,22 @@ struct HistoryTable {
 
     let name: String
     let connection: any DatabaseConnection
+    /// The statements a run repeats for every migration, rendered once.
+    private let insertSQL: String
+    private let deleteSQL: String
 
+    init(name: String, connection: any DatabaseConnection) {
+        self.name = name
+        self.connection = connection
+        let dialect = connection.dialect
+        let table = dialect.quoteIdentifier(name)
+        let columns = Self.columns.map(dialect.quoteIdentifier).joined(separator: ", ")
+        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
+        insertSQL = "INSERT INTO \(table) (\(columns)) VALUES (\(placeholders))"
+        deleteSQL = "DELETE FROM \(table) WHERE \(dialect.quoteIdentifier("version")) = \(dialect.bindPlaceholder(at: 1))"
+    }
+
+    private static let columns = ["version", "name", "checksum", "applied_at", "execution_ms"]
     private var dialect: any SQLDialect { connection.dialect }
     private var table: String { dialect.quoteIdentifier(name) }
     private func column(_ name: String) -> String { dialect.quoteIdentifier(name) }
@@ -59,24 +74,17 @@ struct HistoryTable {
         }
     }
 
-    /// Records an applied migration.
-    func insert(_ record: HistoryRecord) async throws {
-        let placeholders = (1...5).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
-        let sql = """
-            INSERT INTO \(table) (\(column("version")), \(column("name")), \(column("checksum")), \
-            \(column("applied_at")), \(column("execution_ms"))) VALUES (\(placeholders))
-            """
-        let binds: [DatabaseValue] = [
+    /// The statement that records an applied migration.
+    func insertStatement(_ record: HistoryRecord) -> SQLStatement {
+        SQLStatement(text: insertSQL, line: 0, binds: [
             .text(record.version.digits), .text(record.name), .text(record.checksum),
             .timestamp(record.appliedAt), .integer(record.executionMilliseconds),
-        ]
-        _ = try await connection.query(sql, binds)
+        ])
     }
 
-    /// Forgets an applied migration (after it was undone).
-    func delete(_ version: MigrationVersion) async throws {
-        let sql = "DELETE FROM \(table) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 1))"
-        _ = try await connection.query(sql, [.text(version.digits)])
+    /// The statement that forgets an applied migration (after it was undone).
+    func deleteStatement(_ version: MigrationVersion) -> SQLStatement {
+        SQLStatement(text: deleteSQL, line: 0, binds: [.text(version.digits)])
     }
 
     /// Runs a history operation outside a migration, turning database errors into a

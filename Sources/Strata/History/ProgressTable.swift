@@ -5,11 +5,22 @@ import Foundation
 struct ProgressTable {
     let name: String
     let connection: any DatabaseConnection
+    /// The statements a run repeats for every migration, rendered once.
+    private let insertSQL: String
+    private let advanceSQL: String
+    private let deleteSQL: String
 
     /// The progress table that goes with a history table.
     init(historyTable: String, connection: any DatabaseConnection) {
         self.name = historyTable + "_progress"
         self.connection = connection
+        let dialect = connection.dialect
+        let table = dialect.quoteIdentifier(name)
+        let version = dialect.quoteIdentifier("version")
+        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
+        insertSQL = "INSERT INTO \(table) (\(Self.columns.map(dialect.quoteIdentifier).joined(separator: ", "))) VALUES (\(placeholders))"
+        advanceSQL = "UPDATE \(table) SET \(dialect.quoteIdentifier("statements_done")) = \(dialect.bindPlaceholder(at: 1)) WHERE \(version) = \(dialect.bindPlaceholder(at: 2))"
+        deleteSQL = "DELETE FROM \(table) WHERE \(version) = \(dialect.bindPlaceholder(at: 1))"
     }
 
     private var dialect: any SQLDialect { connection.dialect }
@@ -60,9 +71,12 @@ struct ProgressTable {
     /// Records that a migration starts, or — `replacing` its earlier record — resumes.
     func start(_ progress: MigrationProgress, replacing: Bool) async throws {
         if replacing { try await delete(progress.version) }
-        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
-        let sql = "INSERT INTO \(table) (\(Self.columns.map(column).joined(separator: ", "))) VALUES (\(placeholders))"
-        _ = try await connection.query(sql, [
+        try await connection.executeAll([startStatement(progress)])
+    }
+
+    /// The statement that records that a migration starts.
+    func startStatement(_ progress: MigrationProgress) -> SQLStatement {
+        SQLStatement(text: insertSQL, line: 0, binds: [
             .text(progress.version.digits), .text(progress.name), .text(progress.checksum), .text(progress.direction.rawValue),
             .timestamp(progress.startedAt), .integer(Int64(progress.statementsDone)), .integer(Int64(progress.statementsTotal)),
             progress.failedLine.map { .integer(Int64($0)) } ?? .null, progress.error.map(DatabaseValue.text) ?? .null,
@@ -71,8 +85,7 @@ struct ProgressTable {
 
     /// Records that `done` statements completed.
     func advance(_ version: MigrationVersion, done: Int) async throws {
-        let sql = "UPDATE \(table) SET \(column("statements_done")) = \(dialect.bindPlaceholder(at: 1)) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 2))"
-        _ = try await connection.query(sql, [.integer(Int64(done)), .text(version.digits)])
+        try await connection.executeAll([SQLStatement(text: advanceSQL, line: 0, binds: [.integer(Int64(done)), .text(version.digits)])])
     }
 
     /// Records the statement that failed.
@@ -86,7 +99,11 @@ struct ProgressTable {
 
     /// Forgets a migration's progress: it finished, or was resolved.
     func delete(_ version: MigrationVersion) async throws {
-        let sql = "DELETE FROM \(table) WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 1))"
-        _ = try await connection.query(sql, [.text(version.digits)])
+        try await connection.executeAll([deleteStatement(version)])
+    }
+
+    /// The statement that forgets a migration's progress.
+    func deleteStatement(_ version: MigrationVersion) -> SQLStatement {
+        SQLStatement(text: deleteSQL, line: 0, binds: [.text(version.digits)])
     }
 }

@@ -24,71 +24,70 @@ public struct MigrationDirectory: Sendable {
     /// - Throws: ``StrataError`` (configuration) naming every badly named file, the files
     ///   sharing a version, or the first file that does not parse. Nothing is run.
     public func load() throws -> [LoadedMigration] {
-        let fileNames = try sqlFileNames()
+        guard let directory = try open() else { return [] }
         var problems: [String] = []
-        var ids: [(MigrationID, String)] = []
-        for fileName in fileNames {
+        var files: [MigrationFile] = []
+        for fileName in directory.entryNames() where Self.isSQLFile(fileName) {
             do {
-                ids.append((try MigrationFileName.parse(fileName), fileName))
+                files.append(MigrationFile(id: try MigrationFileName.parse(fileName), fileName: fileName))
             } catch let error as StrataError {
                 problems.append(error.message)
             }
         }
         if !problems.isEmpty {
             throw StrataError.configuration(
-                problems.joined(separator: "\n"),
+                problems.sorted().joined(separator: "\n"),
                 hint: "Every .sql file in \(path) must be named YYYYMMDDHHMMSS-kebab-name.sql; rename the file(s) above. Nothing was run."
             )
         }
-        let byVersion = Dictionary(grouping: ids, by: { $0.0.version })
-        if let (version, clashing) = byVersion.first(where: { $0.value.count > 1 }) {
-            let names = clashing.map { "\(path)/\($0.1)" }.sorted().joined(separator: ", ")
+        files.sort { $0.id.version != $1.id.version ? $0.id.version < $1.id.version : $0.fileName < $1.fileName }
+        if let clash = zip(files, files.dropFirst()).first(where: { $0.id.version == $1.id.version }) {
+            let names = files.filter { $0.id.version == clash.0.id.version }.map { "\(path)/\($0.fileName)" }.joined(separator: ", ")
             throw StrataError.configuration(
-                "Duplicate migration version \(version): \(names).",
+                "Duplicate migration version \(clash.0.id.version): \(names).",
                 hint: "Each migration needs its own version; rename one of them with a later timestamp. Nothing was run."
             )
         }
         let parser = SQLMigrationParser(syntax: syntax, noun: noun)
         // Reading, hashing and splitting are independent per file: spread them over the cores.
-        let files = ids.sorted { $0.0 < $1.0 }.map { MigrationFile(id: $0.0, fileName: $0.1) }
         return try files.concurrentMap { file in
-            try load(file.id, fileName: file.fileName, parser: parser)
+            try load(file, from: directory, parser: parser)
         }
     }
 
-    private func load(_ id: MigrationID, fileName: String, parser: SQLMigrationParser) throws -> LoadedMigration {
-        let filePath = "\(path)/\(fileName)"
-        let data = try read(filePath)
-        guard let text = String(data: data, encoding: .utf8) else {
+    private func load(_ file: MigrationFile, from directory: DirectoryHandle, parser: SQLMigrationParser) throws -> LoadedMigration {
+        let filePath = "\(path)/\(file.fileName)"
+        let bytes: [UInt8]
+        do {
+            bytes = try directory.contents(of: file.fileName)
+        } catch {
+            throw StrataError.failure("Cannot read \(noun.lowercased()) \(filePath): \(error.reason).", hint: "Check that it is a readable file.")
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw StrataError.configuration("\(noun) \(filePath) is not valid UTF-8 text.", hint: "Save the file as UTF-8.")
         }
-        let sections = try parser.parse(text, fileName: filePath)
-        return LoadedMigration(id: id, checksum: Checksum.sha256(data), source: filePath, up: sections.up, down: sections.down)
+        let sections = try parser.parse(utf8: bytes, fileName: filePath)
+        return LoadedMigration(id: file.id, checksum: Checksum.sha256(bytes), source: filePath, up: sections.up, down: sections.down)
     }
 
-    /// The names of the `.sql` files in the directory, or none if it does not exist.
-    private func sqlFileNames() throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else {
-            throw StrataError.configuration("The migrations path \(path) is a file, not a directory.", hint: "Point `migrations:` in strata.yml at a directory.")
-        }
-        let names: [String]
+    /// The directory, or `nil` if it does not exist.
+    private func open() throws -> DirectoryHandle? {
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: path)
+            return try DirectoryHandle(path: path)
+        } catch where error.code == ENOTDIR {
+            throw StrataError.configuration("The migrations path \(path) is a file, not a directory.", hint: "Point `migrations:` in strata.yml at a directory.")
         } catch {
-            throw StrataError.failure("Cannot list the migrations directory \(path): \(error.localizedDescription)")
+            throw StrataError.failure("Cannot list the migrations directory \(path): \(error.reason).")
         }
-        return names.filter { name in
-            !name.hasPrefix(".") && name.lowercased().hasSuffix(".\(MigrationFileName.sqlExtension)")
-        }.sorted()
     }
 
-    private func read(_ filePath: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: filePath) else {
-            throw StrataError.failure("Cannot read \(noun.lowercased()) \(filePath).", hint: "Check that it is a readable file.")
-        }
-        return data
+    /// Whether a directory entry is an SQL file (`*.sql`, in any case, and not hidden). A
+    /// badly named one is reported rather than ignored.
+    private static func isSQLFile(_ name: String) -> Bool {
+        let suffix = "." + MigrationFileName.sqlExtension
+        return name.utf8.first != UInt8(ascii: ".") && name.utf8.count >= suffix.utf8.count
+            && name.utf8.suffix(suffix.utf8.count).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+                .elementsEqual(suffix.utf8)
     }
 }
 

@@ -14,9 +14,13 @@ public enum MigrationFileName {
                 hint: "Rename the file, or create migrations with `strata generate NAME`."
             )
         }
-        guard fileName.hasSuffix(".\(ext)") else { throw bad("it does not end in .\(ext)") }
+        let suffix = ".\(ext)".utf8
+        guard fileName.utf8.count >= suffix.count, fileName.utf8.suffix(suffix.count).elementsEqual(suffix) else {
+            throw bad("it does not end in .\(ext)")
+        }
         do {
-            return try MigrationID(parsing: String(fileName.dropLast(ext.count + 1)))
+            // The suffix is ASCII, so dropping its bytes leaves whole characters.
+            return try MigrationID(parsing: String(decoding: fileName.utf8.dropLast(suffix.count), as: UTF8.self))
         } catch {
             throw bad(error.reason)
         }

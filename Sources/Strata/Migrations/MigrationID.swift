@@ -32,12 +32,15 @@ extension MigrationID {
     /// Parses `VERSION-name`, as in `20250519123045-create-users`.
     /// - Throws: ``ParseError`` saying what is wrong.
     public init(parsing text: String) throws(ParseError) {
-        guard let version = MigrationVersion(String(text.prefix(14))) else {
+        // On the UTF-8 bytes: every file name is parsed on every run.
+        let bytes = text.utf8
+        guard let version = MigrationVersion(String(decoding: bytes.prefix(14), as: UTF8.self)) else {
             throw ParseError(reason: "it does not start with a valid 14-digit UTC timestamp")
         }
-        let rest = text.dropFirst(14)
-        guard rest.first == "-" else { throw ParseError(reason: "the timestamp must be followed by a hyphen and a name") }
-        let name = String(rest.dropFirst())
+        // The 14 bytes were ASCII digits, so byte 15 starts a character.
+        let rest = bytes.dropFirst(14)
+        guard rest.first == UInt8(ascii: "-") else { throw ParseError(reason: "the timestamp must be followed by a hyphen and a name") }
+        let name = String(decoding: rest.dropFirst(), as: UTF8.self)
         if let problem = MigrationName.problem(with: name) { throw ParseError(reason: problem) }
         self.init(version: version, name: name)
     }
@@ -50,17 +53,21 @@ public enum MigrationName {
     /// Valid names are lowercase ASCII letters and digits in words joined by single
     /// hyphens: `create-users`, `add-status-to-users`, `v2-backfill`.
     public static func problem(with name: String) -> String? {
-        if name.isEmpty { return "the name is empty" }
-        if name.contains("/") || name.contains("\\") { return "the name contains a path separator" }
+        // Byte by byte: every migration file's name is checked on every run.
+        let bytes = name.utf8
+        if bytes.isEmpty { return "the name is empty" }
+        if bytes.contains(UInt8(ascii: "/")) || bytes.contains(UInt8(ascii: "\\")) { return "the name contains a path separator" }
         if name.count > 200 { return "the name is longer than 200 characters" }
-        let allowed = name.utf8.allSatisfy { byte in
+        let hyphen = UInt8(ascii: "-")
+        let allowed = bytes.allSatisfy { byte in
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: "-")
+                || byte == hyphen
         }
         if !allowed {
             return "the name may contain only lowercase letters a-z, digits and hyphens (kebab-case)"
         }
-        if name.hasPrefix("-") || name.hasSuffix("-") || name.contains("--") {
+        let doubled = zip(bytes, bytes.dropFirst()).contains { $0 == hyphen && $1 == hyphen }
+        if bytes.first == hyphen || bytes.last == hyphen || doubled {
             return "hyphens must join words: no leading, trailing or double hyphens"
         }
         return nil

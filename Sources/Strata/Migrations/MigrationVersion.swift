@@ -6,6 +6,8 @@ import Foundation
 public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The 14 digits.
     public let digits: String
+    /// The digits as a number, which orders and hashes without comparing strings.
+    private let number: UInt64
 
     /// Parses 14 digits that form a valid UTC date and time; returns `nil` otherwise.
     ///
@@ -18,7 +20,12 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
               (1...Self.daysIn(month: fields.month, year: fields.year)).contains(fields.day),
               fields.hour < 24, fields.minute < 60, fields.second < 60
         else { return nil }
-        self.digits = text
+        self.init(validDigits: text)
+    }
+
+    private init(validDigits: String) {
+        digits = validDigits
+        number = validDigits.utf8.reduce(0) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) }
     }
 
     /// The version of a migration generated at `date`, in UTC.
@@ -31,7 +38,7 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
             parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0
         )
         // The components of a real date always form a valid version.
-        self.digits = text
+        self.init(validDigits: text)
     }
 
     /// The UTC date and time this version stands for.
@@ -54,7 +61,17 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
 
     /// Orders by the digits, which is chronological.
     public static func < (lhs: MigrationVersion, rhs: MigrationVersion) -> Bool {
-        lhs.digits < rhs.digits
+        lhs.number < rhs.number
+    }
+
+    /// Equal digits.
+    public static func == (lhs: MigrationVersion, rhs: MigrationVersion) -> Bool {
+        lhs.number == rhs.number
+    }
+
+    /// Hashes the digits' number.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(number)
     }
 
     private static let utcCalendar: Calendar = {

@@ -83,7 +83,11 @@ public struct SQLMigrationParser: Sendable {
     ///   repeated `-- migrate:up`, an unknown option, a statement before the first section,
     ///   an unterminated string or comment.
     public func parse(_ text: String, fileName: String) throws -> Sections {
-        let bytes = Array(text.utf8)
+        try parse(utf8: Array(text.utf8), fileName: fileName)
+    }
+
+    /// Parses a file's text given as UTF-8 bytes (known to be valid UTF-8), as read from disk.
+    func parse(utf8 bytes: [UInt8], fileName: String) throws -> Sections {
         var lineStarts = [0]
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
             lineStarts.append(offset + 1)
@@ -102,6 +106,10 @@ public struct SQLMigrationParser: Sendable {
             while position < end, bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t") { position += 1 }
             // Only comment lines can be markers.
             guard position + 1 < end, bytes[position] == UInt8(ascii: "-"), bytes[position + 1] == UInt8(ascii: "-") else { continue }
+            // Most comments are not markers: look for `migrate:` before reading the line as text.
+            var word = position + 2
+            while word < end, bytes[word] == UInt8(ascii: " ") || bytes[word] == UInt8(ascii: "\t") { word += 1 }
+            guard bytes[word..<end].starts(with: Self.markerPrefix) else { continue }
             let lineNumber = offset + 1
             guard let (direction, options) = Self.marker(in: Substring(String(decoding: bytes[position..<end], as: UTF8.self))) else {
                 continue
@@ -142,6 +150,8 @@ public struct SQLMigrationParser: Sendable {
             throw error(fileName, syntaxError.line, "an \(syntaxError.message)")
         }
     }
+
+    private static let markerPrefix = Array("migrate:".utf8)
 
     private enum Direction: String {
         case up, down

@@ -97,9 +97,24 @@ public struct Migrator: Sendable {
     /// database), read over one connection: `strata status` pays for connecting — and on
     /// SQLite for reading the schema — once.
     public func status(withSeeders seeders: Migrator) async throws -> CombinedStatus {
+        status(withSeeders: seeders, records: try await records(withSeeders: seeders))
+    }
+
+    /// What the database records for these migrations and for `seeders` — their history and
+    /// their dirty migrations — read over one connection. Reads only: takes no lock and
+    /// creates nothing. The records do not depend on the migrations, so a caller may read
+    /// them while the migration files still load, then pass them to
+    /// ``status(withSeeders:records:)``.
+    public func records(withSeeders seeders: Migrator) async throws -> (migrations: MigrationRecords, seeders: MigrationRecords) {
         try await withConnection(for: .read) { connection in
-            CombinedStatus(migrations: try await planner(connection).status(), seeders: try await seeders.planner(connection).status())
+            (try await records(connection), try await seeders.records(connection))
         }
+    }
+
+    /// The status of these migrations and of `seeders` against records read by
+    /// ``records(withSeeders:)``.
+    public func status(withSeeders seeders: Migrator, records: (migrations: MigrationRecords, seeders: MigrationRecords)) -> CombinedStatus {
+        CombinedStatus(migrations: planner(records.migrations).status(), seeders: seeders.planner(records.seeders).status())
     }
 
     /// The status of the migrations and of the seeders of one database.
@@ -144,11 +159,7 @@ public struct Migrator: Sendable {
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
             if let beforeApplying, !plan.isEmpty { try await beforeApplying(plan) }
-            var completed: [CompletedMigration] = []
-            for migration in plan {
-                completed.append(try await session.run(migration, .up, dirty: planner.progress))
-            }
-            return completed
+            return try await session.run(plan.map { ($0, .up) }, dirty: planner.progress)
         }
     }
 
@@ -161,11 +172,7 @@ public struct Migrator: Sendable {
         try await withLockedSession(progress: progress) { session in
             let planner = try await session.planner()
             let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
-            var completed: [CompletedMigration] = []
-            for migration in plan {
-                completed.append(try await session.run(migration, .down, dirty: planner.progress))
-            }
-            return completed
+            return try await session.run(plan.map { ($0, .down) }, dirty: planner.progress)
         }
     }
 
@@ -175,14 +182,7 @@ public struct Migrator: Sendable {
     public func redo(step: Int = 1, allowChanged: Bool = false, progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
         try await withLockedSession(progress: progress) { session in
             let plan = try await session.planner().migrationsToUndo(.last(step), allowChanged: allowChanged)
-            var completed: [CompletedMigration] = []
-            for migration in plan {
-                completed.append(try await session.run(migration, .down))
-            }
-            for migration in plan.reversed() {
-                completed.append(try await session.run(migration, .up))
-            }
-            return completed
+            return try await session.run(plan.map { ($0, .down) } + plan.reversed().map { ($0, .up) })
         }
     }
 
@@ -214,9 +214,18 @@ public struct Migrator: Sendable {
     // MARK: - Connection, lock and session
 
     private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
-        let history = try await HistoryTable(name: historyTableName, connection: connection).records()
-        let progress = try await ProgressTable(historyTable: historyTableName, connection: connection).records()
-        return MigrationPlanner(migrations: migrations, history: history, progress: progress, vocabulary: vocabulary)
+        planner(try await records(connection))
+    }
+
+    private func planner(_ records: MigrationRecords) -> MigrationPlanner {
+        MigrationPlanner(migrations: migrations, history: records.history, progress: records.progress, vocabulary: vocabulary)
+    }
+
+    private func records(_ connection: any DatabaseConnection) async throws -> MigrationRecords {
+        MigrationRecords(
+            history: try await HistoryTable(name: historyTableName, connection: connection).records(),
+            progress: try await ProgressTable(historyTable: historyTableName, connection: connection).records()
+        )
     }
 
     private func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {

@@ -18,6 +18,44 @@ struct RunSession {
         )
     }
 
+    /// Runs `steps` in order, stopping at the first failure; `dirty` lists the dirty
+    /// migrations found when the run was planned (one of them may be resumed).
+    ///
+    /// Where the next migration is tracked in the progress table, its progress row is written
+    /// by the transaction that records the one before it: on MySQL, whose DDL commits by
+    /// itself, that saves a commit — a disk flush — per migration. The row then says the
+    /// next migration started, which is true from that commit on: nothing else runs between.
+    func run(_ steps: [(migration: LoadedMigration, direction: MigrationDirection)], dirty: [MigrationProgress] = []) async throws -> [CompletedMigration] {
+        var completed: [CompletedMigration] = []
+        var progressStarted = false
+        for (index, step) in steps.enumerated() {
+            let following = index + 1 < steps.count ? steps[index + 1] : nil
+            let announced = following.flatMap { next in progressRow(for: next.migration, next.direction, unlessIn: dirty) }
+            completed.append(try await run(step.migration, step.direction, dirty: dirty, progressStarted: progressStarted, announcing: announced))
+            progressStarted = announced != nil
+        }
+        return completed
+    }
+
+    /// The progress row a migration starts with, when it is tracked in the progress table and
+    /// can start from a fresh row: it has a section to run, outside a transaction or on a
+    /// database without transactional DDL, and is not dirty (a resumed migration replaces
+    /// its own row).
+    private func progressRow(for migration: LoadedMigration, _ direction: MigrationDirection, unlessIn dirty: [MigrationProgress]) -> MigrationProgress? {
+        guard let body = direction == .up ? migration.up : migration.down, !isAtomic(body),
+              !dirty.contains(where: { $0.version == migration.id.version })
+        else { return nil }
+        return MigrationProgress(
+            version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
+            startedAt: Date(), statementsDone: 0, statementsTotal: body.statements.count
+        )
+    }
+
+    /// Whether a section's statements and its history change commit in one transaction.
+    private func isAtomic(_ body: MigrationBody) -> Bool {
+        body.runsInTransaction && connection.dialect.supportsTransactionalDDL
+    }
+
     /// Runs one migration's up or down section and records it; `dirty` lists the dirty
     /// migrations found when the run was planned (one of them may be this one, resumed).
     ///
@@ -25,15 +63,20 @@ struct RunSession {
     /// with transactional DDL), they and the history change commit in one transaction.
     /// Otherwise the migration is tracked in the progress table statement by statement, so
     /// that a failure or a crash leaves it *dirty* — visible, explained, resumable — and
-    /// only the final history change is atomic.
-    func run(_ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = []) async throws -> CompletedMigration {
+    /// only the final history change is atomic. `progressStarted` says its progress row
+    /// was already written (by the migration before it); `announcing` is the next
+    /// migration's progress row, to write with this one's history change.
+    func run(
+        _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = [],
+        progressStarted: Bool = false, announcing next: MigrationProgress? = nil
+    ) async throws -> CompletedMigration {
         guard let body = direction == .up ? migration.up : migration.down else {
             throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
         var logger = self.logger
         logger[metadataKey: "migration"] = "\(migration.id)"
         logger[metadataKey: "direction"] = "\(direction.rawValue)"
-        let atomic = body.runsInTransaction && connection.dialect.supportsTransactionalDDL
+        let atomic = isAtomic(body)
         // A dirty migration being resumed continues after its last completed statement.
         let resumed = atomic ? nil : dirty.first { $0.version == migration.id.version && $0.direction == direction }
         let firstStatement = resumed?.statementsDone ?? 0
@@ -48,7 +91,7 @@ struct RunSession {
                 try await connection.beginTransactionDeferringForeignKeys()
             } else if atomic {
                 try await connection.beginTransaction()
-            } else {
+            } else if !progressStarted || resumed != nil {
                 try await progress.start(MigrationProgress(
                     version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
                     startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
@@ -68,9 +111,11 @@ struct RunSession {
                 for statement in body.statements { try await step(statement) }
             }
             let duration = clock.now - start
+            var bookkeeping = [recordStatement(migration, direction, duration: duration)]
+            if !atomic { bookkeeping.append(progress.deleteStatement(migration.id.version)) }
+            if let next { bookkeeping.append(progress.startStatement(next)) }
             if !atomic { try await connection.beginTransaction() }
-            try await record(migration, direction, duration: duration)
-            if !atomic { try await progress.delete(migration.id.version) }
+            try await connection.executeAll(bookkeeping)
             try await connection.commitTransaction()
             report(.finished(migration.id, direction, duration))
             logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
@@ -127,16 +172,17 @@ struct RunSession {
         }
     }
 
-    /// Records a finished migration in the history: a row for `up`, none for `down`.
-    private func record(_ migration: LoadedMigration, _ direction: MigrationDirection, duration: Duration) async throws {
+    /// The statement that records a finished migration in the history: a row for `up`,
+    /// none for `down`.
+    private func recordStatement(_ migration: LoadedMigration, _ direction: MigrationDirection, duration: Duration) -> SQLStatement {
         switch direction {
         case .up:
-            try await history.insert(HistoryRecord(
+            history.insertStatement(HistoryRecord(
                 version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
                 appliedAt: Date(), executionMilliseconds: duration.milliseconds
             ))
         case .down:
-            try await history.delete(migration.id.version)
+            history.deleteStatement(migration.id.version)
         }
     }
 
@@ -149,7 +195,7 @@ struct RunSession {
                 let migration = LoadedMigration(
                     id: dirty.id, checksum: checksum, source: "", up: MigrationBody(statements: []), down: nil
                 )
-                try await record(migration, dirty.direction, duration: .zero)
+                try await connection.executeAll([recordStatement(migration, dirty.direction, duration: .zero)])
             }
             try await progress.delete(dirty.version)
             try await connection.commitTransaction()

@@ -288,7 +288,13 @@ extension StatementSplitter {
         /// The word in `range`, uppercased, if it is short enough to be a keyword that matters.
         func keyword(_ range: Range<Int>) -> String? {
             guard range.count <= 9 else { return nil }
-            return String(decoding: bytes[range].map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+            // Uppercased in place: no intermediate array for every word of every file.
+            return String(unsafeUninitializedCapacity: range.count) { (buffer: UnsafeMutableBufferPointer<UInt8>) -> Int in
+                for (offset, byte) in bytes[range].enumerated() {
+                    buffer[offset] = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+                }
+                return range.count
+            }
         }
 
         static let compoundObjects: Set<String> = ["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"]

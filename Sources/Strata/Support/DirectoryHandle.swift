@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open directory whose entries are listed, and whose files are read by name relative to
+/// it (`openat`), with a handful of system calls each: `status` reads a thousand migration
+/// files, and Foundation's `FileManager` costs several times more per file and resolves
+/// the whole path every time.
+final class DirectoryHandle: @unchecked Sendable {
+    /// Why the directory or one of its files could not be read, as the system describes `errno`.
+    struct SystemError: Error, Sendable {
+        /// The `errno` value.
+        let code: Int32
+        /// The system's description of it.
+        let reason: String
+
+        init(errno code: Int32) {
+            self.code = code
+            reason = String(cString: strerror(code))
+        }
+    }
+
+    #if canImport(Darwin)
+    private typealias Stream = UnsafeMutablePointer<DIR>
+    #else
+    private typealias Stream = OpaquePointer
+    #endif
+
+    // Only read after `init`: `openat` on one descriptor is safe from any thread.
+    private let directory: Stream
+    private let descriptor: Int32
+
+    /// Opens the directory at `path`; `nil` if nothing exists there.
+    ///
+    /// - Throws: ``SystemError`` (`ENOTDIR` if `path` is a file).
+    init?(path: String) throws(SystemError) {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return nil }
+            throw SystemError(errno: errno)
+        }
+        self.directory = directory
+        descriptor = dirfd(directory)
+    }
+
+    deinit { closedir(directory) }
+
+    /// The names of the entries, except `.` and `..`, in no particular order.
+    func entryNames() -> [String] {
+        rewinddir(directory)
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+                // `d_name` is NUL-terminated within its fixed-size array.
+                String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The bytes of the file called `name` in the directory.
+    func contents(of name: String) throws(SystemError) -> [UInt8] {
+        let file = openat(descriptor, name, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { throw SystemError(errno: errno) }
+        defer { close(file) }
+        var information = stat()
+        guard fstat(file, &information) == 0 else { throw SystemError(errno: errno) }
+        // One byte more than the size, so that reaching the end takes no second buffer;
+        // the loop still copes with a file that grows while it is read.
+        var bytes = [UInt8](repeating: 0, count: max(Int(information.st_size), 0) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let wanted = bytes.count - filled
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(file, buffer.baseAddress.map { $0 + filled }, wanted)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(errno: errno)
+            }
+            filled += count
+            // A regular file reads short only at its end: no extra call to see it return 0.
+            if count < wanted { break }
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+}
