@@ -6,9 +6,12 @@ For SQLite (a file), PostgreSQL and MariaDB, and N = 500 and N = 5000:
   - the raw limit: the same statements run by the database's own client (sqlite3, psql,
     mariadb), each in its own transaction;
 and, with 1,000 migrations applied, a no-op `strata migrate` and `strata status`
-(process start to exit, median of at least 10). Runs are interleaved (Strata, raw,
-Strata, raw, ...) and medians reported, because fsync latency on these machines is
-bimodal. Peak memory is the process's maximum resident set size (wait4's ru_maxrss).
+(process start to exit, median of at least 10), next to the database's own client
+connecting and reading the history table. Runs are interleaved — in every round Strata, the
+raw client and the raw client with the history row take turns going first — and ratios are
+the median of the ratios within each round, because fsync latency on these machines is
+bimodal and drifts. Peak memory is the process's maximum resident set size (wait4's
+ru_maxrss).
 
 Run it through scripts/bench, which builds strata in release mode and starts the servers.
 Writes docs/benchmarks.md and docs/benchmarks.json.
@@ -28,7 +31,7 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STRATA = os.path.join(ROOT, ".build", "release", "strata")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500,5000").split(",")]
-ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "3")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "1"))}
+ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "7")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "2"))}
 NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "15"))
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(",")
 
@@ -230,23 +233,32 @@ def strata(engine, project, *arguments):
 
 
 def measure_migrations(engine, n):
+    """Rounds of: Strata, the raw client, and the raw client with the history row, each
+    applying n migrations from empty and then undoing them. The three take turns going
+    first, and ratios are taken within each round — fsync latency here drifts over minutes,
+    so a ratio of two medians from different minutes would measure the drift."""
     project, scripts = write_project(engine, n)
     samples = {key: [] for key in ("strata_up", "strata_down", "raw_up", "raw_down", "history_up", "history_down")}
     memory = []
-    for round_number in range(ROUNDS.get(n, 1)):
-        engine.reset()
+
+    def run_strata():
         seconds, rss = strata(engine, project, "migrate", "--lock-timeout", "600")
         samples["strata_up"].append(seconds)
         memory.append(rss)
         seconds, rss = strata(engine, project, "undo", "--all", "--lock-timeout", "600")
         samples["strata_down"].append(seconds)
         memory.append(rss)
-        engine.reset()
-        samples["raw_up"].append(engine.raw(scripts["up"])[0])
-        samples["raw_down"].append(engine.raw(scripts["down"])[0])
-        engine.reset()
-        samples["history_up"].append(engine.raw(scripts["history_up"])[0])
-        samples["history_down"].append(engine.raw(scripts["history_down"])[0])
+
+    def run_raw(kind, up, down):
+        samples[f"{kind}_up"].append(engine.raw(scripts[up])[0])
+        samples[f"{kind}_down"].append(engine.raw(scripts[down])[0])
+
+    variants = [run_strata, lambda: run_raw("raw", "up", "down"), lambda: run_raw("history", "history_up", "history_down")]
+    for round_number in range(ROUNDS.get(n, 1)):
+        shift = round_number % len(variants)
+        for variant in variants[shift:] + variants[:shift]:
+            engine.reset()
+            variant()
         print(f"  {engine.name} N={n} round {round_number + 1}: "
               + ", ".join(f"{key} {values[-1]:.2f}s" for key, values in samples.items()), flush=True)
     medians = {key: statistics.median(values) for key, values in samples.items()}
@@ -254,11 +266,16 @@ def measure_migrations(engine, n):
     for direction in ("up", "down"):
         ours, raw = medians[f"strata_{direction}"], medians[f"raw_{direction}"]
         with_history = medians[f"history_{direction}"]
+        pairs = list(zip(samples[f"strata_{direction}"], samples[f"raw_{direction}"], samples[f"history_{direction}"]))
         result[direction] = {
-            "strata_s": ours, "raw_s": raw, "ratio": ours / raw,
-            "raw_with_history_s": with_history, "ratio_to_raw_with_history": ours / with_history,
+            "strata_s": ours, "raw_s": raw, "raw_with_history_s": with_history,
+            # The median of the per-round ratios.
+            "ratio": statistics.median(a / b for a, b, _ in pairs),
+            "ratio_to_raw_with_history": statistics.median(a / c for a, _, c in pairs),
             "strata_ms_per_migration": ours / n * 1000, "raw_ms_per_migration": raw / n * 1000,
             "overhead_ms_per_migration": (ours - raw) / n * 1000,
+            "samples": {"strata_s": samples[f"strata_{direction}"], "raw_s": samples[f"raw_{direction}"],
+                        "raw_with_history_s": samples[f"history_{direction}"]},
         }
     return result
 
@@ -311,7 +328,7 @@ def render(results):
         f"{machine['os']}; {machine['swift']}; {machine['sqlite3'].split()[0] if machine['sqlite3'] != 'not found' else 'sqlite3'} "
         f"(client), {machine['psql']}, {machine['mariadb']}.",
         "",
-        "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw | Strata / (raw + history row) | peak RSS (MiB) |",
+        "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw (median per round) | Strata / (raw + history row) | peak RSS (MiB) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["migrations"]:

@@ -80,7 +80,7 @@ struct DryRunPrinter {
         }
         Console.print("Dry run: would \(verb) \(migrationCount(plan.count, noun: noun)) in \(environment):")
         for migration in plan {
-            let body = direction == .up ? migration.up : migration.down
+            let body = migration.body(direction)
             let transaction = body?.runsInTransaction == false ? ", without a transaction" : ""
             Console.print("== \(migration.id.version) \(migration.id.name) (\(migration.source)\(transaction))")
             for change in body?.program?.recordedChanges ?? [] {

@@ -1,6 +1,5 @@
 #if MySQL
 import CMariaDB
-import Dispatch
 import Foundation
 import Strata
 
@@ -14,6 +13,12 @@ final class MySQLClient: @unchecked Sendable {
     let thread = ConnectionThread(name: "strata-mysql")
     // Touched only on `thread`.
     private var handle: UnsafeMutablePointer<MYSQL>?
+
+    /// A client dropped without ``close()`` still closes its connection and ends its thread.
+    deinit {
+        if let handle { mysql_close(handle) }
+        thread.shutdown()
+    }
 
     /// `mysql_library_init`, once per process.
     private static let libraryReady: Bool = mysql_server_init(0, nil, nil) == 0

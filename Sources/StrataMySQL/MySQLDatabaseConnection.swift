@@ -49,6 +49,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
                 database: serverOnly ? nil : database, tls: tls
             )
         } catch let error as MySQLServerError {
+            await client.close()
             throw connectionFailure(error, endpoint: endpoint, user: user, database: database, tls: tls)
         }
         let connection = MySQLDatabaseConnection(client: client, endpoint: endpoint, database: database)

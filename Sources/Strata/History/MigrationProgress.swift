@@ -4,9 +4,11 @@ import Foundation
 /// a row of the progress table. While it exists the migration is *dirty*.
 ///
 /// Strata writes it before running a migration whose statements cannot share one
-/// rollback-able transaction (MySQL DDL, or a `transaction:false` section), updates it after
-/// every statement, and deletes it in the transaction that records the finished migration.
-/// A failure or a killed process leaves it behind, saying how far the migration got.
+/// rollback-able transaction (MySQL DDL, or a `transaction:false` section) — in the
+/// transaction that records the migration before it, when there is one in the same run —
+/// updates it after every statement, and deletes it in the transaction that records the
+/// finished migration. A failure or a killed process leaves it behind, saying how far the
+/// migration got.
 public struct MigrationProgress: Sendable, Hashable {
     /// The migration's version.
     public var version: MigrationVersion

@@ -20,4 +20,9 @@ public struct LoadedMigration: Sendable, Hashable {
         self.up = up
         self.down = down
     }
+
+    /// The section that runs in `direction`: `up`, or `down` (`nil` if there is none).
+    public func body(_ direction: MigrationDirection) -> MigrationBody? {
+        direction == .up ? up : down
+    }
 }

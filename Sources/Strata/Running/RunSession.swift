@@ -30,24 +30,26 @@ struct RunSession {
         var progressStarted = false
         for (index, step) in steps.enumerated() {
             let following = index + 1 < steps.count ? steps[index + 1] : nil
-            let announced = following.flatMap { next in progressRow(for: next.migration, next.direction, unlessIn: dirty) }
+            let announced = following.flatMap { next in startsFreshProgressRow(next.migration, next.direction, dirty: dirty) ? next : nil }
             completed.append(try await run(step.migration, step.direction, dirty: dirty, progressStarted: progressStarted, announcing: announced))
             progressStarted = announced != nil
         }
         return completed
     }
 
-    /// The progress row a migration starts with, when it is tracked in the progress table and
-    /// can start from a fresh row: it has a section to run, outside a transaction or on a
-    /// database without transactional DDL, and is not dirty (a resumed migration replaces
-    /// its own row).
-    private func progressRow(for migration: LoadedMigration, _ direction: MigrationDirection, unlessIn dirty: [MigrationProgress]) -> MigrationProgress? {
-        guard let body = direction == .up ? migration.up : migration.down, !isAtomic(body),
-              !dirty.contains(where: { $0.version == migration.id.version })
-        else { return nil }
-        return MigrationProgress(
+    /// Whether a migration is tracked in the progress table from a fresh row: it has a section
+    /// to run, outside a transaction or on a database without transactional DDL, and is not
+    /// dirty (a resumed migration replaces its own row).
+    private func startsFreshProgressRow(_ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress]) -> Bool {
+        guard let body = migration.body(direction) else { return false }
+        return !isAtomic(body) && !dirty.contains { $0.version == migration.id.version }
+    }
+
+    /// The progress row of a migration that starts now.
+    private func progressRow(_ migration: LoadedMigration, _ direction: MigrationDirection, body: MigrationBody, resuming resumed: MigrationProgress?) -> MigrationProgress {
+        MigrationProgress(
             version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
-            startedAt: Date(), statementsDone: 0, statementsTotal: body.statements.count
+            startedAt: resumed?.startedAt ?? Date(), statementsDone: resumed?.statementsDone ?? 0, statementsTotal: body.statements.count
         )
     }
 
@@ -68,9 +70,9 @@ struct RunSession {
     /// migration's progress row, to write with this one's history change.
     func run(
         _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = [],
-        progressStarted: Bool = false, announcing next: MigrationProgress? = nil
+        progressStarted: Bool = false, announcing next: (migration: LoadedMigration, direction: MigrationDirection)? = nil
     ) async throws -> CompletedMigration {
-        guard let body = direction == .up ? migration.up : migration.down else {
+        guard let body = migration.body(direction) else {
             throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
         var logger = self.logger
@@ -92,10 +94,7 @@ struct RunSession {
             } else if atomic {
                 try await connection.beginTransaction()
             } else if !progressStarted || resumed != nil {
-                try await progress.start(MigrationProgress(
-                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
-                    startedAt: resumed?.startedAt ?? Date(), statementsDone: firstStatement, statementsTotal: body.statements.count
-                ), replacing: resumed != nil)
+                try await progress.start(progressRow(migration, direction, body: body, resuming: resumed), replacing: resumed != nil)
             }
             let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
             if let program = body.program {
@@ -113,7 +112,9 @@ struct RunSession {
             let duration = clock.now - start
             var bookkeeping = [recordStatement(migration, direction, duration: duration)]
             if !atomic { bookkeeping.append(progress.deleteStatement(migration.id.version)) }
-            if let next { bookkeeping.append(progress.startStatement(next)) }
+            if let next, let nextBody = next.migration.body(next.direction) {
+                bookkeeping.append(progress.startStatement(progressRow(next.migration, next.direction, body: nextBody, resuming: nil)))
+            }
             if !atomic { try await connection.beginTransaction() }
             try await connection.executeAll(bookkeeping)
             try await connection.commitTransaction()
