@@ -78,11 +78,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// `2025-05-19 12:30:45 UTC`.
     static func formatDate(_ date: Date) -> String {
-        // ISO8601Timestamp writes `2025-05-19T12:30:45.123Z`; keep the date and the seconds.
-        let iso = ISO8601Timestamp.format(date).utf8
-        let time = iso.index(iso.endIndex, offsetBy: -13)
-        return String(decoding: iso[..<time].dropLast(), as: UTF8.self) + " "
-            + String(decoding: iso[time...].prefix(8), as: UTF8.self) + " UTC"
+        UTCDateTime(date, fractionDigits: 0).formatted(separator: " ", suffix: " UTC")
     }
 
     /// `text` followed by spaces up to `width` columns. Names and states are ASCII (names

@@ -57,14 +57,10 @@ final class MySQLClient: @unchecked Sendable {
         }
     }
 
-    /// Runs `sql` (one or more statements) with its `?` placeholders replaced by `binds` as
-    /// escaped literals, drains every result, and returns the rows of the first result set.
-    func query(_ sql: String, binds: [DatabaseValue]) async throws -> [[(name: String, kind: ColumnKind, value: String?)]] {
-        try await query([(sql, binds)])
-    }
-
-    /// Runs the statements, each with its own binds, as one multi-statement request: one
-    /// round trip. The server stops at the first that fails, whose error is thrown.
+    /// Runs the statements, each with its `?` placeholders replaced by its binds as escaped
+    /// literals, as one request (one round trip); drains every result and returns the rows
+    /// of the first result set. The server stops at the first statement that fails, whose
+    /// error is thrown.
     func query(_ statements: [(sql: String, binds: [DatabaseValue])]) async throws -> [[(name: String, kind: ColumnKind, value: String?)]] {
         try await onThread { [self] in
             guard let mysql = handle else {

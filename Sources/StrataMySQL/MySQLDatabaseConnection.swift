@@ -68,12 +68,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     }
 
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
-        let rows: [[(name: String, kind: MySQLClient.ColumnKind, value: String?)]]
-        do {
-            rows = try await client.query(sql, binds: binds)
-        } catch let error as MySQLServerError {
-            throw Self.databaseError(error)
-        }
+        let rows = try await send([(sql, binds)])
         guard let first = rows.first else { return [] }
         let names = first.map(\.name)
         return rows.map { columns in
@@ -84,12 +79,14 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     /// All in one multi-statement request: one round trip for a migration's history and
     /// progress rows.
     func executeAll(_ statements: [SQLStatement]) async throws {
-        guard statements.count > 1 else {
-            for statement in statements { _ = try await query(statement.text, statement.binds) }
-            return
-        }
+        guard !statements.isEmpty else { return }
+        _ = try await send(statements.map { ($0.text, $0.binds) })
+    }
+
+    /// The statements in one request; the server's error as a ``DatabaseError``.
+    private func send(_ statements: [(sql: String, binds: [DatabaseValue])]) async throws -> [[(name: String, kind: MySQLClient.ColumnKind, value: String?)]] {
         do {
-            _ = try await client.query(statements.map { ($0.text, $0.binds) })
+            return try await client.query(statements)
         } catch let error as MySQLServerError {
             throw Self.databaseError(error)
         }

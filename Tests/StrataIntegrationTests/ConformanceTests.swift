@@ -183,6 +183,51 @@ import Testing
         #expect(try await !db.hasTable("first_table"))
     }
 
+    /// The transaction that records a tracked migration also announces the next one (on
+    /// MySQL in one multi-statement request). When the history row is refused there, the
+    /// whole transaction rolls back: the migration whose statements ran is dirty, with the
+    /// way out in the error, and the next one was never announced.
+    @Test(arguments: TestDatabase.all)
+    func aRefusedHistoryRowLeavesTheMigrationDirtyAndTheNextOneUnannounced(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        for (version, name) in [("20250101000001", "first"), ("20250101000002", "second"), ("20250101000003", "third")] {
+            try db.write(version, name, up: "CREATE TABLE \(name)_table (id INTEGER);", down: "DROP TABLE \(name)_table;",
+                         upOptions: "transaction:false")
+        }
+        try await db.migrator().migrate(.init(step: 1))
+        let (refuse, allow): ([String], String) = switch engine.driver.dialect.name {
+        case "sqlite":
+            (["CREATE TRIGGER refuse_second BEFORE INSERT ON strata_migrations WHEN NEW.version = '20250101000002' "
+                + "BEGIN SELECT RAISE(ABORT, 'history refused'); END"], "DROP TRIGGER refuse_second")
+        case "postgres":
+            (["CREATE FUNCTION refuse_second() RETURNS trigger AS $$ BEGIN IF NEW.version = '20250101000002' THEN "
+                + "RAISE EXCEPTION 'history refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+              "CREATE TRIGGER refuse_second BEFORE INSERT ON strata_migrations FOR EACH ROW EXECUTE FUNCTION refuse_second()"],
+             "DROP TRIGGER refuse_second ON strata_migrations")
+        default:
+            (["CREATE TRIGGER refuse_second BEFORE INSERT ON strata_migrations FOR EACH ROW BEGIN IF NEW.version = '20250101000002' "
+                + "THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'history refused'; END IF; END"], "DROP TRIGGER refuse_second")
+        }
+        for statement in refuse { _ = try await db.query(statement) }
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("history refused") == true, "\(error?.message ?? "")")
+        #expect(error?.hint?.contains("strata resolve 20250101000002") == true, "\(error?.hint ?? "")")
+        #expect(try await db.hasTable("second_table"))
+        #expect(try await !db.hasTable("third_table"))
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(try await db.query("SELECT version FROM strata_migrations_progress").compactMap { $0["version"].text } == ["20250101000002"])
+        let states = try await db.migrator().status().map { "\($0.id.name) \($0.state)" }
+        #expect(states == ["first applied", "second dirty", "third pending"])
+
+        // As the error says: the statements ran, so settle it as applied; the run goes on.
+        _ = try await db.query(allow)
+        try await db.migrator().resolve(MigrationVersion("20250101000002")!, as: .applied)
+        #expect(try await db.migrator().migrate().map(\.id.name) == ["third"])
+        #expect(try await db.historyVersions() == ["20250101000001", "20250101000002", "20250101000003"])
+    }
+
     @Test(arguments: TestDatabase.all)
     func dirtyMigrationsAreResolvedByHand(engine: TestDatabase) async throws {
         let db = try await engine.fresh()

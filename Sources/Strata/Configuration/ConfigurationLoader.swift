@@ -47,7 +47,7 @@ public enum ConfigurationLoader {
         let root: Node
         do {
             // Strata reads every value as text, so no tag resolution: the default resolver
-            // compiles seven regular expressions, a few milliseconds of every run.
+            // compiles seven regular expressions, about a millisecond of every run.
             guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw StrataError.configuration("\(file) is empty.", hint: "Run `strata init` to write a starting configuration.")
             }

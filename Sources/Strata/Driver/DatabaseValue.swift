@@ -97,5 +97,4 @@ public enum ISO8601Timestamp {
         guard text.utf8.last == UInt8(ascii: "Z") else { return nil }
         return UTCDateTime(parsing: text)?.date
     }
-
 }

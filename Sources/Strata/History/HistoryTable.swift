@@ -23,12 +23,8 @@ struct HistoryTable {
     init(name: String, connection: any DatabaseConnection) {
         self.name = name
         self.connection = connection
-        let dialect = connection.dialect
-        let table = dialect.quoteIdentifier(name)
-        let columns = Self.columns.map(dialect.quoteIdentifier).joined(separator: ", ")
-        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
-        insertSQL = "INSERT INTO \(table) (\(columns)) VALUES (\(placeholders))"
-        deleteSQL = "DELETE FROM \(table) WHERE \(dialect.quoteIdentifier("version")) = \(dialect.bindPlaceholder(at: 1))"
+        insertSQL = connection.dialect.insertSQL(into: name, columns: Self.columns)
+        deleteSQL = connection.dialect.deleteByVersionSQL(from: name)
     }
 
     private static let columns = ["version", "name", "checksum", "applied_at", "execution_ms"]

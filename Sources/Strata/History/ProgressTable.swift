@@ -15,12 +15,12 @@ struct ProgressTable {
         self.name = historyTable + "_progress"
         self.connection = connection
         let dialect = connection.dialect
-        let table = dialect.quoteIdentifier(name)
-        let version = dialect.quoteIdentifier("version")
-        let placeholders = (1...Self.columns.count).map(dialect.bindPlaceholder(at:)).joined(separator: ", ")
-        insertSQL = "INSERT INTO \(table) (\(Self.columns.map(dialect.quoteIdentifier).joined(separator: ", "))) VALUES (\(placeholders))"
-        advanceSQL = "UPDATE \(table) SET \(dialect.quoteIdentifier("statements_done")) = \(dialect.bindPlaceholder(at: 1)) WHERE \(version) = \(dialect.bindPlaceholder(at: 2))"
-        deleteSQL = "DELETE FROM \(table) WHERE \(version) = \(dialect.bindPlaceholder(at: 1))"
+        insertSQL = dialect.insertSQL(into: name, columns: Self.columns)
+        advanceSQL = """
+            UPDATE \(dialect.quoteIdentifier(name)) SET \(dialect.quoteIdentifier("statements_done")) = \(dialect.bindPlaceholder(at: 1)) \
+            WHERE \(dialect.quoteIdentifier("version")) = \(dialect.bindPlaceholder(at: 2))
+            """
+        deleteSQL = dialect.deleteByVersionSQL(from: name)
     }
 
     private var dialect: any SQLDialect { connection.dialect }

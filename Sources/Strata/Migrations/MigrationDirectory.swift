@@ -84,10 +84,7 @@ public struct MigrationDirectory: Sendable {
     /// Whether a directory entry is an SQL file (`*.sql`, in any case, and not hidden). A
     /// badly named one is reported rather than ignored.
     private static func isSQLFile(_ name: String) -> Bool {
-        let suffix = "." + MigrationFileName.sqlExtension
-        return name.utf8.first != UInt8(ascii: ".") && name.utf8.count >= suffix.utf8.count
-            && name.utf8.suffix(suffix.utf8.count).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
-                .elementsEqual(suffix.utf8)
+        !name.hasPrefix(".") && name.lowercased().hasSuffix(".\(MigrationFileName.sqlExtension)")
     }
 }
 

@@ -17,9 +17,7 @@ public struct MigrationPlanner: Sendable {
         migrations: [LoadedMigration], history: [HistoryRecord], progress: [MigrationProgress] = [],
         vocabulary: RunVocabulary = .migrations
     ) {
-        // Loaders hand them over in order already: check before paying for a sort.
-        let ordered = migrations.indices.dropFirst().allSatisfy { !(migrations[$0].id < migrations[$0 - 1].id) }
-        self.migrations = ordered ? migrations : migrations.sorted { $0.id < $1.id }
+        self.migrations = migrations.sorted { $0.id < $1.id }
         self.history = history
         self.progress = progress
         self.vocabulary = vocabulary
@@ -47,9 +45,7 @@ public struct MigrationPlanner: Sendable {
                 entries.append(MigrationStatusEntry(id: dirty.id, state: .dirty, migration: nil, record: nil, progress: dirty))
             }
         }
-        // In version order already unless missing or dirty entries were appended.
-        let ordered = entries.indices.dropFirst().allSatisfy { !(entries[$0].id < entries[$0 - 1].id) }
-        return ordered ? entries : entries.sorted { $0.id < $1.id }
+        return entries.sorted { $0.id < $1.id }
     }
 
     /// The migrations `migrate` applies, in order.
