@@ -97,8 +97,17 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     func rollbackTransaction() async throws { try await execute("ROLLBACK") }
 
     func tableExists(_ name: String) async throws -> Bool {
-        let rows = try await query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", [.text(name)])
-        return !rows.isEmpty
+        try await existingTables([name]).contains(name)
+    }
+
+    func existingTables(_ names: [String]) async throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let rows = try await query(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (\(placeholders))",
+            names.map { .text($0) }
+        )
+        return Set(rows.compactMap { $0["name"].text })
     }
 
     func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition {

@@ -120,7 +120,7 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     }
 
     func tableExists(_ name: String) async throws -> Bool {
-        let rows = try await query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])
+        let rows = try await query("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", [.text(name)])
         return !rows.isEmpty
     }
 

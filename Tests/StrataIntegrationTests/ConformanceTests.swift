@@ -7,6 +7,27 @@ import Testing
 /// ``TestDatabase/all``.
 @Suite struct ConformanceTests {
     @Test(arguments: TestDatabase.all)
+    func existingTablesAreAskedInOneGo(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let connection = try await db.connect()
+        defer { Task { await connection.close() } }
+        #expect(try await connection.existingTables(["strata_migrations", "strata_migrations_progress"]).isEmpty)
+        #expect(try await connection.existingTables([]).isEmpty)
+
+        try db.write("20250101000001", "create-one", up: "CREATE TABLE one (id INTEGER PRIMARY KEY);", down: "DROP TABLE one;")
+        try await db.migrator().migrate()
+        try await connection.execute("CREATE TABLE strata_seeds (id INTEGER PRIMARY KEY)")
+        try await connection.execute("CREATE VIEW strata_seeds_view AS SELECT id FROM strata_seeds")
+        let names = ["strata_migrations", "strata_migrations_progress", "strata_seeds", "strata_seeds_view", "strata_nothing"]
+        #expect(try await connection.existingTables(names) == ["strata_migrations", "strata_migrations_progress", "strata_seeds", "strata_seeds_view"])
+        #expect(try await connection.tableExists("strata_seeds"))
+        #expect(try await !connection.tableExists("strata_nothing"))
+        // Names are matched exactly, not as patterns.
+        #expect(try await connection.existingTables(["strata_%", "strata_migration_"]).isEmpty)
+    }
+
+    @Test(arguments: TestDatabase.all)
     func historyLifecycle(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }

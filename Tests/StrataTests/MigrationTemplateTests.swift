@@ -1,5 +1,5 @@
 import Foundation
-import Strata
+@testable import Strata
 import Testing
 
 @Suite struct MigrationTemplateTests {
@@ -98,6 +98,30 @@ import Testing
         #expect(error?.message.contains("Duplicate migration version 20250101000000") == true)
         #expect(error?.message.contains("20250101000000-one.sql") == true)
         #expect(error?.message.contains("20250101000000-other.sql") == true)
+    }
+
+    @Test func aFileLargerThanOneReadIsReadWhole() throws {
+        // Three and a half reads' worth of statements, the last of them cut by no read.
+        let statement = "INSERT INTO seeds (name) VALUES ('row');\n"
+        let count = DirectoryHandle.readSize * 7 / 2 / statement.utf8.count + 1
+        let text = "-- migrate:up\n" + String(repeating: statement, count: count) + "-- migrate:down\nDELETE FROM seeds;\n"
+        let directory = try write(["20250101000000-big.sql": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
+        #expect(text.utf8.count > 3 * DirectoryHandle.readSize)
+        #expect(loaded.first?.checksum == Checksum.sha256(text))
+        #expect(loaded.first?.up.statements.count == count)
+        #expect(loaded.first?.down?.statements.map(\.text) == ["DELETE FROM seeds"])
+    }
+
+    @Test func aFileOfExactlyOneReadIsReadWhole() throws {
+        let head = "-- migrate:up\nSELECT 1;\n-- "
+        let text = head + String(repeating: "x", count: DirectoryHandle.readSize - head.utf8.count)
+        let directory = try write(["20250101000000-exact.sql": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
+        #expect(text.utf8.count == DirectoryHandle.readSize)
+        #expect(loaded.first?.checksum == Checksum.sha256(text))
     }
 
     @Test func aMissingDirectoryHoldsNoMigrations() throws {

@@ -31,8 +31,12 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// such thing, the default is ``beginTransaction()``.
     func beginTransactionDeferringForeignKeys() async throws
 
-    /// Whether a table called `name` exists (in the schema Strata works in).
+    /// Whether a table called `name` exists (in the schema Strata works in); a view counts.
     func tableExists(_ name: String) async throws -> Bool
+    /// Which of the tables called `names` exist (in the schema Strata works in). A driver may
+    /// ask in one query; the default asks ``tableExists(_:)`` for each. `status` asks this
+    /// for the history and progress tables before reading them.
+    func existingTables(_ names: [String]) async throws -> Set<String>
 
     /// Takes the database-wide migration lock, waiting at most `timeout`.
     ///
@@ -66,6 +70,15 @@ extension DatabaseConnection {
                 _ = try await query(statement.text, statement.binds)
             }
         }
+    }
+
+    /// One ``tableExists(_:)`` per name by default.
+    public func existingTables(_ names: [String]) async throws -> Set<String> {
+        var existing = Set<String>()
+        for name in names where try await tableExists(name) {
+            existing.insert(name)
+        }
+        return existing
     }
 
     /// A plain transaction by default.

@@ -101,15 +101,16 @@ public struct UTCDateTime: Sendable, Hashable {
     /// then `suffix`: e.g. `2025-05-19T12:30:45.123Z` or `2025-05-19 12:30:45.123456`.
     public func formatted(separator: Character, suffix: String = "") -> String {
         var text: [UInt8] = []
-        text.reserveCapacity(32)
+        text.reserveCapacity(32 + suffix.utf8.count)
+        // Digits written in place, last first: no array per field.
         func put(_ value: Int64, width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            let end = text.count + width
+            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
             var rest = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            for index in stride(from: end - 1, through: end - width, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             }
-            text += digits
         }
         // Years beyond four digits, or before year 0, are written as they are.
         if (0...9999).contains(year) { put(Int64(year), width: 4) } else { text += Array(String(year).utf8) }
@@ -117,7 +118,7 @@ public struct UTCDateTime: Sendable, Hashable {
         put(Int64(month), width: 2)
         text.append(UInt8(ascii: "-"))
         put(Int64(day), width: 2)
-        text += Array(String(separator).utf8)
+        text.append(contentsOf: String(separator).utf8)
         put(Int64(hour), width: 2)
         text.append(UInt8(ascii: ":"))
         put(Int64(minute), width: 2)
@@ -127,7 +128,8 @@ public struct UTCDateTime: Sendable, Hashable {
             text.append(UInt8(ascii: "."))
             put(fraction, width: fractionDigits)
         }
-        return String(decoding: text, as: UTF8.self) + suffix
+        text.append(contentsOf: suffix.utf8)
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func powerOfTen(_ exponent: Int) -> Int64 {

@@ -45,9 +45,9 @@ struct HistoryTable {
         try await run { try await connection.execute(sql) }
     }
 
-    /// All records in version order; none if the table does not exist yet.
+    /// All records in version order, from a table that exists: a run created it, or
+    /// ``DatabaseConnection/existingTables(_:)`` found it.
     func records() async throws -> [HistoryRecord] {
-        guard try await run({ try await connection.tableExists(name) }) else { return [] }
         let sql = """
             SELECT \(column("version")), \(column("name")), \(column("checksum")), \
             \(column("applied_at")), \(column("execution_ms")) FROM \(table) ORDER BY \(column("version"))

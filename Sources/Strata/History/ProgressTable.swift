@@ -12,7 +12,7 @@ struct ProgressTable {
 
     /// The progress table that goes with a history table.
     init(historyTable: String, connection: any DatabaseConnection) {
-        self.name = historyTable + "_progress"
+        self.name = Self.name(for: historyTable)
         self.connection = connection
         let dialect = connection.dialect
         insertSQL = dialect.insertSQL(into: name, columns: Self.columns)
@@ -22,6 +22,9 @@ struct ProgressTable {
             """
         deleteSQL = dialect.deleteByVersionSQL(from: name)
     }
+
+    /// The name of the progress table that goes with a history table.
+    static func name(for historyTable: String) -> String { historyTable + "_progress" }
 
     private var dialect: any SQLDialect { connection.dialect }
     private var table: String { dialect.quoteIdentifier(name) }
@@ -46,9 +49,9 @@ struct ProgressTable {
         try await connection.execute(sql)
     }
 
-    /// Every dirty or running migration; none if the table does not exist.
+    /// Every dirty or running migration, from a table that exists: a run created it, or
+    /// ``DatabaseConnection/existingTables(_:)`` found it.
     func records() async throws -> [MigrationProgress] {
-        guard try await connection.tableExists(name) else { return [] }
         let sql = "SELECT \(Self.columns.map(column).joined(separator: ", ")) FROM \(table) ORDER BY \(column("version"))"
         return try await connection.query(sql, []).map { row in
             guard let version = MigrationVersion(row["version"].text ?? ""),

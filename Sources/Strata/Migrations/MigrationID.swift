@@ -57,15 +57,17 @@ public enum MigrationName {
         let bytes = name.utf8
         if bytes.isEmpty { return "the name is empty" }
         if bytes.contains(UInt8(ascii: "/")) || bytes.contains(UInt8(ascii: "\\")) { return "the name contains a path separator" }
-        if name.count > 200 { return "the name is longer than 200 characters" }
         let hyphen = UInt8(ascii: "-")
         let allowed = bytes.allSatisfy { byte in
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == hyphen
         }
         if !allowed {
+            if name.count > 200 { return "the name is longer than 200 characters" }
             return "the name may contain only lowercase letters a-z, digits and hyphens (kebab-case)"
         }
+        // ASCII only from here: a byte is a character, and counting them breaks no graphemes.
+        if bytes.count > 200 { return "the name is longer than 200 characters" }
         let doubled = zip(bytes, bytes.dropFirst()).contains { $0 == hyphen && $1 == hyphen }
         if bytes.first == hyphen || bytes.last == hyphen || doubled {
             return "hyphens must join words: no leading, trailing or double hyphens"

@@ -111,9 +111,7 @@ public struct SQLMigrationParser: Sendable {
             while word < end, bytes[word] == UInt8(ascii: " ") || bytes[word] == UInt8(ascii: "\t") { word += 1 }
             guard bytes[word..<end].starts(with: Self.markerPrefix) else { continue }
             let lineNumber = offset + 1
-            guard let (direction, options) = Self.marker(in: Substring(String(decoding: bytes[position..<end], as: UTF8.self))) else {
-                continue
-            }
+            guard let (direction, options) = Self.marker(in: bytes[(position + 2)..<end]) else { continue }
             if markers.contains(where: { $0.direction == direction }) {
                 throw error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
             }
@@ -157,20 +155,26 @@ public struct SQLMigrationParser: Sendable {
         case up, down
     }
 
-    /// The direction and option words of a `-- migrate:up|down [options]` line.
-    private static func marker(in line: Substring) -> (Direction, [Substring])? {
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        guard trimmed.hasPrefix("--") else { return nil }
-        let words = trimmed.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+    private static let upMarker = Array("migrate:up".utf8)
+    private static let downMarker = Array("migrate:down".utf8)
+
+    /// The direction and option words of a `-- migrate:up|down [options]` line, given the
+    /// bytes after its `--`. Byte by byte: every migration file has one or two.
+    private static func marker(in line: ArraySlice<UInt8>) -> (Direction, [String])? {
+        let words = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") })
         guard let first = words.first else { return nil }
-        switch first {
-        case "migrate:up": return (.up, Array(words.dropFirst()))
-        case "migrate:down": return (.down, Array(words.dropFirst()))
-        default: return nil
+        let direction: Direction
+        if first.elementsEqual(upMarker) {
+            direction = .up
+        } else if first.elementsEqual(downMarker) {
+            direction = .down
+        } else {
+            return nil
         }
+        return (direction, words.dropFirst().map { String(decoding: $0, as: UTF8.self) })
     }
 
-    private func transactionOption(_ options: [Substring], fileName: String, line: Int) throws -> Bool {
+    private func transactionOption(_ options: [String], fileName: String, line: Int) throws -> Bool {
         var inTransaction = true
         for option in options {
             switch option {

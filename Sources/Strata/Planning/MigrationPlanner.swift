@@ -25,17 +25,27 @@ public struct MigrationPlanner: Sendable {
 
     /// Every migration known to either side, in version order, with its state.
     public func status() -> [MigrationStatusEntry] {
-        let records = Dictionary(history.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
-        var entries = migrations.map { migration -> MigrationStatusEntry in
+        var records = [MigrationVersion: HistoryRecord](minimumCapacity: history.count)
+        for record in history where records[record.version] == nil {
+            records[record.version] = record
+        }
+        var entries: [MigrationStatusEntry] = []
+        entries.reserveCapacity(max(migrations.count, history.count) + progress.count)
+        var onDisk = Set<MigrationVersion>(minimumCapacity: migrations.count)
+        for migration in migrations {
+            onDisk.insert(migration.id.version)
             guard let record = records[migration.id.version] else {
-                return MigrationStatusEntry(id: migration.id, state: .pending, migration: migration, record: nil)
+                entries.append(MigrationStatusEntry(id: migration.id, state: .pending, migration: migration, record: nil))
+                continue
             }
             let state: MigrationState = record.checksum == migration.checksum ? .applied : .changed
-            return MigrationStatusEntry(id: migration.id, state: state, migration: migration, record: record)
+            entries.append(MigrationStatusEntry(id: migration.id, state: state, migration: migration, record: record))
         }
-        let onDisk = Set(migrations.map(\.id.version))
+        // Migrations come in version order: entries need sorting only once others join them.
+        var inOrder = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].id.version < entries[$0].id.version }
         for record in history where !onDisk.contains(record.version) {
             entries.append(MigrationStatusEntry(id: record.id, state: .missing, migration: nil, record: record))
+            inOrder = false
         }
         for dirty in progress {
             if let index = entries.firstIndex(where: { $0.id.version == dirty.version }) {
@@ -43,9 +53,11 @@ public struct MigrationPlanner: Sendable {
                 entries[index].progress = dirty
             } else {
                 entries.append(MigrationStatusEntry(id: dirty.id, state: .dirty, migration: nil, record: nil, progress: dirty))
+                inOrder = false
             }
         }
-        return entries.sorted { $0.id < $1.id }
+        if !inOrder { entries.sort { $0.id < $1.id } }
+        return entries
     }
 
     /// The migrations `migrate` applies, in order.

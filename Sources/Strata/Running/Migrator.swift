@@ -107,7 +107,8 @@ public struct Migrator: Sendable {
     /// ``status(withSeeders:records:)``.
     public func records(withSeeders seeders: Migrator) async throws -> (migrations: MigrationRecords, seeders: MigrationRecords) {
         try await withConnection(for: .read) { connection in
-            (try await records(connection), try await seeders.records(connection))
+            let existing = try await existingTables(bookkeepingTables + seeders.bookkeepingTables, on: connection)
+            return (try await records(connection, existing: existing), try await seeders.records(connection, existing: existing))
         }
     }
 
@@ -214,17 +215,33 @@ public struct Migrator: Sendable {
     // MARK: - Connection, lock and session
 
     private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
-        planner(try await records(connection))
+        planner(try await records(connection, existing: try await existingTables(bookkeepingTables, on: connection)))
+    }
+
+    /// Which of the bookkeeping tables `names` exist, asked in one go.
+    private func existingTables(_ names: [String], on connection: any DatabaseConnection) async throws -> Set<String> {
+        do {
+            return try await connection.existingTables(names)
+        } catch let error as DatabaseError {
+            throw StrataError.failure("Cannot look for the history table \(historyTableName): \(error)", underlying: error)
+        }
     }
 
     private func planner(_ records: MigrationRecords) -> MigrationPlanner {
         MigrationPlanner(migrations: migrations, history: records.history, progress: records.progress, vocabulary: vocabulary)
     }
 
-    private func records(_ connection: any DatabaseConnection) async throws -> MigrationRecords {
-        MigrationRecords(
-            history: try await HistoryTable(name: historyTableName, connection: connection).records(),
-            progress: try await ProgressTable(historyTable: historyTableName, connection: connection).records()
+    /// The history and progress tables of these migrations: what a read asks the database
+    /// about, all at once, before reading them.
+    private var bookkeepingTables: [String] { [historyTableName, ProgressTable.name(for: historyTableName)] }
+
+    /// The records of these migrations, given which tables of the database `existing` are.
+    private func records(_ connection: any DatabaseConnection, existing: Set<String>) async throws -> MigrationRecords {
+        let history = HistoryTable(name: historyTableName, connection: connection)
+        let progress = ProgressTable(historyTable: historyTableName, connection: connection)
+        return MigrationRecords(
+            history: existing.contains(history.name) ? try await history.records() : [],
+            progress: existing.contains(progress.name) ? try await progress.records() : []
         )
     }
 

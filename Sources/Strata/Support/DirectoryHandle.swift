@@ -67,27 +67,23 @@ final class DirectoryHandle: @unchecked Sendable {
         let file = openat(descriptor, name, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw SystemError(errno: errno) }
         defer { close(file) }
-        var information = stat()
-        guard fstat(file, &information) == 0 else { throw SystemError(errno: errno) }
-        // One byte more than the size, so that reaching the end takes no second buffer;
-        // the loop still copes with a file that grows while it is read.
-        var bytes = [UInt8](repeating: 0, count: max(Int(information.st_size), 0) + 1)
-        var filled = 0
+        // No `fstat` for the size, and no zero-filled buffer: reads go to scratch memory,
+        // and a migration file is one read and one copy.
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 1)
+        defer { scratch.deallocate() }
+        var bytes: [UInt8] = []
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let wanted = bytes.count - filled
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(file, buffer.baseAddress.map { $0 + filled }, wanted)
-            }
+            let count = read(file, scratch.baseAddress, scratch.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw SystemError(errno: errno)
             }
-            filled += count
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
             // A regular file reads short only at its end: no extra call to see it return 0.
-            if count < wanted { break }
+            if count < scratch.count { return bytes }
         }
-        bytes.removeSubrange(filled...)
-        return bytes
     }
+
+    /// How much one `read` asks for.
+    static let readSize = 64 * 1024
 }
