@@ -8,6 +8,11 @@ enum Console {
         write(line + "\n", to: STDOUT_FILENO)
     }
 
+    /// Writes `bytes` (text, already UTF-8, with its own line ends) to standard output.
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0, to: STDOUT_FILENO) }
+    }
+
     /// Writes a line to standard error.
     static func error(_ line: String) {
         write(line + "\n", to: STDERR_FILENO)
@@ -17,16 +22,18 @@ enum Console {
     /// `Data` copy of a status table of a thousand lines.
     private static func write(_ text: String, to descriptor: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count, let base = bytes.baseAddress {
-                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // A closed pipe: there is no one left to tell.
-                }
-                offset += written
+        text.withUTF8 { write($0, to: descriptor) }
+    }
+
+    private static func write(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count, let base = bytes.baseAddress {
+            let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // A closed pipe: there is no one left to tell.
             }
+            offset += written
         }
     }
 

@@ -50,15 +50,23 @@ struct StatusCommand: AsyncParsableCommand {
     /// The table of entries and the line of counts under it.
     private func printRows(_ entries: [MigrationStatusEntry]) {
         let nameWidth = max(4, entries.map(\.id.name.utf8.count).max() ?? 0)
-        // One write for the whole table: a thousand migrations are a thousand lines.
-        var table = "  State    Version         \(Self.padded("Name", to: nameWidth))  Applied at"
+        // One buffer and one write for the whole table: a thousand migrations are a
+        // thousand lines, appended as bytes rather than joined as strings.
+        var table: [UInt8] = []
+        table.reserveCapacity((nameWidth + 64) * (entries.count + 2))
+        table.append(contentsOf: "  State    Version         ".utf8)
+        Self.append("Name", paddedTo: nameWidth, to: &table)
+        table.append(contentsOf: "  Applied at\n".utf8)
         for entry in entries {
-            table += "\n" + Self.row(entry, nameWidth: nameWidth)
+            Self.appendRow(entry, nameWidth: nameWidth, to: &table)
         }
-        Console.print(table + "\n")
+        table.append(UInt8(ascii: "\n"))
+        Console.write(table)
+        // Counted in one pass: filtering would copy every entry once per state.
+        var tally: [MigrationState: Int] = [:]
+        for entry in entries { tally[entry.state, default: 0] += 1 }
         let counts = MigrationState.allCases.compactMap { state -> String? in
-            let count = entries.filter { $0.state == state }.count
-            return count == 0 ? nil : "\(count) \(state.rawValue)"
+            tally[state].map { "\($0) \(state.rawValue)" }
         }
         Console.print(counts.joined(separator: ", ") + ".")
     }
@@ -66,14 +74,23 @@ struct StatusCommand: AsyncParsableCommand {
     /// One line of the table, and the dirty summary under it.
     // A separate function: Swift 6.3's optimizer crashes (CopyPropagation) on this code
     // inlined in the loop above in release builds.
-    private static func row(_ entry: MigrationStatusEntry, nameWidth: Int) -> String {
-        var applied = "-"
-        if let record = entry.record { applied = formatDate(record.appliedAt) }
-        let state = padded(entry.state.rawValue, to: 7)
-        let name = padded(entry.id.name, to: nameWidth)
-        var line = "  \(state)  \(entry.id.version)  \(name)  \(applied)"
-        if let progress = entry.progress { line += "\n           \(progress.summary)" }
-        return line
+    private static func appendRow(_ entry: MigrationStatusEntry, nameWidth: Int, to table: inout [UInt8]) {
+        table.append(contentsOf: "  ".utf8)
+        append(entry.state.rawValue, paddedTo: 7, to: &table)
+        table.append(contentsOf: "  ".utf8)
+        table.append(contentsOf: entry.id.version.digits.utf8)
+        table.append(contentsOf: "  ".utf8)
+        append(entry.id.name, paddedTo: nameWidth, to: &table)
+        table.append(contentsOf: "  ".utf8)
+        if let record = entry.record {
+            table.append(contentsOf: formatDate(record.appliedAt).utf8)
+        } else {
+            table.append(UInt8(ascii: "-"))
+        }
+        if let progress = entry.progress {
+            table.append(contentsOf: "\n           \(progress.summary)".utf8)
+        }
+        table.append(UInt8(ascii: "\n"))
     }
 
     /// `2025-05-19 12:30:45 UTC`.
@@ -81,12 +98,13 @@ struct StatusCommand: AsyncParsableCommand {
         UTCDateTime(date, fractionDigits: 0).formatted(separator: " ", suffix: " UTC")
     }
 
-    /// `text` followed by spaces up to `width` columns. Names and states are ASCII (names
-    /// are checked when files load), so their width is their length in bytes — which,
+    /// Appends `text` followed by spaces up to `width` columns. Names and states are ASCII
+    /// (names are checked when files load), so their width is their length in bytes — which,
     /// unlike a count of characters, takes no grapheme breaking over a thousand rows.
-    private static func padded(_ text: String, to width: Int) -> String {
-        let count = text.utf8.count
-        return count >= width ? text : text + String(repeating: " ", count: width - count)
+    private static func append(_ text: String, paddedTo width: Int, to table: inout [UInt8]) {
+        let utf8 = text.utf8
+        table.append(contentsOf: utf8)
+        if utf8.count < width { table.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - utf8.count)) }
     }
 }
 

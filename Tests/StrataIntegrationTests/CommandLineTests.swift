@@ -42,6 +42,32 @@ import Testing
         }
     }
 
+    @Test func statusPrintsOneAlignedRowPerMigrationAndTheCounts() async throws {
+        let project = try Project(config: "environments:\n  development:\n    url: sqlite:db/development.sqlite3\n")
+        defer { project.directory.remove() }
+        try project.migration("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY);", down: "DROP TABLE users;")
+        try project.migration("20250101000002", "a-much-longer-migration-name", up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);")
+        try project.migration("20250101000003", "create-tags", up: "CREATE TABLE tags (id INTEGER PRIMARY KEY);")
+        #expect(try await project.strata("migrate", "--step", "1").status == 0)
+        // The applied migration's file changes: it shows as changed, not applied.
+        try project.migration("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);", down: "DROP TABLE users;")
+
+        let status = try await project.strata("status")
+        #expect(status.status == 0, "\(status)")
+        let applied = try #require(try await project.query("SELECT applied_at FROM strata_migrations").first?["applied_at"].date)
+        let date = UTCDateTime(applied, fractionDigits: 0).formatted(separator: " ", suffix: " UTC")
+        let name = "Name" + String(repeating: " ", count: "a-much-longer-migration-name".count - 4)
+        #expect(status.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n") == """
+              State    Version         \(name)  Applied at
+              changed  20250101000001  create-users                  \(date)
+              pending  20250101000002  a-much-longer-migration-name  -
+              pending  20250101000003  create-tags                   -
+
+            2 pending, 1 changed.
+
+            """)
+    }
+
     @Test func wholeWorkflowFromInitToRedo() async throws {
         let project = try Project()
         defer { project.directory.remove() }
