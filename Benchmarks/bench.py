@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STRATA = os.path.join(ROOT, ".build", "release", "strata")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500,5000").split(",")]
 ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "7")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "2"))}
-NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "15"))
+NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "21"))
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(",")
 
 
@@ -227,9 +227,10 @@ def write_project(engine, n):
     return project, scripts
 
 
-def strata(engine, project, *arguments):
+def strata(engine, project, *arguments, quiet=True):
+    """Runs strata in the project; `--quiet` unless asked to print what a user would see."""
     env = dict(os.environ, **engine.environment())
-    return run([STRATA, *arguments, "--quiet"], cwd=project, env=env)
+    return run([STRATA, *arguments] + (["--quiet"] if quiet else []), cwd=project, env=env)
 
 
 def measure_migrations(engine, n):
@@ -285,16 +286,28 @@ def measure_noop(engine, n=1000):
     engine.reset()
     strata(engine, project, "migrate", "--lock-timeout", "600")
     result = {"engine": engine.name, "applied": n}
-    client = [engine.client_select()[0] for _ in range(NOOP_RUNS)]
-    result["client"] = {"median_ms": statistics.median(client) * 1000, "min_ms": min(client) * 1000, "runs": NOOP_RUNS}
-    for command in (["migrate"], ["status"]):
-        times, memory = [], []
-        for _ in range(NOOP_RUNS):
-            seconds, rss = strata(engine, project, *command)
-            times.append(seconds)
-            memory.append(rss)
-        result[command[0]] = {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-                              "runs": NOOP_RUNS, "peak_rss_mib": max(memory)}
+    # The client's no-op, `strata migrate` and `strata status` take turns, so that a slow
+    # spell of the machine falls on all three alike.
+    times = {"client": [], "migrate": [], "status": []}
+    memory = {"migrate": [], "status": []}
+    runs = {
+        "client": lambda: engine.client_select(),
+        "migrate": lambda: strata(engine, project, "migrate"),
+        # As a user runs it: the table of 1,000 rows is printed (to /dev/null).
+        "status": lambda: strata(engine, project, "status", quiet=False),
+    }
+    order = list(runs)
+    for round_number in range(NOOP_RUNS):
+        shift = round_number % len(order)
+        for name in order[shift:] + order[:shift]:
+            seconds, rss = runs[name]()
+            times[name].append(seconds)
+            if name in memory:
+                memory[name].append(rss)
+    for name, values in times.items():
+        result[name] = {"median_ms": statistics.median(values) * 1000, "min_ms": min(values) * 1000, "runs": NOOP_RUNS}
+        if name in memory:
+            result[name]["peak_rss_mib"] = max(memory[name])
     return result
 
 
@@ -349,8 +362,9 @@ def render(results):
             a = small[direction]["strata_ms_per_migration"]
             b = large[direction]["strata_ms_per_migration"]
             lines.append(f"| {engine} | {direction} | {a:.3f} | {b:.3f} | {b / a:.2f} |")
-    lines += ["", "No-op runs with 1,000 migrations applied (process start to exit); for comparison, the database's own",
-              "client connecting and reading the history table (`sqlite3`, `psql -c`, `mariadb -e` with `SELECT count(*)`):", "",
+    lines += ["", "No-op runs with 1,000 migrations applied (process start to exit; `status` prints its table of 1,000 rows,",
+              "`migrate` runs with `--quiet`); for comparison, the database's own client connecting and reading the history",
+              "table (`sqlite3`, `psql -c`, `mariadb -e` with `SELECT count(*)`). The three take turns in every round:", "",
               "| engine | command | median (ms) | min (ms) | runs | peak RSS (MiB) |", "|---|---|---:|---:|---:|---:|"]
     clients = {"sqlite": "sqlite3", "postgres": "psql", "mysql": "mariadb"}
     for row in results["noop"]:
