@@ -15,7 +15,8 @@ extension Array where Element: Sendable {
     /// after the map returns.
     func concurrentMap<T: Sendable>(_ transform: @escaping @Sendable (Element) throws -> T) throws -> [T] {
         guard count > 1 else { return try map(transform) }
-        let workers = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount)
+        // Past a few threads, reading small files gains little and each thread costs its start.
+        let workers = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount, maximumWorkers)
         guard workers > 1 else { return try map(transform) }
         let wanted = Swift.min(count, workers * 4)
         let chunkSize = (count + wanted - 1) / wanted
@@ -44,6 +45,9 @@ extension Array where Element: Sendable {
         return values
     }
 }
+
+/// The most threads `concurrentMap` works on, the calling one included.
+private let maximumWorkers = 8
 
 /// Results written by concurrent workers, one slot per chunk, and the next chunk to claim.
 private final class ChunkResults<T: Sendable>: @unchecked Sendable {
