@@ -68,6 +68,26 @@ import Testing
             """)
     }
 
+    @Test func aDatabaseFileThatIsNotSQLiteIsNamedAndLeftAlone() async throws {
+        let project = try Project(config: "environments:\n  development:\n    url: sqlite:db/development.sqlite3\n")
+        defer { project.directory.remove() }
+        try project.migration("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY);")
+        let garbage = String(repeating: "not a database, ", count: 256)
+        try project.write("db/development.sqlite3", garbage)
+
+        let status = try await project.strata("status")
+        #expect(status.status == 1, "\(status)")
+        #expect(status.stderr.contains("error: Cannot look for the history table strata_migrations: file is not a database"), "\(status)")
+        #expect(status.stderr.contains("Check that the environment's database is the one to migrate"), "\(status)")
+
+        let migrate = try await project.strata("migrate")
+        #expect(migrate.status == 1, "\(migrate)")
+        #expect(migrate.stderr.contains("error: Cannot read or create the history table strata_migrations: file is not a database"), "\(migrate)")
+        #expect(migrate.stderr.contains("No migration was run."), "\(migrate)")
+        // Nothing was written to it.
+        #expect(try String(contentsOfFile: "\(project.path)/db/development.sqlite3", encoding: .utf8) == garbage)
+    }
+
     @Test func wholeWorkflowFromInitToRedo() async throws {
         let project = try Project()
         defer { project.directory.remove() }

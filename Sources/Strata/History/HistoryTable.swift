@@ -89,7 +89,10 @@ struct HistoryTable {
         do {
             return try await operation()
         } catch let error as DatabaseError {
-            throw StrataError.failure("Cannot read or create the history table \(name): \(error)", underlying: error)
+            throw StrataError.failure("Cannot read or create the history table \(name): \(error)", hint: Self.unreadableHint, underlying: error)
         }
     }
+
+    /// What to do when the database will not show its history table.
+    static let unreadableHint = "Check that the environment's database is the one to migrate and that its user may read it. No migration was run."
 }

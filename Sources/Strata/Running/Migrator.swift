@@ -223,7 +223,11 @@ public struct Migrator: Sendable {
         do {
             return try await connection.existingTables(names)
         } catch let error as DatabaseError {
-            throw StrataError.failure("Cannot look for the history table \(historyTableName): \(error)", underlying: error)
+            throw StrataError.failure(
+                "Cannot look for the history table \(historyTableName): \(error)",
+                hint: HistoryTable.unreadableHint,
+                underlying: error
+            )
         }
     }
 
