@@ -74,10 +74,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The MariaDB Connector/C, used only with the MySQL trait.
+        // The MariaDB Connector/C's headers, used only with the MySQL trait. The library is not
+        // linked: the driver opens it when it first connects (StrataMySQL/MariaDBLibrary.swift).
         .systemLibrary(
             name: "CMariaDB",
-            pkgConfig: "libmariadb",
             providers: [.apt(["libmariadb-dev"])]
         ),
         // MySQL/MariaDB driver and dialect. Without the MySQL trait the dialect is there and

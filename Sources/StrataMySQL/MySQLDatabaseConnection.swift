@@ -42,7 +42,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
                               hint: "Put it in the URL path (mysql://user@host/DATABASE) or set `database:`.")
         }
         let tls = endpoint.tlsMode(settings, product: "MySQL", logger: logger)
-        let client = MySQLClient()
+        let client = try MySQLClient()
         do {
             try await client.connect(
                 host: endpoint.host, port: endpoint.port, user: user, password: settings.password,

@@ -1,7 +1,10 @@
+#if MySQL
+import CMariaDB
+#endif
 import Foundation
 import Logging
 import Strata
-import StrataMySQL
+@testable import StrataMySQL
 import Testing
 
 /// MySQL/MariaDB behaviours beyond the shared conformance suites: utf8mb4 and multi-statement
@@ -104,6 +107,56 @@ struct MySQLTests {
         #expect(pending.status == 3, "\(pending)")
     }
 
+    #if MySQL
+    /// The connector is opened when the driver first connects, not linked: where it cannot be
+    /// found, a run says which file it tried and how to install it, and changes nothing.
+    @Test func aConnectorThatCannotBeLoadedIsNamedWithHowToInstallIt() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        let directory = try db.project([("20250101000001", "one", "CREATE TABLE one (id INT);")])
+        defer { directory.remove() }
+        let missing = directory.path + "/no-such/libmariadb.so.3"
+        var environment = db.projectConfiguration().environment
+        environment[MariaDBLibrary.pathVariable] = missing
+
+        let result = try await StrataProcess.run(["migrate"], in: directory.path, environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("Cannot load the MariaDB Connector/C, which the MySQL driver uses: \(missing): cannot open shared object file"), "\(result)")
+        #expect(result.stderr.contains("apt-get install libmariadb3"))
+        #expect(result.stderr.contains("set STRATA_MARIADB_LIBRARY to the path of its library file"))
+        #expect(try await !db.hasTable("strata_migrations"))
+        #expect(try await !db.hasTable("one"))
+
+        // The same run with the variable naming the real library applies the migration.
+        environment[MariaDBLibrary.pathVariable] = "libmariadb.so.3"
+        let applied = try await StrataProcess.run(["migrate"], in: directory.path, environment: environment)
+        #expect(applied.status == 0, "\(applied)")
+        #expect(try await db.hasTable("one"))
+    }
+
+    /// The first candidate that loads is used; each one that does not is named in the error.
+    @Test func theConnectorIsLoadedFromTheFirstCandidateThatLoads() throws {
+        let api = try MariaDBLibrary.load(candidates: ["/no-such/libmariadb.so.3", "libmariadb.so.3"]).get()
+        let handle = try #require(api.mysql_init(nil), "the loaded functions work")
+        #expect(api.mysql_errno(handle) == 0)
+        api.mysql_close(handle)
+        let failure = MariaDBLibrary.load(candidates: ["/no-such/a.so", "/no-such/b.so"])
+        guard case .failure(let error) = failure else {
+            Issue.record("loading two missing files succeeded")
+            return
+        }
+        #expect(error.code == .configuration)
+        #expect(error.message.contains("/no-such/a.so: cannot open shared object file"))
+        #expect(error.message.contains("/no-such/b.so: cannot open shared object file"))
+        // A library that is not the connector: found, but without its functions.
+        let wrong = MariaDBLibrary.load(candidates: ["libz.so.1"])
+        guard case .failure(let notConnector) = wrong else {
+            Issue.record("libz loaded as the connector")
+            return
+        }
+        #expect(notConnector.message.contains("undefined symbol: mysql_server_init"), "\(notConnector.message)")
+    }
+    #endif
 }
 
 /// Without the MySQL trait, a mysql:// environment says how to get MySQL support.
