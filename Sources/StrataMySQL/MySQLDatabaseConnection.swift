@@ -83,6 +83,15 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         _ = try await send(statements.map { ($0.text, $0.binds) })
     }
 
+    /// Begin, statements and commit in one request: one round trip, where three would
+    /// separate a migration's history change from its commit.
+    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
+        var request = statements.map { ($0.text, $0.binds) }
+        if startingTransaction { request.insert(("START TRANSACTION", []), at: 0) }
+        request.append(("COMMIT", []))
+        _ = try await send(request)
+    }
+
     /// The statements in one request; the server's error as a ``DatabaseError``.
     private func send(_ statements: [(sql: String, binds: [DatabaseValue])]) async throws -> [[(name: String, kind: MySQLClient.ColumnKind, value: String?)]] {
         do {

@@ -107,6 +107,38 @@ struct MySQLTests {
         #expect(pending.status == 3, "\(pending)")
     }
 
+    /// A finished migration's history row, the removal of its progress row and the next
+    /// migration's progress row go to the server in one request with their begin and commit:
+    /// when the last of them fails, the others roll back with it. The migration, whose DDL
+    /// committed by itself, is left dirty, not half-recorded.
+    @Test func aFailingBookkeepingStatementRollsBackTheWholeRecord() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "first", up: "CREATE TABLE first (id INT);", down: "DROP TABLE first;")
+        _ = try await db.migrator().migrate()
+        _ = try await db.query("""
+            CREATE TRIGGER refuse_third BEFORE INSERT ON strata_migrations_progress FOR EACH ROW             BEGIN IF NEW.version = '20250101000003' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; END
+            """)
+        try db.write("20250101000002", "second", up: "CREATE TABLE second (id INT);", down: "DROP TABLE second;")
+        try db.write("20250101000003", "third", up: "CREATE TABLE third (id INT);", down: "DROP TABLE third;")
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("refused by the test") == true, "\(error?.message ?? "")")
+        #expect(try await db.hasTable("second"))
+        #expect(try await !db.hasTable("third"))
+        let history = try await db.query("SELECT version FROM strata_migrations ORDER BY version")
+        #expect(history.compactMap { $0["version"].text } == ["20250101000001"])
+        let progress = try await db.query("SELECT version FROM strata_migrations_progress ORDER BY version")
+        #expect(progress.compactMap { $0["version"].text } == ["20250101000002"])
+        #expect(try await db.migrator().status().map(\.state) == [.applied, .dirty, .pending])
+
+        // Its statement ran: resolved as applied, the run goes on to the third.
+        _ = try await db.query("DROP TRIGGER refuse_third")
+        _ = try await db.migrator().resolve(try #require(MigrationVersion("20250101000002")), as: .applied)
+        #expect(try await db.migrator().migrate().count == 1)
+        #expect(try await db.migrator().status().map(\.state) == [.applied, .applied, .applied])
+    }
+
     #if MySQL
     /// The connector is opened when the driver first connects, not linked: where it cannot be
     /// found, a run says which file it tried and how to install it, and changes nothing.

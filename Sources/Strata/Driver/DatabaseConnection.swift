@@ -19,6 +19,14 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// them one at a time. Strata writes its history and progress rows this way.
     func executeAll(_ statements: [SQLStatement]) async throws
 
+    /// Runs `statements` in order and commits them: in the transaction in progress, or, when
+    /// `startingTransaction` is true, in one this call starts. A driver may send the whole
+    /// sequence in one round trip; the default sends the begin, each statement and the commit
+    /// in turn. When a statement or the commit fails, the error is thrown and the transaction
+    /// may still be open: the caller rolls it back. Strata records each finished migration
+    /// this way.
+    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws
+
     /// Starts a transaction.
     func beginTransaction() async throws
     /// Commits the transaction in progress.
@@ -70,6 +78,13 @@ extension DatabaseConnection {
                 _ = try await query(statement.text, statement.binds)
             }
         }
+    }
+
+    /// Begin, statements and commit one at a time by default.
+    public func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
+        if startingTransaction { try await beginTransaction() }
+        try await executeAll(statements)
+        try await commitTransaction()
     }
 
     /// One ``tableExists(_:)`` per name by default.

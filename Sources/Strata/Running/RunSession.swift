@@ -115,9 +115,7 @@ struct RunSession {
             if let next, let nextBody = next.migration.body(next.direction) {
                 bookkeeping.append(progress.startStatement(progressRow(next.migration, next.direction, body: nextBody, resuming: nil)))
             }
-            if !atomic { try await connection.beginTransaction() }
-            try await connection.executeAll(bookkeeping)
-            try await connection.commitTransaction()
+            try await connection.executeAllAndCommit(bookkeeping, startingTransaction: !atomic)
             report(.finished(migration.id, direction, duration))
             logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
             return CompletedMigration(id: migration.id, direction: direction, duration: duration)
