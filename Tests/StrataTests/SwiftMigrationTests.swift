@@ -80,7 +80,7 @@ private struct Fragile: Migration {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let registry = MigrationRegistry([AddFlag()], file: "\(directory)/Migrations.swift")
         for name in ["20250601000000-add-flag.swift", "20250605000000-add-index-to-users.swift", "Helpers.swift", "Migrations.swift"] {
-            FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data())
+            #expect(FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data()))
         }
         #expect(registry.unregisteredFiles().map(\.typeName) == ["AddIndexToUsers"])
         let error = try await #require(throws: StrataError.self) { try await registry.load() }

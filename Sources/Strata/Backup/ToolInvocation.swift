@@ -48,7 +48,7 @@ public struct ToolInvocation: Sendable {
             throw StrataError(.failure, "Cannot run \(name): \(error).")
         }
         guard case .exited(0) = result.terminationStatus else {
-            let said = (result.standardError ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+            let said = result.standardError.split(separator: "\n").suffix(5).joined(separator: "\n")
             throw StrataError(.failure, "\(name) failed (\(result.terminationStatus))\(said.isEmpty ? "." : ":\n\(said)")")
         }
     }
