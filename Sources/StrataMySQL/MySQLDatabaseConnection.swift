@@ -85,10 +85,10 @@ final class MySQLDatabaseConnection: DatabaseConnection {
 
     /// Begin, statements and commit in one request: one round trip, where three would
     /// separate a migration's history change from its commit.
-    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
+    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool, beginningNext: Bool) async throws {
         var request = statements.map { ($0.text, $0.binds) }
         if startingTransaction { request.insert(("START TRANSACTION", []), at: 0) }
-        request.append(("COMMIT", []))
+        request.append((beginningNext ? "COMMIT AND CHAIN" : "COMMIT", []))
         _ = try await send(request)
     }
 
@@ -103,6 +103,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
 
     func beginTransaction() async throws { try await execute("START TRANSACTION") }
     func commitTransaction() async throws { try await execute("COMMIT") }
+    func commitAndBeginTransaction() async throws { try await execute("COMMIT AND CHAIN") }
     func rollbackTransaction() async throws { try await execute("ROLLBACK") }
 
     func tableExists(_ name: String) async throws -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import Strata
 
@@ -8,12 +9,16 @@ import Strata
 /// The migration lock is a session-level advisory lock whose key is derived from the
 /// database, the schema and the history table, so different schemas of one database
 /// migrate independently. Statements are sent one at a time: PostgresNIO speaks only the
-/// extended query protocol, which takes one statement per message.
+/// extended query protocol, which takes one statement per message. A run of several
+/// migrations chains their transactions (`COMMIT AND CHAIN`), so each costs as many round
+/// trips as `BEGIN`, its statement and `COMMIT` would without the history row.
 final class PostgresDatabaseConnection: DatabaseConnection {
     let connection: PostgresConnection
     let endpoint: ServerEndpoint
     let schema: String?
     private let logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Whether the server knows `COMMIT AND CHAIN`, once asked.
+    private let chainsCommits = NIOLockedValueBox<Bool?>(nil)
 
     var dialect: any SQLDialect { PostgresDialect() }
     let preferredTaskExecutor: (any TaskExecutor)?
@@ -59,6 +64,27 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     func beginTransaction() async throws { try await execute("BEGIN") }
     func commitTransaction() async throws { try await execute("COMMIT") }
     func rollbackTransaction() async throws { try await execute("ROLLBACK") }
+
+    /// `COMMIT AND CHAIN` (PostgreSQL 12 and later): the commit starts the next transaction,
+    /// one round trip where `COMMIT` then `BEGIN` take two.
+    func commitAndBeginTransaction() async throws {
+        if try await serverChainsCommits() {
+            try await execute("COMMIT AND CHAIN")
+        } else {
+            try await execute("COMMIT")
+            try await beginTransaction()
+        }
+    }
+
+    /// Whether the server knows `COMMIT AND CHAIN`, asked once per connection, when first
+    /// needed: a run that applies one migration never asks.
+    private func serverChainsCommits() async throws -> Bool {
+        if let known = chainsCommits.withLockedValue({ $0 }) { return known }
+        let rows = try await query("SELECT current_setting('server_version_num')::integer AS version", [])
+        let chains = (rows.first?["version"].integer ?? 0) >= 120_000
+        chainsCommits.withLockedValue { $0 = chains }
+        return chains
+    }
 
     func tableExists(_ name: String) async throws -> Bool {
         try await existingTables([name]).contains(name)

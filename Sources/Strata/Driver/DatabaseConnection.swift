@@ -20,17 +20,23 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     func executeAll(_ statements: [SQLStatement]) async throws
 
     /// Runs `statements` in order and commits them: in the transaction in progress, or, when
-    /// `startingTransaction` is true, in one this call starts. A driver may send the whole
-    /// sequence in one round trip; the default sends the begin, each statement and the commit
-    /// in turn. When a statement or the commit fails, the error is thrown and the transaction
-    /// may still be open: the caller rolls it back. Strata records each finished migration
-    /// this way.
-    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws
+    /// `startingTransaction` is true, in one this call starts. With `beginningNext`, the
+    /// commit also starts the next transaction (see ``commitAndBeginTransaction()``). A driver
+    /// may send the whole sequence in one round trip; the default sends the begin, each
+    /// statement and the commit in turn. When a statement or the commit fails, the error is
+    /// thrown and a transaction may still be open: the caller rolls it back. Strata records
+    /// each finished migration this way.
+    func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool, beginningNext: Bool) async throws
 
     /// Starts a transaction.
     func beginTransaction() async throws
     /// Commits the transaction in progress.
     func commitTransaction() async throws
+    /// Commits the transaction in progress and starts the next one, as
+    /// ``commitTransaction()`` then ``beginTransaction()`` would. A driver may do both in one
+    /// step — PostgreSQL's `COMMIT AND CHAIN` saves a round trip per migration when a run
+    /// applies several; the default commits, then begins.
+    func commitAndBeginTransaction() async throws
     /// Rolls back the transaction in progress.
     func rollbackTransaction() async throws
     /// Starts a transaction in which foreign keys are checked only when it commits (and
@@ -81,10 +87,25 @@ extension DatabaseConnection {
     }
 
     /// Begin, statements and commit one at a time by default.
-    public func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
+    public func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool, beginningNext: Bool) async throws {
         if startingTransaction { try await beginTransaction() }
         try await executeAll(statements)
+        if beginningNext {
+            try await commitAndBeginTransaction()
+        } else {
+            try await commitTransaction()
+        }
+    }
+
+    /// Runs `statements` and commits them, starting no next transaction.
+    public func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
+        try await executeAllAndCommit(statements, startingTransaction: startingTransaction, beginningNext: false)
+    }
+
+    /// Commit, then begin, by default.
+    public func commitAndBeginTransaction() async throws {
         try await commitTransaction()
+        try await beginTransaction()
     }
 
     /// One ``tableExists(_:)`` per name by default.

@@ -25,16 +25,41 @@ struct RunSession {
     /// by the transaction that records the one before it: on MySQL, whose DDL commits by
     /// itself, that saves a commit — a disk flush — per migration. The row then says the
     /// next migration started, which is true from that commit on: nothing else runs between.
+    ///
+    /// Likewise, where both a migration and the next run in a plain transaction, the commit
+    /// of the one starts the transaction of the next (``DatabaseConnection/commitAndBeginTransaction()``):
+    /// on PostgreSQL that saves a round trip per migration. Each migration still commits on
+    /// its own, and a failure rolls back only the migration that failed.
     func run(_ steps: [(migration: LoadedMigration, direction: MigrationDirection)], dirty: [MigrationProgress] = []) async throws -> [CompletedMigration] {
         var completed: [CompletedMigration] = []
         var progressStarted = false
+        var transactionStarted = false
         for (index, step) in steps.enumerated() {
             let following = index + 1 < steps.count ? steps[index + 1] : nil
             let announced = following.flatMap { next in startsFreshProgressRow(next.migration, next.direction, dirty: dirty) ? next : nil }
-            completed.append(try await run(step.migration, step.direction, dirty: dirty, progressStarted: progressStarted, announcing: announced))
+            let chains = runsInPlainTransaction(step.migration, step.direction)
+                && following.map { runsInPlainTransaction($0.migration, $0.direction) } == true
+            completed.append(try await run(
+                step.migration, step.direction, dirty: dirty, progressStarted: progressStarted, announcing: announced,
+                transactionStarted: transactionStarted, beginningNext: chains
+            ))
             progressStarted = announced != nil
+            transactionStarted = chains
         }
         return completed
+    }
+
+    /// Whether a migration's section runs in a transaction that ``DatabaseConnection/beginTransaction()``
+    /// starts: it has a section, atomic, and needs no foreign-key deferral.
+    private func runsInPlainTransaction(_ migration: LoadedMigration, _ direction: MigrationDirection) -> Bool {
+        guard let body = migration.body(direction) else { return false }
+        return isAtomic(body) && !defersForeignKeys(body)
+    }
+
+    /// Whether a section's recorded schema changes need foreign keys checked only at commit.
+    private func defersForeignKeys(_ body: MigrationBody) -> Bool {
+        guard let changes = body.program?.recordedChanges else { return false }
+        return connection.dialect.schemaDialect?.defersForeignKeys(for: changes) == true
     }
 
     /// Whether a migration is tracked in the progress table from a fresh row: it has a section
@@ -68,11 +93,15 @@ struct RunSession {
     /// only the final history change is atomic. `progressStarted` says its progress row
     /// was already written (by the migration before it); `announcing` is the next
     /// migration's progress row, to write with this one's history change.
+    /// `transactionStarted` says the commit of the migration before started this one's
+    /// transaction; `beginningNext`, that this one's commit starts the next migration's.
     func run(
         _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = [],
-        progressStarted: Bool = false, announcing next: (migration: LoadedMigration, direction: MigrationDirection)? = nil
+        progressStarted: Bool = false, announcing next: (migration: LoadedMigration, direction: MigrationDirection)? = nil,
+        transactionStarted: Bool = false, beginningNext: Bool = false
     ) async throws -> CompletedMigration {
         guard let body = migration.body(direction) else {
+            if transactionStarted { try? await connection.rollbackTransaction() }
             throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
         var logger = self.logger
@@ -89,7 +118,9 @@ struct RunSession {
         let start = clock.now
         let tracker = StatementTracker(completed: firstStatement)
         do {
-            if atomic, let changes = body.program?.recordedChanges, connection.dialect.schemaDialect?.defersForeignKeys(for: changes) == true {
+            if atomic, transactionStarted {
+                // Started by the commit of the migration before.
+            } else if atomic, defersForeignKeys(body) {
                 try await connection.beginTransactionDeferringForeignKeys()
             } else if atomic {
                 try await connection.beginTransaction()
@@ -115,7 +146,7 @@ struct RunSession {
             if let next, let nextBody = next.migration.body(next.direction) {
                 bookkeeping.append(progress.startStatement(progressRow(next.migration, next.direction, body: nextBody, resuming: nil)))
             }
-            try await connection.executeAllAndCommit(bookkeeping, startingTransaction: !atomic)
+            try await connection.executeAllAndCommit(bookkeeping, startingTransaction: !atomic, beginningNext: beginningNext)
             report(.finished(migration.id, direction, duration))
             logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
             return CompletedMigration(id: migration.id, direction: direction, duration: duration)
