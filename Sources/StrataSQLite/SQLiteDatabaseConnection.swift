@@ -17,6 +17,8 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     let storage: String
     private let lock: FileLock?
     private let foreignKeysDeferred = LockedFlag()
+    /// Whether ``prepareForChanges()`` switched the journal to `TRUNCATE`.
+    private let journalTruncated = LockedFlag()
 
     var dialect: any SQLDialect { SQLiteDialect() }
 
@@ -134,7 +136,32 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
         lock?.release()
     }
 
+    /// A run that changes the database commits in `TRUNCATE` journal mode, where the
+    /// database uses SQLite's default `DELETE`, so that a migration reported as applied stays
+    /// applied through a power loss. In `DELETE` mode a commit is the deletion of the
+    /// rollback journal, and at `synchronous = FULL` that deletion is not synced: a power
+    /// loss right after it can bring the journal back and roll the migration back. In
+    /// `TRUNCATE` mode the commit truncates the journal and syncs it. (It costs the same here:
+    /// one more `fsync`, no file created and deleted per commit; see docs/benchmarks.md.) The
+    /// mode belongs to this connection only, and ``close()`` sets `DELETE` back, which
+    /// removes the emptied journal. A database in another mode (`WAL`, say) keeps it.
+    ///
+    /// A database SQLite cannot read fails at the history table, whose error says what to
+    /// check, not here.
+    func prepareForChanges() async throws {
+        guard (try? await query("PRAGMA journal_mode", []))?.first?["journal_mode"].text == "delete" else { return }
+        let mode = (try? await query("PRAGMA journal_mode = TRUNCATE", []))?.first?["journal_mode"].text
+        journalTruncated.value = mode == "truncate"
+    }
+
     func close() async {
+        if journalTruncated.value {
+            // Best effort, without waiting: if another connection is writing, the empty
+            // journal stays, which SQLite ignores.
+            _ = try? await query("PRAGMA busy_timeout = 0", [])
+            _ = try? await query("PRAGMA journal_mode = DELETE", [])
+            journalTruncated.value = false
+        }
         lock?.release()
         await withTaskExecutorPreference(thread) { handle.close() }
         thread.shutdown()

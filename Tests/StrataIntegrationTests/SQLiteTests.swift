@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import Strata
+import StrataSQLite
+import Testing
+
+/// What is SQLite's own: the journal mode a run commits in.
+@Suite struct SQLiteTests {
+    private func journalMode(_ connection: any DatabaseConnection) async throws -> String? {
+        try await connection.query("PRAGMA journal_mode", []).first?["journal_mode"].text
+    }
+
+    @Test func aChangingRunCommitsInTruncateModeAndLeavesNoJournalBehind() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let storage = try #require(db.settings.storage)
+        let journal = storage + "-journal"
+
+        let connection = try await db.connect()
+        try await connection.prepareForChanges()
+        #expect(try await journalMode(connection) == "truncate")
+        try await connection.beginTransaction()
+        try await connection.execute("CREATE TABLE kept (id INTEGER)")
+        try await connection.commitTransaction()
+        // Committed by truncating the journal, not deleting it.
+        let attributes = try FileManager.default.attributesOfItem(atPath: journal)
+        #expect(attributes[.size] as? Int == 0)
+        await connection.close()
+        #expect(!FileManager.default.fileExists(atPath: journal))
+
+        let reopened = try await db.connect()
+        #expect(try await journalMode(reopened) == "delete")
+        #expect(try await reopened.tableExists("kept"))
+        await reopened.close()
+
+        // The same through a whole run.
+        try db.write("20250101000001", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        try db.write("20250101000002", "two", up: "CREATE TABLE two (id INTEGER);", down: "DROP TABLE two;")
+        #expect(try await db.migrator().migrate().count == 2)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(try await db.historyVersions() == ["20250101000001", "20250101000002"])
+    }
+
+    @Test func aDatabaseInWALModeKeepsIt() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let setUp = try await db.connect()
+        #expect(try await setUp.query("PRAGMA journal_mode = WAL", []).first?["journal_mode"].text == "wal")
+        await setUp.close()
+
+        let connection = try await db.connect()
+        try await connection.prepareForChanges()
+        #expect(try await journalMode(connection) == "wal")
+        await connection.close()
+
+        try db.write("20250101000001", "one", up: "CREATE TABLE one (id INTEGER);", down: "DROP TABLE one;")
+        #expect(try await db.migrator().migrate().count == 1)
+        let reopened = try await db.connect()
+        #expect(try await journalMode(reopened) == "wal")
+        #expect(try await reopened.tableExists("one"))
+        await reopened.close()
+    }
+}
