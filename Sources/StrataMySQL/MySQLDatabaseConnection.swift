@@ -83,12 +83,14 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         _ = try await send(statements.map { ($0.text, $0.binds) })
     }
 
-    /// Begin, statements and commit in one request: one round trip, where three would
-    /// separate a migration's history change from its commit.
+    /// Begin, statements and commit (and the next begin) in one request: one round trip,
+    /// where three would separate a migration's history change from its commit. The next
+    /// transaction is begun afresh, not chained, so it starts with the session's defaults.
     func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool, beginningNext: Bool) async throws {
         var request = statements.map { ($0.text, $0.binds) }
         if startingTransaction { request.insert(("START TRANSACTION", []), at: 0) }
-        request.append((beginningNext ? "COMMIT AND CHAIN" : "COMMIT", []))
+        request.append(("COMMIT", []))
+        if beginningNext { request.append(("START TRANSACTION", [])) }
         _ = try await send(request)
     }
 
@@ -103,7 +105,6 @@ final class MySQLDatabaseConnection: DatabaseConnection {
 
     func beginTransaction() async throws { try await execute("START TRANSACTION") }
     func commitTransaction() async throws { try await execute("COMMIT") }
-    func commitAndBeginTransaction() async throws { try await execute("COMMIT AND CHAIN") }
     func rollbackTransaction() async throws { try await execute("ROLLBACK") }
 
     func tableExists(_ name: String) async throws -> Bool {

@@ -19,6 +19,8 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     private let logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     /// Whether the server knows `COMMIT AND CHAIN`, once asked.
     private let chainsCommits = NIOLockedValueBox<Bool?>(nil)
+    /// Whether a statement of the transaction in progress may have set its characteristics.
+    private let mayHaveSetCharacteristics = NIOLockedValueBox(false)
 
     var dialect: any SQLDialect { PostgresDialect() }
     let preferredTaskExecutor: (any TaskExecutor)?
@@ -35,6 +37,7 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     }
 
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
+        if Self.maySetTransactionCharacteristics(sql) { mayHaveSetCharacteristics.withLockedValue { $0 = true } }
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {
@@ -61,19 +64,38 @@ final class PostgresDatabaseConnection: DatabaseConnection {
         }
     }
 
-    func beginTransaction() async throws { try await execute("BEGIN") }
-    func commitTransaction() async throws { try await execute("COMMIT") }
-    func rollbackTransaction() async throws { try await execute("ROLLBACK") }
+    func beginTransaction() async throws { try await transactionBoundary("BEGIN") }
+    func commitTransaction() async throws { try await transactionBoundary("COMMIT") }
+    func rollbackTransaction() async throws { try await transactionBoundary("ROLLBACK") }
 
     /// `COMMIT AND CHAIN` (PostgreSQL 12 and later): the commit starts the next transaction,
-    /// one round trip where `COMMIT` then `BEGIN` take two.
+    /// one round trip where `COMMIT` then `BEGIN` take two. The chained transaction has the
+    /// characteristics of the one committed — its isolation level, read-only, deferrable —
+    /// so after a statement that may have set them (a migration's `SET TRANSACTION …`), the
+    /// commit and the begin are sent apart, and the next migration starts with the defaults.
     func commitAndBeginTransaction() async throws {
-        if try await serverChainsCommits() {
-            try await execute("COMMIT AND CHAIN")
+        if try await serverChainsCommits(), !mayHaveSetCharacteristics.withLockedValue({ $0 }) {
+            try await transactionBoundary("COMMIT AND CHAIN")
         } else {
-            try await execute("COMMIT")
+            try await commitTransaction()
             try await beginTransaction()
         }
+    }
+
+    /// Runs `sql`, which starts or ends a transaction: what follows runs with no
+    /// characteristics set by a statement.
+    private func transactionBoundary(_ sql: String) async throws {
+        mayHaveSetCharacteristics.withLockedValue { $0 = false }
+        try await execute(sql)
+    }
+
+    /// Whether `sql` may set the characteristics of the transaction it runs in: `SET
+    /// TRANSACTION …`, or the `transaction_isolation`, `transaction_read_only` and
+    /// `transaction_deferrable` settings. Any statement naming `transaction` counts: a false
+    /// alarm costs one round trip, a missed one would carry the setting into the next
+    /// migration.
+    static func maySetTransactionCharacteristics(_ sql: String) -> Bool {
+        sql.range(of: "transaction", options: .caseInsensitive) != nil
     }
 
     /// Whether the server knows `COMMIT AND CHAIN`, asked once per connection, when first

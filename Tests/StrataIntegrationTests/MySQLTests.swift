@@ -30,6 +30,22 @@ struct MySQLTests {
         #expect(try await db.query("SELECT COUNT(*) AS n FROM emoji").first?["n"].integer == 3)
     }
 
+    @Test func aRecordCommittedWithTheNextTransactionBegunKeepsOnlyWhatItCommitted() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        _ = try await db.query("CREATE TABLE kept (id INTEGER) ENGINE=InnoDB")
+        let connection = try await db.connect()
+        defer { Task { await connection.close() } }
+        try await connection.executeAllAndCommit(
+            [SQLStatement(text: "INSERT INTO kept VALUES (?)", line: 1, binds: [.integer(1)])], startingTransaction: true, beginningNext: true
+        )
+        // The next transaction is open, with the session's defaults: what runs in it rolls back.
+        try await connection.execute("INSERT INTO kept VALUES (2)")
+        #expect(try await connection.query("SELECT @@in_transaction AS open", []).first?["open"].integer == 1)
+        try await connection.rollbackTransaction()
+        #expect(try await db.query("SELECT id FROM kept").compactMap { $0["id"].integer } == [1])
+    }
+
     @Test func thirdOfFourStatementsFailingLeavesADirtyMigrationWithItsProgress() async throws {
         let db = try await TestDatabase.mysql.fresh()
         defer { Task { await db.remove() } }

@@ -16,6 +16,36 @@ struct PostgresTests {
         #expect(rows.first?["version"].text?.hasPrefix("PostgreSQL 15") == true)
     }
 
+    @Test func chainedTransactionsStartWithTheDefaultsAfterAMigrationSetsItsOwn() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "serializable", up: """
+            SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;
+            CREATE TABLE levels (migration INTEGER, level TEXT);
+            INSERT INTO levels VALUES (1, current_setting('transaction_isolation'));
+            """)
+        try db.write("20250101000002", "default", up: "INSERT INTO levels VALUES (2, current_setting('transaction_isolation'));")
+        try db.write("20250101000003", "plain", up: "CREATE TABLE plain (id INTEGER);")
+        #expect(try await db.migrator().migrate().count == 3)
+        let levels = try await db.query("SELECT level FROM levels ORDER BY migration").compactMap { $0["level"].text }
+        #expect(levels == ["serializable", "read committed"])
+
+        // On the connection: COMMIT AND CHAIN carries the committed transaction's isolation
+        // level (which proves it was sent), except after a statement that may have set it.
+        let connection = try await db.connect()
+        defer { Task { await connection.close() } }
+        let level = { try await connection.query("SELECT current_setting('transaction_isolation') AS level", []).first?["level"].text }
+        try await connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try await connection.commitAndBeginTransaction()
+        #expect(try await level() == "serializable")
+        try await connection.rollbackTransaction()
+        try await connection.beginTransaction()
+        try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        try await connection.commitAndBeginTransaction()
+        #expect(try await level() == "read committed")
+        try await connection.rollbackTransaction()
+    }
+
     @Test func createIndexConcurrentlyRunsInATransactionFalseMigration() async throws {
         let db = try await TestDatabase.postgres.fresh()
         defer { Task { await db.remove() } }
