@@ -124,29 +124,18 @@ final class TransactionLoggingConnection: DatabaseConnection {
         try await base.executeAllAndCommit(statements, startingTransaction: startingTransaction, beginningNext: beginningNext)
     }
 
-    func beginTransaction() async throws {
-        log.append("begin")
-        try await base.beginTransaction()
-    }
-
-    func commitTransaction() async throws {
-        log.append("commit")
-        try await base.commitTransaction()
-    }
-
-    func commitAndBeginTransaction() async throws {
-        log.append("commit and begin")
-        try await base.commitAndBeginTransaction()
-    }
-
-    func rollbackTransaction() async throws {
-        log.append("rollback")
-        try await base.rollbackTransaction()
-    }
-
+    func beginTransaction() async throws { try await logged("begin") { try await base.beginTransaction() } }
+    func commitTransaction() async throws { try await logged("commit") { try await base.commitTransaction() } }
+    func commitAndBeginTransaction() async throws { try await logged("commit and begin") { try await base.commitAndBeginTransaction() } }
+    func rollbackTransaction() async throws { try await logged("rollback") { try await base.rollbackTransaction() } }
     func beginTransactionDeferringForeignKeys() async throws {
-        log.append("begin deferring foreign keys")
-        try await base.beginTransactionDeferringForeignKeys()
+        try await logged("begin deferring foreign keys") { try await base.beginTransactionDeferringForeignKeys() }
+    }
+
+    /// Writes `entry` down, then passes the call on.
+    private func logged(_ entry: String, _ call: () async throws -> Void) async throws {
+        log.append(entry)
+        try await call()
     }
 
     func tableExists(_ name: String) async throws -> Bool { try await base.tableExists(name) }
