@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -93,6 +94,7 @@ class Engine:
     begin = "BEGIN"
     timestamp = "TIMESTAMP"
     table_options = ""
+    port = None
 
 
 class SQLite(Engine):
@@ -123,6 +125,10 @@ class SQLite(Engine):
         with open(script_path) as script:
             return run(["sqlite3", self.path], stdin=script)
 
+    def traced_raw(self, script_path):
+        with open(script_path) as script:
+            return traced(["sqlite3", self.path], stdin=script)
+
     def client_select(self):
         """The client's own no-op: open the database, read the history table."""
         return run(["sqlite3", self.path, "SELECT count(*) FROM strata_migrations"])
@@ -132,6 +138,7 @@ class Postgres(Engine):
     def __init__(self, directory, url):
         super().__init__("postgres", directory)
         self.parts = urllib.parse.urlparse(url)
+        self.port = self.parts.port or 5432
 
     def client_env(self):
         env = dict(os.environ, PGPASSWORD=urllib.parse.unquote(self.parts.password or ""))
@@ -158,6 +165,9 @@ class Postgres(Engine):
     def raw(self, script_path):
         return run(self.client() + ["-f", script_path], env=self.client_env())
 
+    def traced_raw(self, script_path):
+        return traced(self.client() + ["-f", script_path], env=self.client_env())
+
     def client_select(self):
         """The client's own no-op: connect, authenticate, read the history table."""
         return run(self.client() + ["-c", "SELECT count(*) FROM bench.strata_migrations"], env=self.client_env())
@@ -171,6 +181,7 @@ class MariaDB(Engine):
     def __init__(self, directory, url):
         super().__init__("mysql", directory)
         self.parts = urllib.parse.urlparse(url)
+        self.port = self.parts.port or 3306
         self.defaults = os.path.join(directory, "client.cnf")
         with open(self.defaults, "w") as file:
             file.write(f"[client]\nuser={urllib.parse.unquote(self.parts.username)}\n"
@@ -195,6 +206,10 @@ class MariaDB(Engine):
     def raw(self, script_path):
         with open(script_path) as script:
             return run(self.client("strata_bench"), stdin=script)
+
+    def traced_raw(self, script_path):
+        with open(script_path) as script:
+            return traced(self.client("strata_bench"), stdin=script)
 
     def client_select(self):
         """The client's own no-op: connect, authenticate, read the history table."""
@@ -316,6 +331,65 @@ def measure_noop(engine, n=1000):
     return result
 
 
+COUNT_SIZES = (50, 100)
+COUNTED_CALLS = "connect,close,write,writev,sendto,sendmsg,fsync,fdatasync"
+
+
+def traced(command, *, cwd=None, env=None, stdin=None):
+    """Runs a command under strace; returns the lines of its trace (every thread's)."""
+    with tempfile.NamedTemporaryFile(suffix=".trace") as trace:
+        run(["strace", "-f", "-qq", "-e", f"trace={COUNTED_CALLS}", "-o", trace.name, *command], cwd=cwd, env=env, stdin=stdin)
+        with open(trace.name) as file:
+            return file.read().splitlines()
+
+
+def tally(lines, port):
+    """Requests sent to the server at `port` — writes to a socket connected to it — and disk
+    syncs (fsync, fdatasync) in a trace. One request is one write here: each client sends a
+    statement, or PostgresNIO a query's messages, in one write."""
+    server_sockets = set()
+    requests = syncs = 0
+    for line in lines:
+        match = re.match(r"\d+\s+(\w+)\((\d+)", line)
+        if not match:
+            continue
+        call, descriptor = match.group(1), int(match.group(2))
+        if call == "connect" and port is not None and f"htons({port})" in line:
+            server_sockets.add(descriptor)
+        elif call == "close":
+            server_sockets.discard(descriptor)
+        elif call in ("write", "writev", "sendto", "sendmsg") and descriptor in server_sockets:
+            requests += 1
+        elif call in ("fsync", "fdatasync"):
+            syncs += 1
+    return requests, syncs
+
+
+def count_io(engine):
+    """What a migration costs in requests to the server and disk syncs — Strata's and the raw
+    client's, up and down — counted with strace: the difference between runs of 100 and 50
+    migrations, per migration, so that connecting and setting up count for nothing. Counts,
+    unlike times, do not move with the machine's speed. Syncs are the client process's own:
+    SQLite's; a server's happen in the server."""
+    counts = {}
+    for n in COUNT_SIZES:
+        project, scripts = write_project(engine, n)
+        env = dict(os.environ, **engine.environment())
+        engine.reset()
+        counts[("strata", "up", n)] = tally(traced([STRATA, "migrate", "--quiet"], cwd=project, env=env), engine.port)
+        counts[("strata", "down", n)] = tally(traced([STRATA, "undo", "--all", "--quiet"], cwd=project, env=env), engine.port)
+        engine.reset()
+        for direction in ("up", "down"):
+            counts[("raw", direction, n)] = tally(engine.traced_raw(scripts[direction]), engine.port)
+    small, large = COUNT_SIZES
+    result = {"engine": engine.name}
+    for who in ("strata", "raw"):
+        for direction in ("up", "down"):
+            a, b = counts[(who, direction, small)], counts[(who, direction, large)]
+            result[f"{who}_{direction}"] = {"requests": (b[0] - a[0]) / (large - small), "syncs": (b[1] - a[1]) / (large - small)}
+    return result
+
+
 def machine():
     cpu = "unknown"
     with open("/proc/cpuinfo") as file:
@@ -372,6 +446,20 @@ def render(results):
             raw_growth = large[direction]["raw_ms_per_migration"] / small[direction]["raw_ms_per_migration"]
             lines.append(f"| {engine} | {direction} | {a:.3f} | {b:.3f} | {b / a:.2f} | {raw_growth:.2f} | "
                          f"{small[direction]['overhead_ms_per_migration']:.3f} | {large[direction]['overhead_ms_per_migration']:.3f} |")
+    if results.get("io"):
+        lines += ["", "What one migration costs, counted with `strace` (the difference between runs of 100 and 50 migrations,",
+                  "so that connecting and setting up count for nothing): requests written to the server, and, for SQLite,",
+                  "disk syncs (a server's own syncs happen in the server and are not counted here). Counts do not move with",
+                  "the machine's speed:", "",
+                  "| engine | direction | Strata requests | raw client requests | Strata syncs | raw client syncs |",
+                  "|---|---|---:|---:|---:|---:|"]
+        for row in results["io"]:
+            server = row["engine"] != "sqlite"
+            for direction in ("up", "down"):
+                mine, raw = row[f"strata_{direction}"], row[f"raw_{direction}"]
+                lines.append(f"| {row['engine']} | {direction} | "
+                             + (f"{mine['requests']:.2f} | {raw['requests']:.2f} | – | – |" if server
+                                else f"– | – | {mine['syncs']:.2f} | {raw['syncs']:.2f} |"))
     lines += ["", "No-op runs with 1,000 migrations applied (process start to exit; `status` prints its table of 1,000 rows,",
               "`migrate` runs with `--quiet`); for comparison, the database's own client connecting and reading the history",
               "table (`sqlite3`, `psql -c`, `mariadb -e` with `SELECT count(*)`). The three take turns in every round:", "",
@@ -417,13 +505,15 @@ def main():
             engines.append(Postgres(directory, urls["postgres"]))
         elif name == "mysql":
             engines.append(MariaDB(directory, urls["mysql"]))
-    results = {"machine": machine(), "migrations": [], "noop": []}
+    results = {"machine": machine(), "migrations": [], "noop": [], "io": []}
     for engine in engines:
         for n in SIZES:
             print(f"{engine.name}: {n} migrations up and down, Strata and raw interleaved", flush=True)
             results["migrations"].append(measure_migrations(engine, n))
         print(f"{engine.name}: no-op migrate and status with 1000 applied", flush=True)
         results["noop"].append(measure_noop(engine))
+        print(f"{engine.name}: requests and syncs per migration, counted with strace", flush=True)
+        results["io"].append(count_io(engine))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
     with open(os.path.join(ROOT, "docs", "benchmarks.json"), "w") as file:
