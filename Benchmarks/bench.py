@@ -487,24 +487,30 @@ def write_markdown(results):
         file.write(f"{head}{begin}\n{render(results)}\n{end}{tail}")
 
 
+def make_engine(name, directory):
+    """The engine called `name` (sqlite, postgres, mysql), working in `directory`; the servers'
+    URLs come from the environment, as `eval "$(scripts/start-databases)"` sets them."""
+    if name == "sqlite":
+        return SQLite(directory)
+    if name == "postgres":
+        return Postgres(directory, os.environ["STRATA_POSTGRES_URL"])
+    if name == "mysql":
+        return MariaDB(directory, os.environ["STRATA_MYSQL_URL"])
+    sys.exit(f"bench: unknown engine {name!r} (sqlite, postgres, mysql)")
+
+
 def main():
     if sys.argv[1:] == ["--render"]:
         # The tables again from docs/benchmarks.json, measuring nothing.
         with open(os.path.join(ROOT, "docs", "benchmarks.json")) as file:
             write_markdown(json.load(file))
         return
-    urls = {"postgres": os.environ.get("STRATA_POSTGRES_URL"), "mysql": os.environ.get("STRATA_MYSQL_URL")}
     work = tempfile.mkdtemp(prefix="strata-bench-")
     engines = []
     for name in ENGINES:
         directory = os.path.join(work, name)
         os.makedirs(directory)
-        if name == "sqlite":
-            engines.append(SQLite(directory))
-        elif name == "postgres":
-            engines.append(Postgres(directory, urls["postgres"]))
-        elif name == "mysql":
-            engines.append(MariaDB(directory, urls["mysql"]))
+        engines.append(make_engine(name, directory))
     results = {"machine": machine(), "migrations": [], "noop": [], "io": []}
     for engine in engines:
         for n in SIZES:

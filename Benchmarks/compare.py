@@ -21,22 +21,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
 
-def engine(name, directory):
-    if name == "sqlite":
-        return bench.SQLite(directory)
-    if name == "postgres":
-        return bench.Postgres(directory, os.environ["STRATA_POSTGRES_URL"])
-    return bench.MariaDB(directory, os.environ["STRATA_MYSQL_URL"])
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    binaries = {"old": sys.argv[1], "new": sys.argv[2]}
+    binaries = {"old": os.path.abspath(sys.argv[1]), "new": os.path.abspath(sys.argv[2])}
     n = int(os.environ.get("N", "500"))
     rounds = int(os.environ.get("ROUNDS", "9"))
     for name in os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(","):
-        database = engine(name, tempfile.mkdtemp(prefix="strata-compare-"))
+        database = bench.make_engine(name, tempfile.mkdtemp(prefix="strata-compare-"))
         project, scripts = bench.write_project(database, n)
         samples = {f"{who}_{direction}": [] for who in ("old", "new", "raw") for direction in ("up", "down")}
         for round_index in range(rounds):

@@ -94,7 +94,7 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     /// `transaction_deferrable` settings. Any statement naming `transaction` counts: a false
     /// alarm costs one round trip, a missed one would carry the setting into the next
     /// migration.
-    static func maySetTransactionCharacteristics(_ sql: String) -> Bool {
+    private static func maySetTransactionCharacteristics(_ sql: String) -> Bool {
         sql.range(of: "transaction", options: .caseInsensitive) != nil
     }
 

@@ -141,8 +141,8 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     /// applied through a power loss. In `DELETE` mode a commit is the deletion of the
     /// rollback journal, and at `synchronous = FULL` that deletion is not synced: a power
     /// loss right after it can bring the journal back and roll the migration back. In
-    /// `TRUNCATE` mode the commit truncates the journal and syncs it. (It costs the same here:
-    /// one more `fsync`, no file created and deleted per commit; see docs/benchmarks.md.) The
+    /// `TRUNCATE` mode the commit truncates the journal and syncs it: one `fsync` more, no file
+    /// created and deleted per commit, and no slower here (docs/benchmarks.md). The
     /// mode belongs to this connection only, and ``close()`` sets `DELETE` back, which
     /// removes the emptied journal. A database in another mode (`WAL`, say) keeps it.
     ///

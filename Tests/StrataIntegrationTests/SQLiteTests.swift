@@ -41,6 +41,32 @@ import Testing
         #expect(try await db.historyVersions() == ["20250101000001", "20250101000002"])
     }
 
+    @Test func aRunEndingWhileAnotherConnectionWritesLeavesBothCommitsIntact() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let run = try await db.connect()
+        try await run.prepareForChanges()
+        try await run.beginTransaction()
+        try await run.execute("CREATE TABLE from_run (id INTEGER)")
+        try await run.commitTransaction()
+
+        // Another writer holds the database while the run closes: the journal mode cannot be
+        // set back then, and closing does not wait for it.
+        let writer = try await db.connect()
+        try await writer.beginTransaction()
+        try await writer.execute("CREATE TABLE from_writer (id INTEGER)")
+        await run.close()
+        try await writer.commitTransaction()
+        await writer.close()
+
+        let reopened = try await db.connect()
+        #expect(try await reopened.tableExists("from_run"))
+        #expect(try await reopened.tableExists("from_writer"))
+        #expect(try await journalMode(reopened) == "delete")
+        #expect(try await reopened.query("PRAGMA integrity_check", []).first?["integrity_check"].text == "ok")
+        await reopened.close()
+    }
+
     @Test func aDatabaseInWALModeKeepsIt() async throws {
         let db = try await TestDatabase.sqliteFile.fresh()
         defer { Task { await db.remove() } }

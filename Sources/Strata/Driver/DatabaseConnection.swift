@@ -97,11 +97,6 @@ extension DatabaseConnection {
         }
     }
 
-    /// Runs `statements` and commits them, starting no next transaction.
-    public func executeAllAndCommit(_ statements: [SQLStatement], startingTransaction: Bool) async throws {
-        try await executeAllAndCommit(statements, startingTransaction: startingTransaction, beginningNext: false)
-    }
-
     /// Commit, then begin, by default.
     public func commitAndBeginTransaction() async throws {
         try await commitTransaction()

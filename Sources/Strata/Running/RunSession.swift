@@ -101,7 +101,6 @@ struct RunSession {
         transactionStarted: Bool = false, beginningNext: Bool = false
     ) async throws -> CompletedMigration {
         guard let body = migration.body(direction) else {
-            if transactionStarted { try? await connection.rollbackTransaction() }
             throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
         var logger = self.logger
@@ -118,12 +117,15 @@ struct RunSession {
         let start = clock.now
         let tracker = StatementTracker(completed: firstStatement)
         do {
-            if atomic, transactionStarted {
-                // Started by the commit of the migration before.
-            } else if atomic, defersForeignKeys(body) {
-                try await connection.beginTransactionDeferringForeignKeys()
-            } else if atomic {
-                try await connection.beginTransaction()
+            if atomic {
+                // With `transactionStarted`, the commit of the migration before started it.
+                if !transactionStarted {
+                    if defersForeignKeys(body) {
+                        try await connection.beginTransactionDeferringForeignKeys()
+                    } else {
+                        try await connection.beginTransaction()
+                    }
+                }
             } else if !progressStarted || resumed != nil {
                 try await progress.start(progressRow(migration, direction, body: body, resuming: resumed), replacing: resumed != nil)
             }
