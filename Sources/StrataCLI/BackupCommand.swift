@@ -33,12 +33,23 @@ struct BackupCommand: AsyncParsableCommand {
     }
 }
 
-/// `strata restore FILE [--yes]`.
+/// `strata restore FILE [--yes] [--allow-other-database]`.
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore a backup made by `strata backup` into the environment's database.",
-        discussion: "Asks for confirmation; --yes skips it, and is required in production and without a terminal."
+        abstract: "Restore a backup into the environment's database, keeping a safety copy of what it replaces.",
+        discussion: """
+            Nothing is touched until the file passed every check: the manifest `strata backup` \
+            writes beside each backup (size, SHA-256, engine, environment, database), else the \
+            format's own signature (SQLite's header and quick_check, pg_dump's PGDMP archive, \
+            mariadb-dump's header and trailer), and gzip's check for a compressed file. A \
+            refused file exits 2. The database as it was is then backed up into \
+            before-restore-ENV-….EXT in the backups directory, and replaced: SQLite by one \
+            rename, PostgreSQL by pg_restore in one transaction — a failure changes nothing. \
+            MySQL/MariaDB cannot roll back DDL: the dump is loaded into a scratch database \
+            first, and the safety copy is the way back if the real load fails. Asks for \
+            confirmation; --yes skips it, and is required in production and without a terminal.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -48,6 +59,9 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
+
+    @Flag(help: "Restore a backup of another environment or database (its manifest or dump names it).")
+    var allowOtherDatabase = false
 
     func run() async throws {
         let context = try CommandContext(global)
@@ -62,9 +76,19 @@ struct RestoreCommand: AsyncParsableCommand {
                                   hint: "Answer yes at the prompt, or pass --yes in scripts.")
             }
         }
-        let method = try context.driver.restoreMethod(context.environment.connection, logger: context.logger)
-        try await BackupManager(directory: context.environment.backupsDirectory, environment: context.environment.name)
-            .restore(file, method: method)
-        if !global.quiet { Console.print("Restored \(file) into \(target).") }
+        let (driver, settings, logger) = (context.driver, context.environment.connection, context.logger)
+        let outcome = try await context.backupManager.restore(
+            file, method: try driver.restoreMethod(settings, logger: logger),
+            safetyCopy: { try driver.backupMethod(settings, logger: logger) },
+            allowOtherDatabase: allowOtherDatabase
+        )
+        guard !global.quiet else { return }
+        let checked = outcome.hadManifest ? "checked against its manifest" : "checked as a \(outcome.contents.format)"
+        Console.print("Restored \(file) (\(checked)) into \(target).")
+        if let copy = outcome.safetyCopy {
+            Console.print("The database as it was is kept in \(copy).")
+        } else {
+            Console.print("There was no database before, so there is no safety copy.")
+        }
     }
 }

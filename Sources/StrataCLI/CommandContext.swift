@@ -19,7 +19,7 @@ struct CommandContext {
         }
         let variables = ProcessInfo.processInfo.environment
         configuration = try ConfigurationLoader.load(path: options.config)
-        let name = StrataConfiguration.environmentName(explicit: options.env, variables: variables)
+        let name = try StrataConfiguration.environmentName(explicit: options.env, variables: variables)
         environment = try configuration.environment(named: name, variables: variables)
 
         let dialectName = environment.connection.dialect
@@ -87,8 +87,12 @@ struct CommandContext {
     /// Backs up the environment's database; returns the backup's path.
     func backup(output: String? = nil, keep: Int? = nil) async throws -> String {
         let method = try driver.backupMethod(environment.connection, logger: logger)
-        return try await BackupManager(directory: environment.backupsDirectory, environment: environment.name)
-            .backup(method, output: output, keep: keep)
+        return try await backupManager.backup(method, output: output, keep: keep)
+    }
+
+    /// Backups of the environment's database, in its backups directory.
+    var backupManager: BackupManager {
+        BackupManager(directory: environment.backupsDirectory, environment: environment.name, settings: environment.connection)
     }
 
     /// The backup taken before migrating, when `enabled`: it runs under the migration lock

@@ -33,3 +33,20 @@ struct LockOptions: ParsableArguments {
 
     var duration: Duration { .milliseconds(Int64(lockTimeout * 1000)) }
 }
+
+/// The options of commands that can continue a dirty migration or seeder.
+struct ResumeOptions: ParsableArguments {
+    @Flag(help: "Continue a dirty migration (or seeder) after its last completed statement.")
+    var resume = false
+
+    @Option(help: ArgumentHelp(
+        "With --resume: continue at this statement (1-based) instead, e.g. after the one a stopped run had already run.",
+        valueName: "n"
+    ))
+    var fromStatement: Int?
+
+    func validate() throws {
+        if fromStatement != nil, !resume { throw ValidationError("--from-statement goes with --resume.") }
+        if let fromStatement, fromStatement < 1 { throw ValidationError("--from-statement must be 1 or more.") }
+    }
+}

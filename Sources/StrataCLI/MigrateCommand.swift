@@ -16,7 +16,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
 
     @Option(help: ArgumentHelp("Apply pending migrations up to and including this version.", valueName: "version"))
-    var to: MigrationVersion?
+    var to: MigrationReference?
 
     @Option(help: ArgumentHelp("Apply at most this many migrations.", valueName: "n"))
     var step: Int?
@@ -30,8 +30,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Proceed although an applied migration's file is gone.")
     var allowMissing = false
 
-    @Flag(help: "Continue a dirty migration after its last completed statement.")
-    var resume = false
+    @OptionGroup var resuming: ResumeOptions
 
     @Flag(help: "Back up before applying anything (as backup_before_migrate: true does).")
     var backup = false
@@ -46,7 +45,10 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let migrator = try await context.migrator(lockTimeout: lock.duration)
-        let options = Migrator.MigrateOptions(target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing, resume: resume)
+        let options = Migrator.MigrateOptions(
+            target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing,
+            resume: resuming.resume, resumeFromStatement: resuming.fromStatement
+        )
         if dryRun {
             let plan = try await migrator.pendingPlan(options)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .up)) }

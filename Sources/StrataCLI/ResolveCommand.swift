@@ -18,7 +18,7 @@ struct ResolveCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
 
     @Argument(help: ArgumentHelp("The dirty migration's version.", valueName: "version"))
-    var version: MigrationVersion
+    var version: MigrationReference
 
     @Flag(help: "Its partial changes were reverted by hand.")
     var rolledBack = false

@@ -28,8 +28,7 @@ struct SeedCommand: AsyncParsableCommand {
     @Flag(help: "Print what would run, and its SQL, without running it.")
     var dryRun = false
 
-    @Flag(help: "Continue a dirty seeder after its last completed statement.")
-    var resume = false
+    @OptionGroup var resuming: ResumeOptions
 
     @Flag(help: "Proceed although an applied seeder's file changed since.")
     var allowChanged = false
@@ -48,10 +47,12 @@ struct SeedCommand: AsyncParsableCommand {
         let seeder = try context.seeder(lockTimeout: lock.duration)
         let direction: MigrationDirection = undo ? .down : .up
         let target: MigrationPlanner.UndoTarget = all ? .all : .last(step ?? 1)
-        let options = Migrator.MigrateOptions(step: step, allowChanged: allowChanged, resume: resume)
+        let options = Migrator.MigrateOptions(
+            step: step, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement
+        )
         if dryRun {
             let plan = undo
-                ? try await seeder.undoPlan(target, allowChanged: allowChanged, resume: resume)
+                ? try await seeder.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume)
                 : try await seeder.pendingPlan(options)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: direction)) }
             DryRunPrinter(quiet: global.quiet, noun: "seeder").print(plan, direction: direction, environment: context.environmentDescription)
@@ -61,7 +62,9 @@ struct SeedCommand: AsyncParsableCommand {
         printer.appliedVerb = "seeded"
         if !printer.silent { Console.print("\(undo ? "Reverting seeders" : "Seeding") \(context.environmentDescription)") }
         let completed = undo
-            ? try await seeder.undo(target, allowChanged: allowChanged, resume: resume, progress: printer.handle)
+            ? try await seeder.undo(
+                target, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement, progress: printer.handle
+            )
             : try await seeder.migrate(options, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }

@@ -20,7 +20,7 @@ struct UndoCommand: AsyncParsableCommand {
     var step: Int?
 
     @Option(help: ArgumentHelp("Revert the migrations newer than this version.", valueName: "version"))
-    var to: MigrationVersion?
+    var to: MigrationReference?
 
     @Flag(help: "Revert every applied migration.")
     var all = false
@@ -31,8 +31,7 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "Revert even if a migration's file changed since it was applied.")
     var allowChanged = false
 
-    @Flag(help: "Continue a dirty undo after its last completed statement.")
-    var resume = false
+    @OptionGroup var resuming: ResumeOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -54,16 +53,23 @@ struct UndoCommand: AsyncParsableCommand {
         let context = try CommandContext(global)
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         if dryRun {
-            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resume)
+            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }
             DryRunPrinter(quiet: global.quiet).print(plan, direction: .down, environment: context.environmentDescription)
             return
         }
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Reverting in \(context.environmentDescription)") }
-        let completed = try await migrator.undo(target, allowChanged: allowChanged, resume: resume, progress: printer.handle)
+        let completed = try await migrator.undo(
+            target, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement, progress: printer.handle
+        )
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
-        Console.print(completed.isEmpty ? "Nothing to undo: no migration is applied." : "\(migrationCount(completed.count)) reverted.")
+        guard completed.isEmpty else { return Console.print("\(migrationCount(completed.count)) reverted.") }
+        if let to {
+            Console.print("Nothing to undo: no migration newer than \(to) is applied.")
+        } else {
+            Console.print("Nothing to undo: no migration is applied.")
+        }
     }
 }

@@ -99,9 +99,15 @@ extension MySQLDriver {
                             fileExtension: "sql", compress: true)
     }
 
-    /// `mariadb` (or `mysql`) reading the dump on standard input.
+    /// Checks the file is a whole single-database dump and loads it into a scratch database
+    /// first (see ``MySQLRestore``), then loads it with `mariadb` (or `mysql`) on standard input.
     public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
-        .tool(ToolInvocation(["mariadb", "mysql"], arguments: clientArguments(settings, logger: logger), environment: clientEnvironment(settings)))
+        MySQLRestore(driver: self, settings: settings, logger: logger).method
+    }
+
+    /// `mariadb` (or `mysql`) loading a dump into the database `settings` names.
+    func loader(_ settings: ConnectionSettings, logger: Logger) -> ToolInvocation {
+        ToolInvocation(["mariadb", "mysql"], arguments: clientArguments(settings, logger: logger), environment: clientEnvironment(settings))
     }
 
     private func clientArguments(_ settings: ConnectionSettings, logger: Logger) -> [String] {

@@ -118,10 +118,16 @@ extension PostgresDriver {
                             fileExtension: "dump", compress: false)
     }
 
-    /// `pg_restore --clean --if-exists --single-transaction`, reading the dump on standard input.
+    /// Checks the file is a whole `pg_dump` custom-format archive, then replaces what the
+    /// environment holds with it in one transaction (see ``PostgresRestore``).
     public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
-        let arguments = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"] + clientArguments(settings)
-        return .tool(ToolInvocation(["pg_restore"], arguments: arguments, environment: clientEnvironment(settings, logger: logger)))
+        PostgresRestore(driver: self, settings: settings, logger: logger).method
+    }
+
+    /// A program of PostgreSQL's client tools run against the database `settings` names,
+    /// the password in `PGPASSWORD`.
+    func client(_ program: String, arguments: [String], _ settings: ConnectionSettings, logger: Logger) -> ToolInvocation {
+        ToolInvocation([program], arguments: arguments + clientArguments(settings), environment: clientEnvironment(settings, logger: logger))
     }
 
     private func clientArguments(_ settings: ConnectionSettings) -> [String] {

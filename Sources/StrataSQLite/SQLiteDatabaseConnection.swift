@@ -16,6 +16,9 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     private let thread: ConnectionThread
     let storage: String
     private let lock: FileLock?
+    /// `false` for the empty in-memory database that stands in, for reading, for a file that
+    /// does not exist yet.
+    let databaseExists: Bool
     private let foreignKeysDeferred = LockedFlag()
     /// Whether ``prepareForChanges()`` switched the journal to `TRUNCATE`.
     private let journalTruncated = LockedFlag()
@@ -25,15 +28,22 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
     /// The connection's own thread.
     var preferredTaskExecutor: (any TaskExecutor)? { thread }
 
-    private init(handle: SQLiteHandle, thread: ConnectionThread, storage: String, lock: FileLock?) {
+    private init(handle: SQLiteHandle, thread: ConnectionThread, storage: String, lock: FileLock?, databaseExists: Bool) {
         self.handle = handle
         self.thread = thread
         self.storage = storage
         self.lock = lock
+        self.databaseExists = databaseExists
+    }
+
+    /// An empty in-memory database that reads as the database file `missing`, which does not
+    /// exist yet: reading it creates nothing, and it reports ``databaseExists`` as `false`.
+    static func standIn(for missing: String) async throws -> SQLiteDatabaseConnection {
+        try await open(storage: ":memory:", databaseExists: false)
     }
 
     /// Opens `storage` (a path or `:memory:`).
-    static func open(storage: String) async throws -> SQLiteDatabaseConnection {
+    static func open(storage: String, databaseExists: Bool = true) async throws -> SQLiteDatabaseConnection {
         let isMemory = storage == ":memory:"
         if !isMemory {
             let directory = (storage as NSString).deletingLastPathComponent
@@ -56,16 +66,19 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
         }
         let opened = SQLiteDatabaseConnection(
             handle: handle, thread: thread, storage: storage,
-            lock: isMemory ? nil : FileLock(path: storage + ".strata-lock")
+            lock: isMemory ? nil : FileLock(path: storage + ".strata-lock"), databaseExists: databaseExists
         )
         do {
             // Wait for other writers rather than failing at once; enforce foreign keys.
             try await opened.execute("PRAGMA busy_timeout = 10000")
             try await opened.execute("PRAGMA foreign_keys = ON")
+            // Reads the file's header: a file that is not an SQLite database is named here,
+            // for every command alike, before anything reads or writes it.
+            _ = try await opened.query("PRAGMA schema_version", [])
         } catch {
             await opened.close()
-            throw StrataError(.failure, "Cannot use SQLite database \(storage): \(error).",
-                              hint: "Check that the file is an SQLite database.")
+            throw StrataError(.failure, "Cannot use SQLite database \(storage): \((error as? DatabaseError)?.message ?? "\(error)").",
+                              hint: "Check that \(storage) is an SQLite database and that the environment points at the right file. Nothing was changed.")
         }
         return opened
     }

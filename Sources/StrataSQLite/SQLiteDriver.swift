@@ -22,7 +22,7 @@ public struct SQLiteDriver: DatabaseDriver {
     public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         let storage = try self.storage(settings)
         if purpose == .read, storage != ":memory:", !FileManager.default.fileExists(atPath: storage) {
-            return try await SQLiteDatabaseConnection.open(storage: ":memory:")
+            return try await SQLiteDatabaseConnection.standIn(for: storage)
         }
         return try await SQLiteDatabaseConnection.open(storage: storage)
     }
@@ -78,30 +78,71 @@ extension SQLiteDriver {
         }), fileExtension: "sqlite3", compress: true)
     }
 
-    /// Replaces the database file with the backup, atomically (copy beside it, then rename).
+    /// Checks that the backup is a whole SQLite database (its header, then `PRAGMA
+    /// quick_check` on it), then copies it beside the database file, gives the copy the
+    /// file's mode, and renames it over the file: the database is either the old file or the
+    /// whole new one.
     public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
         let storage = try self.storage(settings)
         guard storage != ":memory:" else {
             throw StrataError(.configuration, "An in-memory SQLite database cannot be restored into.")
         }
-        return .copy({ source in
-            let staged = storage + ".strata-restore"
-            do {
-                try? FileManager.default.removeItem(atPath: staged)
-                try FileManager.default.createDirectory(atPath: (storage as NSString).deletingLastPathComponent.isEmpty ? "." : (storage as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try FileManager.default.copyItem(atPath: source, toPath: staged)
-                for suffix in ["-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storage + suffix) }
-                guard rename(staged, storage) == 0 else {
-                    throw StrataError(.failure, "Cannot replace \(storage): \(String(cString: strerror(errno))).")
-                }
-            } catch let error as StrataError {
-                try? FileManager.default.removeItem(atPath: staged)
-                throw error
-            } catch {
-                try? FileManager.default.removeItem(atPath: staged)
-                throw StrataError(.failure, "Cannot restore into \(storage): \(error.localizedDescription)")
+        return RestoreMethod(
+            inspect: { payload, name in try await Self.inspectBackup(payload, named: name) },
+            databaseExists: { FileManager.default.fileExists(atPath: storage) },
+            replace: { source in try Self.replace(storage, with: source) },
+            guarantee: "SQLite: the database file is replaced by one rename, so it is unchanged."
+        )
+    }
+
+    private static func inspectBackup(_ payload: String, named name: String) async throws -> BackupContents {
+        let header = FileHandle(forReadingAtPath: payload).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 16)
+        }
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            throw StrataError(.configuration, "\(name) is not an SQLite database (it does not start with SQLite's header); nothing was restored.",
+                              hint: "Restore a backup taken by `strata backup` of a sqlite environment, or an SQLite database file.")
+        }
+        let verdict: String
+        do {
+            let connection = try await SQLiteDatabaseConnection.open(storage: payload)
+            verdict = try await connection.closeAfter {
+                try await connection.query("PRAGMA quick_check", []).compactMap { $0["quick_check"].text }.joined(separator: "; ")
             }
-        })
+        } catch {
+            throw StrataError(.configuration, "\(name) is a damaged SQLite database (\(error)); nothing was restored.",
+                              hint: "The file is truncated or corrupt: restore another backup.")
+        }
+        guard verdict == "ok" else {
+            throw StrataError(.configuration, "\(name) is a damaged SQLite database (quick_check: \(verdict.prefix(300))); nothing was restored.",
+                              hint: "The file is truncated or corrupt: restore another backup.")
+        }
+        return BackupContents(format: "SQLite database")
+    }
+
+    private static func replace(_ storage: String, with source: String) throws {
+        let staged = storage + ".strata-restore"
+        let folder = (storage as NSString).deletingLastPathComponent
+        do {
+            try? FileManager.default.removeItem(atPath: staged)
+            try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: source, toPath: staged)
+            let mode = (try? FileManager.default.attributesOfItem(atPath: storage)[.posixPermissions] as? Int) ?? 0o644
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: staged)
+            let descriptor = open(staged, O_RDONLY | O_CLOEXEC)
+            if descriptor >= 0 { fsync(descriptor); close(descriptor) }
+            for suffix in ["-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storage + suffix) }
+            guard rename(staged, storage) == 0 else {
+                throw StrataError(.failure, "Cannot replace \(storage): \(String(cString: strerror(errno))).")
+            }
+        } catch let error as StrataError {
+            try? FileManager.default.removeItem(atPath: staged)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: staged)
+            throw StrataError(.failure, "Cannot restore into \(storage): \(error.localizedDescription)")
+        }
     }
 
     private func existingFile(_ settings: ConnectionSettings) throws -> String {

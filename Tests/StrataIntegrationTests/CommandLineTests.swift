@@ -31,6 +31,10 @@ import Testing
             try await StrataProcess.run(arguments, in: path, environment: environment)
         }
 
+        func strata(_ arguments: [String], environment: [String: String] = [:]) async throws -> StrataProcess.Result {
+            try await StrataProcess.run(arguments, in: path, environment: environment)
+        }
+
         /// Rows from the project's default SQLite database.
         func query(_ sql: String, database: String = "db/development.sqlite3") async throws -> [DatabaseRow] {
             let settings = ConnectionSettings(dialect: "sqlite", storage: "\(path)/\(database)")
@@ -75,17 +79,16 @@ import Testing
         let garbage = String(repeating: "not a database, ", count: 256)
         try project.write("db/development.sqlite3", garbage)
 
-        let status = try await project.strata("status")
-        #expect(status.status == 1, "\(status)")
-        #expect(status.stderr.contains("error: Cannot look for the history table strata_migrations: file is not a database"), "\(status)")
-        #expect(status.stderr.contains("Check that the environment's database is the one to migrate"), "\(status)")
-
-        let migrate = try await project.strata("migrate")
-        #expect(migrate.status == 1, "\(migrate)")
-        #expect(migrate.stderr.contains("error: Cannot read or create the history table strata_migrations: file is not a database"), "\(migrate)")
-        #expect(migrate.stderr.contains("No migration was run."), "\(migrate)")
-        // Nothing was written to it.
+        // Every command names the file, and says what to check.
+        for command in [["status"], ["migrate"], ["undo"], ["redo"], ["seed"], ["migrate", "--dry-run"]] {
+            let run = try await project.strata(command)
+            #expect(run.status == 1, "\(command): \(run)")
+            #expect(run.stderr.contains("error: Cannot use SQLite database db/development.sqlite3: file is not a database"), "\(command): \(run)")
+            #expect(run.stderr.contains("Check that db/development.sqlite3 is an SQLite database"), "\(command): \(run)")
+        }
+        // Nothing was written to it, and nothing beside it.
         #expect(try String(contentsOfFile: "\(project.path)/db/development.sqlite3", encoding: .utf8) == garbage)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(project.path)/db").sorted() == ["development.sqlite3", "migrations"])
     }
 
     @Test func wholeWorkflowFromInitToRedo() async throws {
@@ -501,15 +504,18 @@ import Testing
         #expect(migrated.status == 0, "\(migrated)")
         #expect(migrated.stdout.contains("Backed up to backups/backup-development-"))
         #expect(try await project.tables().contains("two"))
-        let backups = try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups")
-        #expect(backups.count == 1)
+        // The backup, and its manifest beside it.
+        let backups = try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").sorted()
+        #expect(backups.count == 2 && backups[1] == backups[0] + ".manifest.json", "\(backups)")
         // Nothing pending: no backup.
         #expect(try await project.strata("migrate", "--backup").status == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").sorted() == backups)
 
-        // The backup holds the state before "two".
+        // The backup holds the state before "two"; the database as it was is kept.
         let restore = try await project.strata("restore", "backups/\(backups[0])", "--yes")
         #expect(restore.status == 0, "\(restore)")
+        #expect(restore.stdout.contains("checked against its manifest"), "\(restore)")
+        #expect(restore.stdout.contains("The database as it was is kept in backups/before-restore-development-"), "\(restore)")
         #expect(try await !project.tables().contains("two"))
         #expect(try await project.tables().contains("one"))
         let unconfirmed = try await project.strata("restore", "backups/\(backups[0])")
@@ -563,7 +569,8 @@ import Testing
         #expect(rows.count == 20)
         #expect(rows.allSatisfy { $0["n"].integer == 1 })
         // One replica had something to apply, so one backup was taken.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").count == 1)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups")
+        #expect(backups.filter { !$0.hasSuffix(".manifest.json") }.count == 1, "\(backups)")
         let refused = try await project.strata("restore", "backups/x.sqlite3.gz", "--env", "production")
         #expect(refused.status == 2, "\(refused)")
         #expect(refused.stderr.contains("Refusing to restore into the production database without --yes"))

@@ -69,7 +69,7 @@ import Testing
         }
         let migrator = try db.migrator()
         #expect(try await migrator.migrate(.init(step: 1)).count == 1)
-        #expect(try await migrator.migrate(.init(target: MigrationVersion("20250101000003"))).count == 2)
+        #expect(try await migrator.migrate(.init(target: MigrationReference("20250101000003"))).count == 2)
         #expect(try await db.historyVersions() == ["20250101000001", "20250101000002", "20250101000003"])
 
         let undone = try await migrator.undo()
@@ -81,7 +81,7 @@ import Testing
         #expect(redone.map { "\($0.direction.rawValue):\($0.id.name)" } == ["down:table-4", "down:table-3", "up:table-3", "up:table-4"])
         #expect(try await db.hasTable("t4"))
 
-        try await migrator.undo(.to(MigrationVersion("20250101000002")!))
+        try await migrator.undo(.to(MigrationReference("20250101000002")!))
         #expect(try await db.historyVersions() == ["20250101000001", "20250101000002"])
         try await migrator.undo(.all)
         #expect(try await db.historyVersions().isEmpty)
@@ -244,7 +244,7 @@ import Testing
 
         // As the error says: the statements ran, so settle it as applied; the run goes on.
         _ = try await db.query(allow)
-        try await db.migrator().resolve(MigrationVersion("20250101000002")!, as: .applied)
+        try await db.migrator().resolve(MigrationReference("20250101000002")!, as: .applied)
         #expect(try await db.migrator().migrate().map(\.id.name) == ["third"])
         #expect(try await db.historyVersions() == ["20250101000001", "20250101000002", "20250101000003"])
     }
@@ -259,7 +259,7 @@ import Testing
 
         // Reverted by hand: the migration is pending again.
         _ = try await db.query("DROP TABLE half")
-        let rolledBack = try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .rolledBack)
+        let rolledBack = try await db.migrator().resolve(MigrationReference("20250101000001")!, as: .rolledBack)
         #expect(rolledBack.statementsDone == 1)
         #expect(try await db.migrator().status().map(\.state) == [.pending])
 
@@ -267,11 +267,11 @@ import Testing
         await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
         _ = try await db.query("CREATE TABLE missing_table (id INTEGER)")
         _ = try await db.query("INSERT INTO missing_table VALUES (1)")
-        try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .applied)
+        try await db.migrator().resolve(MigrationReference("20250101000001")!, as: .applied)
         #expect(try await db.migrator().status().map(\.state) == [.applied])
         #expect(try await db.historyVersions() == ["20250101000001"])
 
-        let notDirty = await #expect(throws: StrataError.self) { try await db.migrator().resolve(MigrationVersion("20250101000001")!, as: .applied) }
+        let notDirty = await #expect(throws: StrataError.self) { try await db.migrator().resolve(MigrationReference("20250101000001")!, as: .applied) }
         #expect(notDirty?.code == .configuration)
     }
 
@@ -422,26 +422,141 @@ import Testing
             """, down: "DROP TABLE items;")
         try await db.migrator().migrate()
         let logger = Logger(label: "test")
-        let manager = BackupManager(directory: db.files.path + "/backups", environment: "test")
+        let backups = db.files.path + "/backups"
+        let manager = BackupManager(directory: backups, environment: "test", settings: db.settings)
         let path = try await manager.backup(engine.driver.backupMethod(db.settings, logger: logger))
         let name = (path as NSString).lastPathComponent
         #expect(name.hasPrefix("backup-test-"), "\(name)")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let folder = try FileManager.default.attributesOfItem(atPath: db.files.path + "/backups")
+        let folder = try FileManager.default.attributesOfItem(atPath: backups)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: db.files.path + "/backups") == [name])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups).sorted() == [name, name + ".manifest.json"])
+        let manifest = try JSONDecoder().decode(BackupManifest.self, from: try Data(contentsOf: URL(fileURLWithPath: path + ".manifest.json")))
+        #expect(manifest.source == BackupIdentity(settings: db.settings, environment: "test"))
+        #expect(manifest.bytes == attributes[.size] as? Int)
 
         _ = try await db.query("DELETE FROM items WHERE id = 2")
         _ = try await db.query("DROP TABLE items")
-        try await manager.restore(path, method: engine.driver.restoreMethod(db.settings, logger: logger))
+        let outcome = try await manager.restore(path, method: engine.driver.restoreMethod(db.settings, logger: logger),
+                                                safetyCopy: { try engine.driver.backupMethod(db.settings, logger: logger) })
         let rows = try await db.query("SELECT id, name FROM items ORDER BY id")
         #expect(rows.map { "\($0["id"].integer ?? -1):\($0["name"].text ?? "")" } == ["1:alpha", "2:it's", "3:ünïcödé"])
         #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(outcome.hadManifest)
+        // The database as it was (without items) is kept, and can itself be restored.
+        let safetyCopy = try #require(outcome.safetyCopy)
+        #expect((safetyCopy as NSString).lastPathComponent.hasPrefix("before-restore-test-"), "\(safetyCopy)")
+        #expect((safetyCopy as NSString).deletingLastPathComponent == backups)
+        _ = try await manager.restore(safetyCopy, method: engine.driver.restoreMethod(db.settings, logger: logger),
+                                      safetyCopy: { try engine.driver.backupMethod(db.settings, logger: logger) })
+        #expect(try await !db.hasTable("items"))
 
-        // --keep: only the newest backups stay.
+        // --keep: only the newest backups stay, each with its manifest.
         for _ in 0..<3 { _ = try await manager.backup(engine.driver.backupMethod(db.settings, logger: logger), keep: 2) }
         #expect(manager.backups().count == 2)
+        let files = try FileManager.default.contentsOfDirectory(atPath: backups)
+        #expect(files.filter { $0.hasPrefix("backup-") }.count == 4, "\(files)")
+    }
+
+    /// What a refused restore must leave alone: the rows, the history, the backups directory
+    /// and — on SQLite — the database file's bytes and mode.
+    private func restoreState(_ db: FreshDatabase, backups: String) async throws -> [String] {
+        var state = try await db.query("SELECT id, name FROM items ORDER BY id").map { "\($0["id"].integer ?? -1):\($0["name"].text ?? "")" }
+        state += try await db.historyVersions()
+        state += ((try? FileManager.default.contentsOfDirectory(atPath: backups)) ?? []).sorted()
+        if let storage = db.settings.storage {
+            let attributes = try FileManager.default.attributesOfItem(atPath: storage)
+            state.append("mode \(attributes[.posixPermissions] as? Int ?? -1)")
+            state.append(try Checksum.sha256(fileAt: storage).sha256)
+        }
+        return state
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func restoreRefusesWhatIsNotAWholeBackupOfThisDatabaseAndTouchesNothing(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "items", up: """
+            CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL);
+            INSERT INTO items (id, name) VALUES (1, 'alpha'), (2, 'beta');
+            """, down: "DROP TABLE items;")
+        try await db.migrator().migrate()
+        let logger = Logger(label: "test")
+        let backups = db.files.path + "/backups"
+        let manager = BackupManager(directory: backups, environment: "test", settings: db.settings)
+        let good = try await manager.backup(engine.driver.backupMethod(db.settings, logger: logger))
+        // Files to try live outside the backups directory, which must not change.
+        let elsewhere = try TemporaryDirectory()
+        defer { elsewhere.remove() }
+        _ = try await db.query("DELETE FROM items WHERE id = 2")
+        if let storage = db.settings.storage { chmod(storage, 0o640) }
+        let before = try await restoreState(db, backups: backups)
+
+        func refused(_ file: String, _ expected: String, allowOtherDatabase: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let error = await #expect(throws: StrataError.self, sourceLocation: sourceLocation) {
+                _ = try await manager.restore(file, method: engine.driver.restoreMethod(db.settings, logger: logger),
+                                              safetyCopy: { try engine.driver.backupMethod(db.settings, logger: logger) },
+                                              allowOtherDatabase: allowOtherDatabase)
+            }
+            #expect(error?.code == .configuration, "\(error?.description ?? "")", sourceLocation: sourceLocation)
+            #expect(error?.message.contains(file) == true, "\(error?.description ?? "")", sourceLocation: sourceLocation)
+            #expect(error?.message.contains(expected) == true, "\(error?.description ?? "")", sourceLocation: sourceLocation)
+            #expect(try await restoreState(db, backups: backups) == before, sourceLocation: sourceLocation)
+        }
+        func copy(_ file: String, to name: String, withManifest: Bool) throws -> String {
+            let destination = "\(elsewhere.path)/\(name)"
+            try FileManager.default.copyItem(atPath: file, toPath: destination)
+            if withManifest { try FileManager.default.copyItem(atPath: file + ".manifest.json", toPath: destination + ".manifest.json") }
+            return destination
+        }
+
+        // Not a backup at all: text, under a backup's name and gzipped.
+        let text = "\(elsewhere.path)/notes.sql"
+        try "just some notes\n".write(toFile: text, atomically: true, encoding: .utf8)
+        try await refused(text, "is not")
+        try await ToolInvocation(["gzip"], arguments: ["-c", text]).run(output: text + ".gz")
+        try await refused(text + ".gz", "is not")
+        try await refused(elsewhere.path, "is a directory")
+
+        // A backup of another engine: refused by its manifest, and by its format without one.
+        let other = try #require(TestDatabase.all.first { $0.description != engine.description })
+        let otherDB = try await other.fresh()
+        defer { Task { await otherDB.remove() } }
+        try otherDB.write("20250101000001", "items", up: "CREATE TABLE items (id INTEGER PRIMARY KEY);", down: "DROP TABLE items;")
+        try await otherDB.migrator().migrate()
+        let foreign = try await BackupManager(directory: otherDB.files.path + "/backups", environment: "test", settings: otherDB.settings)
+            .backup(other.driver.backupMethod(otherDB.settings, logger: logger))
+        try await refused(try copy(foreign, to: "foreign-with-manifest", withManifest: true), "is a backup of a \(other.driver.dialects.sorted()[0]) database")
+        try await refused(try copy(foreign, to: "foreign", withManifest: false), "is not")
+
+        // A truncated backup: refused by its manifest, and by its format (or gzip) without one.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: good)[.size] as? Int)
+        let truncated = try copy(good, to: "truncated", withManifest: true)
+        try FileHandle(forWritingAtPath: truncated).map { try $0.truncate(atOffset: UInt64(size * 2 / 3)); try $0.close() }
+        try await refused(truncated, "is not the backup its manifest describes")
+        try FileManager.default.removeItem(atPath: truncated + ".manifest.json")
+        try await refused(truncated, engine.driver.dialects.contains("postgres") ? "is a damaged pg_dump archive" : "is not a complete gzip file")
+
+        // A backup of another database of the same engine: refused unless allowed.
+        let sibling = try await engine.fresh()
+        defer { Task { await sibling.remove() } }
+        try sibling.write("20250101000001", "items", up: """
+            CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL);
+            INSERT INTO items (id, name) VALUES (7, 'sibling');
+            """, down: "DROP TABLE items;")
+        try await sibling.migrator().migrate()
+        let siblingBackup = try await BackupManager(directory: sibling.files.path + "/backups", environment: "test", settings: sibling.settings)
+            .backup(engine.driver.backupMethod(sibling.settings, logger: logger))
+        try await refused(try copy(siblingBackup, to: "sibling", withManifest: true), "is a backup of \(engine.driver.dialects.sorted()[0]) database")
+
+        // The good backup still restores, after all of that.
+        _ = try await manager.restore(good, method: engine.driver.restoreMethod(db.settings, logger: logger),
+                                      safetyCopy: { try engine.driver.backupMethod(db.settings, logger: logger) })
+        #expect(try await db.query("SELECT id FROM items ORDER BY id").compactMap { $0["id"].integer } == [1, 2])
+        if let storage = db.settings.storage {
+            #expect((try FileManager.default.attributesOfItem(atPath: storage)[.posixPermissions] as? Int) == 0o640)
+        }
     }
 
     @Test(arguments: TestDatabase.all)

@@ -123,6 +123,65 @@ struct MySQLTests {
         #expect(pending.status == 3, "\(pending)")
     }
 
+    /// A run killed while its first statement runs on the server: the statement completes
+    /// there, but the progress says nothing was done. Resuming runs it again, which fails
+    /// because it ran. The migration must stay dirty — never be reported as "nothing applied"
+    /// with its record dropped — and `--from-statement 2` must carry on after it.
+    @Test func aRunKilledDuringItsFirstStatementStaysDirtyWhenTheResumeFails() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        // Statement 1 waits for a lock this test holds, so the run is killed while it runs,
+        // whatever the machine's load; released, it completes on the server.
+        let hold = "strata_test_hold_" + UUID().uuidString.prefix(8).lowercased()
+        let directory = try db.project([("20250101000001", "three-steps", """
+            CREATE TABLE k_11 AS SELECT GET_LOCK('\(hold)', 60) AS pause;
+            CREATE INDEX k_11_pause ON k_11 (pause);
+            INSERT INTO k_11 (pause) VALUES (1);
+            """)])
+        defer { directory.remove() }
+        let holder = try await db.connect()
+        defer { Task { await holder.close() } }
+        #expect(try await holder.query("SELECT GET_LOCK('\(hold)', 10) AS taken", []).first?["taken"].integer == 1)
+        func statementRunning() async throws -> Bool {
+            try await !holder.query("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE TABLE k\\_11%'", []).isEmpty
+        }
+
+        let started = try StrataProcess.start(["migrate"], in: directory.path, environment: db.projectConfiguration().environment)
+        var deadline = Date().addingTimeInterval(60)
+        while try await !statementRunning(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await statementRunning())
+        kill(started.0.processIdentifier, SIGKILL)
+        #expect(await StrataProcess.finish(started).status == SIGKILL)
+        // The server finishes the statement the killed client sent.
+        _ = try await holder.query("SELECT RELEASE_LOCK('\(hold)') AS released", [])
+        deadline = Date().addingTimeInterval(60)
+        while try await statementRunning(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await db.hasTable("k_11"))
+
+        let status = try await db.strata(["status"], in: directory)
+        #expect(status.stdout.contains("stopped after 0 of 3 statements while being applied (the process ended during or just after statement 1)"), "\(status)")
+        #expect(try await db.strata(["migrate"], in: directory).status == 5)
+
+        let resumed = try await db.strata(["migrate", "--resume"], in: directory)
+        #expect(resumed.status == 1, "\(resumed)")
+        #expect(resumed.stderr.contains("Table 'k_11' already exists (1050)"), "\(resumed)")
+        #expect(resumed.stderr.contains("it probably ran before that run stopped"), "\(resumed)")
+        #expect(resumed.stderr.contains("strata migrate --resume --from-statement 2"), "\(resumed)")
+        #expect(!resumed.stderr.contains("Nothing of this migration was applied"), "\(resumed)")
+        // Still dirty, with the failure recorded; still no history.
+        let json = try await db.strata(["status", "--json"], in: directory)
+        #expect(json.stdout.contains("\"state\":\"dirty\""), "\(json)")
+        #expect(try await db.historyVersions().isEmpty)
+        #expect(try await db.strata(["migrate"], in: directory).status == 5)
+
+        let finished = try await db.strata(["migrate", "--resume", "--from-statement", "2"], in: directory)
+        #expect(finished.status == 0, "\(finished)")
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM k_11").first?["n"].integer == 2)
+        let index = try await db.query("SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'k_11'")
+        #expect(index.compactMap { $0["name"].text } == ["k_11_pause"])
+    }
+
     /// A finished migration's history row, the removal of its progress row and the next
     /// migration's progress row go to the server in one request with their begin and commit:
     /// when the last of them fails, the others roll back with it. The migration, whose DDL
@@ -150,7 +209,7 @@ struct MySQLTests {
 
         // Its statement ran: resolved as applied, the run goes on to the third.
         _ = try await db.query("DROP TRIGGER refuse_third")
-        _ = try await db.migrator().resolve(try #require(MigrationVersion("20250101000002")), as: .applied)
+        _ = try await db.migrator().resolve(try #require(MigrationReference("20250101000002")), as: .applied)
         #expect(try await db.migrator().migrate().count == 1)
         #expect(try await db.migrator().status().map(\.state) == [.applied, .applied, .applied])
     }

@@ -128,7 +128,7 @@ struct PostgresCommandLineTests {
         defer { directory.remove() }
         let settings = db.settings
         let backup = Task {
-            try await BackupManager(directory: directory.path, environment: "test")
+            try await BackupManager(directory: directory.path, environment: "test", settings: settings)
                 .backup(PostgresDriver().backupMethod(settings, logger: Logger(label: "test")))
         }
         var commandLines: [String] = []

@@ -151,7 +151,7 @@ import Testing
 
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let manager = BackupManager(directory: directory.path + "/backups", environment: "test")
+        let manager = BackupManager(directory: directory.path + "/backups", environment: "test", settings: settings)
         let error = await #expect(throws: StrataError.self) { _ = try await manager.backup(method) }
         #expect(error?.message.contains("failed (exited(") == true, "\(error?.message ?? "")")
         #expect(error?.description.contains("hunter2-secret") == false)

@@ -77,7 +77,7 @@ import Testing
         // The history says what happened, and the next run carries on from it.
         try db.write("20250101000003", "broken", up: "INSERT INTO first_table (id) VALUES (3);")
         if !engine.driver.dialect.supportsTransactionalDDL {
-            try await db.migrator().resolve(MigrationVersion("20250101000003")!, as: .rolledBack)
+            try await db.migrator().resolve(MigrationReference("20250101000003")!, as: .rolledBack)
         }
         #expect(try await db.migrator().migrate().map(\.id.name) == ["broken", "after"])
         #expect(try await db.hasTable("after_table"))
@@ -114,6 +114,7 @@ final class TransactionLoggingConnection: DatabaseConnection {
 
     var dialect: any SQLDialect { base.dialect }
     var preferredTaskExecutor: (any TaskExecutor)? { base.preferredTaskExecutor }
+    var databaseExists: Bool { base.databaseExists }
 
     func execute(_ sql: String) async throws { try await base.execute(sql) }
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] { try await base.query(sql, binds) }

@@ -70,10 +70,17 @@ import Testing
         #expect(error?.message.contains("development, production, staging, test") == true)
     }
 
-    @Test func environmentIsChosenByFlagThenVariableThenDefault() {
-        #expect(StrataConfiguration.environmentName(explicit: "test", variables: ["STRATA_ENV": "production"]) == "test")
-        #expect(StrataConfiguration.environmentName(explicit: nil, variables: ["STRATA_ENV": "production"]) == "production")
-        #expect(StrataConfiguration.environmentName(explicit: nil, variables: [:]) == "development")
+    @Test func environmentIsChosenByFlagThenVariableThenDefault() throws {
+        #expect(try StrataConfiguration.environmentName(explicit: "test", variables: ["STRATA_ENV": "production"]) == "test")
+        #expect(try StrataConfiguration.environmentName(explicit: nil, variables: ["STRATA_ENV": "production"]) == "production")
+        #expect(try StrataConfiguration.environmentName(explicit: nil, variables: [:]) == "development")
+        // Given but empty is an error, never a silent fall-back to development.
+        let emptyNames: [(String?, [String: String], String)] = [("", [:], "--env"), (" ", [:], "--env"), (nil, ["STRATA_ENV": ""], "STRATA_ENV")]
+        for (explicit, variables, named) in emptyNames {
+            let error = #expect(throws: StrataError.self) { try StrataConfiguration.environmentName(explicit: explicit, variables: variables) }
+            #expect(error?.code == .configuration)
+            #expect(error?.message.contains(named) == true && error?.message.contains("empty") == true, "\(error?.message ?? "")")
+        }
     }
 
     @Test(arguments: [
@@ -82,6 +89,11 @@ import Testing
         ("environments:\n  development:\n    url: [sqlite:x]", "strata.yml:3: `development.url` must be a single value"),
         ("environments:\n  development: sqlite:x", "strata.yml:2: environment \"development\" must be a mapping"),
         ("migrations: db/migrations", "has no `environments:` section"),
+        // A repeated key is named where it is repeated, the line to fix.
+        ("environments:\n  development:\n    url: sqlite:x\n\n    # again\n    url: sqlite:y", "strata.yml:6: duplicate key `url` (first given on line 3)"),
+        ("environments:\n  development:\n    url: sqlite:x\n  production:\n    url: sqlite:z\n  development:\n    url: sqlite:y",
+         "strata.yml:6: duplicate key `development` (first given on line 2)"),
+        ("migrations: a\nenvironments:\n  development:\n    url: sqlite:x\nmigrations: b", "strata.yml:5: duplicate key `migrations` (first given on line 1)"),
         ("environments:\n  development:\n    url: 'sqlite:x\n", "strata.yml:4: malformed YAML"),
         ("environments:\n  development:\n    url: sqlite:x\n   bad: indentation", "strata.yml:4: malformed YAML"),
         ("", "strata.yml is empty"),
@@ -98,6 +110,11 @@ import Testing
         ("url: postgres://user:pa55@/db", "not a valid postgres:// URL"),
         ("dialect: oracle", "unknown dialect \"oracle\""),
         ("dialect: postgres\n    port: 99999", "port \"99999\" is not a number"),
+        // A URL's port is checked as the port, like the discrete field: exit 2, not a refused connection.
+        ("url: postgres://u:pa55@localhost:0/db", "its port \"0\" is not a number from 1 to 65535"),
+        ("url: mysql://u:pa55@localhost:70000/db", "its port \"70000\" is not a number from 1 to 65535"),
+        ("url: postgres://u:pa55@localhost:abc/db", "its port \"abc\" is not a number from 1 to 65535"),
+        ("url: postgres://u:pa55@[::1]:99999/db", "its port \"99999\" is not a number from 1 to 65535"),
         ("logging: sometimes\n    url: sqlite:x", "`logging` must be true or false"),
         ("host: h", "has neither `url` nor `dialect`"),
     ])
@@ -163,6 +180,7 @@ import Testing
         #expect(postgres == ConnectionSettings(dialect: "postgres", host: "db.example.com", port: 5433, database: "main",
                                                username: "app", password: "p@ss:word", tls: .require))
         #expect(postgres.redactedDescription == "postgres://app:***@db.example.com:5433/main?sslmode=require")
+        #expect(try DatabaseURL.parse("postgres://u:p%3A1@[::1]:6543/db").port == 6543)
         let mysql = try DatabaseURL.parse("mariadb://root@127.0.0.1/app")
         #expect(mysql.dialect == "mysql")
         #expect(mysql.password == nil)

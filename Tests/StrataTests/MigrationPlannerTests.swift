@@ -25,8 +25,8 @@ import Testing
         // Out-of-order: "two" is pending although nothing newer is applied.
         #expect(try planner.migrationsToApply().map(\.id.name) == ["two", "three", "four"])
         #expect(try planner.migrationsToApply(step: 2).map(\.id.name) == ["two", "three"])
-        #expect(try planner.migrationsToApply(target: MigrationVersion("20250103000000")).map(\.id.name) == ["two", "three"])
-        #expect(try planner.migrationsToApply(target: MigrationVersion("20250101000000")).isEmpty)
+        #expect(try planner.migrationsToApply(target: MigrationReference("20250103000000")).map(\.id.name) == ["two", "three"])
+        #expect(try planner.migrationsToApply(target: MigrationReference("20250101000000")).isEmpty)
     }
 
     @Test func migrateRefusesChangedAndMissingUnlessAllowed() throws {
@@ -45,7 +45,7 @@ import Testing
 
     @Test func unknownTargetIsAConfigurationError() {
         let planner = MigrationPlanner(migrations: files, history: [])
-        let error = #expect(throws: StrataError.self) { try planner.migrationsToApply(target: MigrationVersion("20300101000000")) }
+        let error = #expect(throws: StrataError.self) { try planner.migrationsToApply(target: MigrationReference("20300101000000")) }
         #expect(error?.code == .configuration)
         #expect(error?.message.contains("20300101000000") == true)
     }
@@ -55,7 +55,7 @@ import Testing
         let planner = MigrationPlanner(migrations: files, history: applied)
         #expect(try planner.migrationsToUndo(.last(1)).map(\.id.name) == ["four"])
         #expect(try planner.migrationsToUndo(.last(2)).map(\.id.name) == ["four", "three"])
-        #expect(try planner.migrationsToUndo(.to(MigrationVersion("20250101000000")!)).map(\.id.name) == ["four", "three"])
+        #expect(try planner.migrationsToUndo(.to(MigrationReference("20250101000000")!)).map(\.id.name) == ["four", "three"])
         #expect(try planner.migrationsToUndo(.all).map(\.id.name) == ["four", "three", "one"])
         #expect(try MigrationPlanner(migrations: files, history: []).migrationsToUndo(.last(1)).isEmpty)
     }

@@ -53,6 +53,12 @@ import Testing
         ("-- migrate:up transaction:maybe\nSELECT 1;", "line 1: the unknown section option `transaction:maybe`"),
         ("SELECT 0;\n-- migrate:up\nSELECT 1;", "line 1: a statement before the first"),
         ("-- migrate:up\nSELECT 1;\nSELECT 'open;", "line 3: an unterminated string literal"),
+        // A guard must guard: with no query, or with no statement after it, it is refused
+        // before anything runs, rather than leaving the statement unguarded.
+        ("-- migrate:up\n-- strata:skip-if\nALTER TABLE t ADD COLUMN y INT;", "line 2: an empty `-- strata:skip-if` guard"),
+        ("-- migrate:up\n-- strata:skip-if   ;  \nALTER TABLE t ADD COLUMN y INT;", "line 2: an empty `-- strata:skip-if` guard"),
+        ("-- migrate:up\nSELECT 1;\n-- strata:skip-if SELECT 1\n-- migrate:down\nSELECT 2;", "line 3: an unattached `-- strata:skip-if` guard"),
+        ("-- migrate:up\n-- strata:skip-if SELECT 1\n-- strata:skip-if SELECT 2\nSELECT 3;", "line 3: an extra `-- strata:skip-if` guard: the guard on line 2"),
     ])
     func badFilesAreConfigurationErrorsNamingFileAndLine(text: String, expected: String) {
         let error = #expect(throws: StrataError.self) { try parser.parse(text, fileName: "db/migrations/x.sql") }

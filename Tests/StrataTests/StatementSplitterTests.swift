@@ -116,6 +116,12 @@ import Testing
         #expect(statements[1].skipIf == nil)
     }
 
+    @Test func aCommentThatOnlyStartsLikeTheDirectiveIsAComment() throws {
+        let statements = try standard.split("-- strata:skip-iffy is not a guard\nSELECT 1;")
+        #expect(statements.map(\.text) == ["SELECT 1"])
+        #expect(statements[0].skipIf == nil)
+    }
+
     @Test func excerptShortensLongAndMultilineStatements() {
         let statement = SQLStatement(text: "CREATE TABLE a (\n  x INT\n)", line: 1)
         #expect(statement.excerpt == "CREATE TABLE a ( ...")

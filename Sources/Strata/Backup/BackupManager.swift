@@ -6,29 +6,39 @@ import Foundation
 /// Writes and restores backups safely: in a 0700 directory, as 0600 files named
 /// `backup-ENV-YYYYMMDDTHHMMSS.mmmZ.EXT[.gz]`, written under a temporary name and renamed only
 /// once the dump tool exited 0 and the file is complete — so a failed backup leaves no file
-/// that looks like a backup.
+/// that looks like a backup. Beside each backup goes its ``BackupManifest``.
+///
+/// A restore checks the file before touching anything (its manifest, else its format), keeps
+/// a safety copy of the database it replaces, and only then replaces it.
 public struct BackupManager: Sendable {
     /// The backups directory.
     public let directory: String
     /// The environment's name, part of every file name.
     public let environment: String
+    /// The database backed up and restored into, recorded in every manifest.
+    public let identity: BackupIdentity
 
-    /// Creates a manager.
-    public init(directory: String, environment: String) {
+    /// Creates a manager for the database `settings` names in `environment`.
+    public init(directory: String, environment: String, settings: ConnectionSettings) {
         self.directory = directory
         self.environment = environment
+        self.identity = BackupIdentity(settings: settings, environment: environment)
     }
 
     /// Backs up with `method` into `output` (a path) or a new file in the directory, keeps
     /// only the newest `keep` backups of the environment, and returns the file's path.
     public func backup(_ method: BackupMethod, output: String? = nil, keep: Int? = nil, now: Date = Date()) async throws -> String {
+        try await write(method, prefix: "backup", output: output, keep: keep, now: now)
+    }
+
+    private func write(_ method: BackupMethod, prefix: String, output: String? = nil, keep: Int? = nil, now: Date) async throws -> String {
         let suffix = ".\(method.fileExtension)\(method.compress ? ".gz" : "")"
         var moment = now
-        var destination = output ?? "\(directory)/backup-\(environment)-\(Self.timestamp(moment))\(suffix)"
+        var destination = output ?? "\(directory)/\(prefix)-\(environment)-\(Self.timestamp(moment))\(suffix)"
         // Never overwrite an earlier backup taken within the same millisecond.
         while output == nil, FileManager.default.fileExists(atPath: destination) {
             moment = moment.addingTimeInterval(0.001)
-            destination = "\(directory)/backup-\(environment)-\(Self.timestamp(moment))\(suffix)"
+            destination = "\(directory)/\(prefix)-\(environment)-\(Self.timestamp(moment))\(suffix)"
         }
         let folder = (destination as NSString).deletingLastPathComponent
         try makePrivateDirectory(folder.isEmpty ? "." : folder)
@@ -53,41 +63,119 @@ public struct BackupManager: Sendable {
             throw StrataError(.failure, "The backup came out empty; no backup was written.", hint: "Check the database connection and the dump tool.")
         }
         try syncFile(partial)
+        try BackupManifest.describing(partial, source: identity, takenAt: now).write(to: BackupManifest.path(for: destination))
         guard rename(partial, destination) == 0 else {
+            try? FileManager.default.removeItem(atPath: BackupManifest.path(for: destination))
             throw StrataError(.failure, "Cannot move the backup to \(destination): \(String(cString: strerror(errno))).")
         }
         if let keep { try prune(keeping: keep, extensionSuffix: suffix) }
         return destination
     }
 
-    /// Restores `file` with `method`, uncompressing it first if it ends in `.gz`.
-    public func restore(_ file: String, method: RestoreMethod) async throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw StrataError(.configuration, "Backup \(file) does not exist or cannot be read.")
+    /// What a restore did.
+    public struct RestoreOutcome: Sendable {
+        /// What the file was found to hold.
+        public var contents: BackupContents
+        /// Whether the file had a manifest that was checked.
+        public var hadManifest: Bool
+        /// The safety copy of the database as it was before, or `nil` when there was none.
+        public var safetyCopy: String?
+    }
+
+    /// Restores `file` into the manager's database with `method`. Nothing is touched until
+    /// the file passed every check: its manifest when it has one (size, SHA-256, engine,
+    /// environment and database), its format (``RestoreMethod/inspect``), and gzip's own
+    /// check for a `.gz` file. Then the database, if it exists, is backed up with
+    /// `safetyCopy` into `before-restore-ENV-….EXT` in the backups directory, and replaced.
+    ///
+    /// - Parameter allowOtherDatabase: restore a backup of another environment or database.
+    /// - Throws: ``StrataError``: configuration (exit 2) when the file is refused, with the
+    ///   database untouched; failure when the safety copy or the replacement fails.
+    public func restore(_ file: String, method: RestoreMethod, safetyCopy: @Sendable () throws -> BackupMethod,
+                        allowOtherDatabase: Bool = false, now: Date = Date()) async throws -> RestoreOutcome {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: file) else {
+            throw StrataError(.configuration, "Backup \(file) \(isDirectory.boolValue ? "is a directory" : "does not exist or cannot be read"); nothing was restored.",
+                              hint: "Name a backup file, e.g. the newest one in \(directory).")
         }
-        var source = file
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("strata-restore-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        if file.hasSuffix(".gz") {
-            try createPrivateFile(temporary)
-            try await ToolInvocation(["gzip"], arguments: ["-dc", file]).run(output: temporary)
-            source = temporary
+        let manifest = try BackupManifest.read(besides: file)
+        try manifest?.check(file, restoringInto: identity, allowOtherDatabase: allowOtherDatabase)
+
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("strata-restore-\(UUID().uuidString)").path
+        do {
+            try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StrataError(.failure, "Cannot create a temporary directory to restore in (\(workspace)): \(error.localizedDescription)")
         }
-        switch method {
-        case .tool(let tool): try await tool.run(input: source)
-        case .copy(let copy): try await copy(source)
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
+        let payload = try await uncompressed(file, into: workspace + "/payload")
+        let contents = try await method.inspect(payload, file)
+        if manifest == nil, !allowOtherDatabase, let database = contents.database, database != identity.database,
+           database != identity.database.split(separator: "?").first.map(String.init) {
+            throw StrataError(.configuration, "\(file) is a \(contents.format) of database \(database), not of \(identity.database). Nothing was restored.",
+                              hint: "Pass --allow-other-database to restore it into \(identity.database) all the same.")
         }
+
+        var kept: String?
+        if try await method.databaseExists() {
+            do {
+                kept = try await write(try safetyCopy(), prefix: "before-restore", now: now)
+            } catch let error as StrataError {
+                throw StrataError(error.code, "The safety copy of the database could not be taken, so nothing was restored: \(error.message)",
+                                  hint: error.hint, underlying: error.underlying)
+            }
+        }
+        do {
+            try await method.replace(payload)
+        } catch let error as StrataError {
+            let back = kept.map { " The database as it was is kept in \($0)." } ?? ""
+            throw StrataError(error.code, "Restoring \(file) failed: \(error.message)\n\(method.guarantee)\(back)", hint: error.hint, underlying: error.underlying)
+        }
+        return RestoreOutcome(contents: contents, hadManifest: manifest != nil, safetyCopy: kept)
+    }
+
+    /// A private copy of the file at `destination` — uncompressed when it starts with gzip's
+    /// magic number, and refused unless gzip finds it whole — so that what was checked is what
+    /// is restored, and the user's file is never opened for writing.
+    private func uncompressed(_ file: String, into destination: String) async throws -> String {
+        let magic = FileHandle(forReadingAtPath: file).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 2)
+        }
+        guard magic == Data([0x1F, 0x8B]) else {
+            if file.hasSuffix(".gz") {
+                throw StrataError(.configuration, "\(file) is not a gzip file, though its name ends in .gz; nothing was restored.",
+                                  hint: "Check that it is the backup you meant; `file \(file)` says what it is.")
+            }
+            do {
+                try FileManager.default.copyItem(atPath: file, toPath: destination)
+            } catch {
+                throw StrataError(.failure, "Cannot copy \(file) to restore from it: \(error.localizedDescription)")
+            }
+            return destination
+        }
+        try createPrivateFile(destination)
+        do {
+            try await ToolInvocation(["gzip"], arguments: ["-dc", file]).run(output: destination)
+        } catch let error as StrataError {
+            throw StrataError(.configuration, "\(file) is not a complete gzip file (\(error.message)); nothing was restored.",
+                              hint: "The backup is truncated or damaged: restore another one.")
+        }
+        return destination
     }
 
     /// The environment's backups in the directory, newest first.
     public func backups() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("backup-\(environment)-") }.sorted(by: >).map { "\(directory)/\($0)" }
+        return names.filter { $0.hasPrefix("backup-\(environment)-") && !$0.hasSuffix(".manifest.json") }
+            .sorted(by: >).map { "\(directory)/\($0)" }
     }
 
     private func prune(keeping keep: Int, extensionSuffix: String) throws {
         for old in backups().filter({ $0.hasSuffix(extensionSuffix) }).dropFirst(max(keep, 1)) {
             try FileManager.default.removeItem(atPath: old)
+            try? FileManager.default.removeItem(atPath: BackupManifest.path(for: old))
         }
     }
 

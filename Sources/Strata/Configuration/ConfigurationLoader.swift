@@ -25,11 +25,21 @@ public enum ConfigurationLoader {
     ///   exist or any file does not parse.
     public static func load(path: String?) throws -> StrataConfiguration {
         let file = path ?? StrataConfiguration.defaultFileName
-        guard FileManager.default.fileExists(atPath: file) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             if path == nil { return .builtInDefault() }
             throw StrataError.configuration(
                 "Configuration file \(file) does not exist.",
                 hint: "Check the --config path, or run `strata init` to write a strata.yml."
+            )
+        }
+        guard !isDirectory.boolValue else {
+            let inside = (file as NSString).appendingPathComponent(StrataConfiguration.defaultFileName)
+            throw StrataError.configuration(
+                "Configuration file \(file) is a directory, not a file.",
+                hint: path == nil
+                    ? "Move the directory \(file) away, or pass --config with the path of the configuration file."
+                    : "Pass --config the file itself (e.g. \(inside)), or -C \(file) to run as if started in that directory."
             )
         }
         let text: String
@@ -91,13 +101,41 @@ public enum ConfigurationLoader {
         return configuration
     }
 
+    /// The line of the second `key:` in the block mapping whose first `key:` is at `first`:
+    /// Yams reports the first occurrence, the user needs the one to remove. `nil` when the
+    /// mapping is not written one key a line (a flow mapping `{a: 1, a: 2}`).
+    private static func repeatedKeyLine(_ key: String, after first: Yams.Mark, in text: String) -> Int? {
+        let indent = first.column - 1
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard indent >= 0, first.line >= 1 else { return nil }
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let content = line.drop { $0 == " " }
+            let depth = line.count - content.count
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            if depth < indent { return nil }
+            guard depth == indent else { continue }
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where content.hasPrefix(spelling) {
+                if content.dropFirst(spelling.count).drop(while: { $0 == " " }).hasPrefix(":") { return index + 1 }
+            }
+        }
+        return nil
+    }
+
     private static func yamlError(_ error: any Error, file: String) -> StrataError {
         let hint = "Fix the YAML syntax; nothing was run."
         switch error as? YamlError {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return .configuration("\(file):\(mark.line): malformed YAML: \(problem).", hint: hint)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .configuration("\(file):\(context.mark.line): duplicate key \(duplicates.joined(separator: ", ")).", hint: hint)
+            let first = context.mark
+            let key = duplicates.first ?? ""
+            let line = repeatedKeyLine(key, after: first, in: context.text) ?? first.line
+            let earlier = line == first.line ? "" : " (first given on line \(first.line))"
+            return .configuration(
+                "\(file):\(line): duplicate key `\(duplicates.joined(separator: "`, `"))`\(earlier).",
+                hint: "Give each key once; remove or rename the repeated one. Nothing was run."
+            )
         default:
             return .configuration("\(file): malformed YAML: \(error).", hint: hint)
         }

@@ -45,6 +45,7 @@ public enum DatabaseURL {
             guard !path.isEmpty else { throw URLProblem("it names no database file; expected \(scheme):PATH or \(scheme)::memory:") }
             return ConnectionSettings(dialect: dialect, storage: path)
         }
+        let port = try port(in: text)
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
             throw URLProblem("it is not a valid \(scheme):// URL with a host (special characters in the password must be percent-encoded)")
         }
@@ -62,7 +63,7 @@ public enum DatabaseURL {
         return ConnectionSettings(
             dialect: dialect,
             host: host,
-            port: components.port,
+            port: port,
             database: database.isEmpty ? nil : database,
             username: components.user.flatMap { $0.isEmpty ? nil : $0 },
             password: components.password,
@@ -70,6 +71,24 @@ public enum DatabaseURL {
             tls: tls,
             options: options
         )
+    }
+
+    /// The port of a network URL's authority (`user:pass@host:PORT`), `nil` when it names
+    /// none; checked here, so that a bad one is named as the port, not blamed on the host.
+    private static func port(in text: String) throws(URLProblem) -> Int? {
+        guard let start = text.range(of: "://")?.upperBound else { return nil }
+        let rest = text[start...]
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        // An IPv6 address is in brackets; its colons are not the port's.
+        if let bracket = authority.lastIndex(of: "]") { authority = authority[authority.index(after: bracket)...] }
+        guard let colon = authority.lastIndex(of: ":") else { return nil }
+        let digits = authority[authority.index(after: colon)...]
+        if digits.isEmpty { return nil }
+        guard digits.allSatisfy(\.isASCII), let port = Int(digits), (1...65535).contains(port) else {
+            throw URLProblem("its port \"\(digits)\" is not a number from 1 to 65535")
+        }
+        return port
     }
 
     /// Why a URL could not be parsed.

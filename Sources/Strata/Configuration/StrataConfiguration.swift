@@ -59,9 +59,28 @@ public struct StrataConfiguration: Sendable {
 
     /// The name of the environment to use: `explicit` (from `--env`), else `STRATA_ENV`,
     /// else `development`.
-    public static func environmentName(explicit: String?, variables: [String: String]) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if let fromVariable = variables["STRATA_ENV"], !fromVariable.isEmpty { return fromVariable }
+    ///
+    /// - Throws: ``StrataError`` (configuration) when `--env` or `STRATA_ENV` is given but
+    ///   empty: a deploy script whose variable came out empty must not act on development.
+    public static func environmentName(explicit: String?, variables: [String: String]) throws -> String {
+        if let explicit {
+            guard !explicit.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw StrataError.configuration(
+                    "--env was given an empty environment name.",
+                    hint: "Name the environment, e.g. --env production, or leave --env out to use STRATA_ENV or development. Nothing was done."
+                )
+            }
+            return explicit
+        }
+        if let fromVariable = variables["STRATA_ENV"] {
+            guard !fromVariable.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw StrataError.configuration(
+                    "STRATA_ENV is set but empty.",
+                    hint: "Set it to an environment's name, e.g. STRATA_ENV=production, or unset it to use development. Nothing was done."
+                )
+            }
+            return fromVariable
+        }
         return defaultEnvironment
     }
 

@@ -65,6 +65,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// creating the history table. Read-only commands never call it.
     func prepareForChanges() async throws
 
+    /// Whether the database exists. `false` only for a connection opened for
+    /// ``ConnectionPurpose/read`` to a database that does not exist yet, which reads as an
+    /// empty one and must not be used to change anything (the default is `true`).
+    var databaseExists: Bool { get }
+
     /// Closes the connection. Further calls fail.
     func close() async
 
@@ -120,6 +125,9 @@ extension DatabaseConnection {
 
     /// No preference by default.
     public var preferredTaskExecutor: (any TaskExecutor)? { nil }
+
+    /// A connection's database exists by default.
+    public var databaseExists: Bool { true }
 
     /// Runs `body`, then closes the connection, whether `body` returned or threw.
     public func closeAfter<T>(_ body: () async throws -> T) async throws -> T {

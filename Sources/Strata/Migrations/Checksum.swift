@@ -22,4 +22,28 @@ public enum Checksum {
     public static func sha256(_ text: String) -> String {
         sha256(Data(text.utf8))
     }
+
+    /// The size and SHA-256 of the file at `path`, read a megabyte at a time.
+    ///
+    /// - Throws: ``StrataError`` when the file cannot be read.
+    public static func sha256(fileAt path: String) throws -> (bytes: Int, sha256: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StrataError(.failure, "Cannot read \(path) to checksum it.")
+        }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        var bytes = 0
+        while true {
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 1 << 20) } catch {
+                throw StrataError(.failure, "Cannot read \(path) to checksum it: \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            bytes += chunk.count
+            hash.update(data: chunk)
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        let hex = hash.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
+        return (bytes, String(decoding: hex, as: UTF8.self))
+    }
 }

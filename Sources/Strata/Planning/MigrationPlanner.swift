@@ -72,7 +72,7 @@ public struct MigrationPlanner: Sendable {
     ///   - resume: continue a dirty migration from the statement after the last one that
     ///     completed, instead of refusing.
     public func migrationsToApply(
-        target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false,
+        target: MigrationReference? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false,
         resume: Bool = false
     ) throws -> [LoadedMigration] {
         let entries = status()
@@ -80,7 +80,7 @@ public struct MigrationPlanner: Sendable {
         let resumable = try refuseDirty(entries, resuming: resume ? .up : nil, among: entries, direction: .up)
         if let target { try requireKnown(target, in: entries) }
         var pending = entries.filter { $0.state == .pending || resumable.contains($0.id.version) }.compactMap(\.migration)
-        if let target { pending = pending.filter { $0.id.version <= target } }
+        if let target { pending = pending.filter { $0.id.version <= target.version } }
         if let step { pending = Array(pending.prefix(max(0, step))) }
         return pending
     }
@@ -89,8 +89,8 @@ public struct MigrationPlanner: Sendable {
     public enum UndoTarget: Sendable, Hashable {
         /// The last `count` applied migrations.
         case last(Int)
-        /// Every applied migration newer than this version; the version itself stays applied.
-        case to(MigrationVersion)
+        /// Every applied migration newer than this one; it stays applied.
+        case to(MigrationReference)
         /// Every applied migration.
         case all
     }
@@ -106,9 +106,16 @@ public struct MigrationPlanner: Sendable {
         switch target {
         case .last(let count): chosen = Array(applied.prefix(max(0, count)))
         case .all: chosen = Array(applied)
-        case .to(let version):
-            try requireKnown(version, in: entries)
-            chosen = applied.filter { $0.id.version > version }
+        case .to(let reference):
+            try requireKnown(reference, in: entries)
+            guard let kept = entries.first(where: { $0.id.version == reference.version }), kept.record != nil else {
+                let id = entries.first { $0.id.version == reference.version }?.id.description ?? reference.description
+                throw StrataError.configuration(
+                    "\(vocabulary.capitalizedNoun) \(id) is not applied, so `\(vocabulary.command(.down)) --to \(reference.version)` cannot leave it applied.",
+                    hint: "--to VERSION reverts the \(vocabulary.noun)s applied after VERSION and keeps VERSION applied: name an applied one (`strata status` lists them), or use --all to revert every one. Nothing was changed."
+                )
+            }
+            chosen = applied.filter { $0.id.version > reference.version }
         }
         try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, direction: .down)
         _ = try refuseDirty(entries, resuming: resume ? .down : nil, among: chosen, direction: .down)
@@ -189,11 +196,18 @@ public struct MigrationPlanner: Sendable {
         )
     }
 
-    private func requireKnown(_ version: MigrationVersion, in entries: [MigrationStatusEntry]) throws {
-        guard entries.contains(where: { $0.id.version == version }) else {
+    /// Throws unless a migration on disk or in the history is the one `reference` names.
+    func requireKnown(_ reference: MigrationReference, in entries: [MigrationStatusEntry]) throws {
+        guard let entry = entries.first(where: { $0.id.version == reference.version }) else {
             throw StrataError.configuration(
-                "No \(vocabulary.noun) has version \(version).",
-                hint: "Run `strata status` to see the versions."
+                "No \(vocabulary.noun) has version \(reference.version).",
+                hint: "Run `strata status` to see the versions. Nothing was changed."
+            )
+        }
+        guard reference.matches(entry.id) else {
+            throw StrataError.configuration(
+                "No \(vocabulary.noun) is \(reference): version \(reference.version) is \(entry.id).",
+                hint: "Give the version alone, or the whole id as `strata status` shows it. Nothing was changed."
             )
         }
     }

@@ -9,7 +9,8 @@ enum MigrationFailure {
         statementsCompleted: Int,
         body: MigrationBody,
         dialect: any SQLDialect,
-        vocabulary: RunVocabulary
+        vocabulary: RunVocabulary,
+        resumedAt resumedStatement: Int? = nil
     ) -> StrataError {
         let databaseError = error as? DatabaseError
         let reason = databaseError?.description ?? String(describing: error)
@@ -24,7 +25,20 @@ enum MigrationFailure {
         let rolledBack = body.runsInTransaction && dialect.supportsTransactionalDDL
         let command = vocabulary.command(direction)
         let hint: String
-        if rolledBack || statementsCompleted == 0 {
+        if let resumedStatement, !rolledBack, statementsCompleted == resumedStatement {
+            // The first statement a resumed run ran is the one the stopped run was running:
+            // it may have run, and failed now because it did.
+            let version = migration.id.version
+            let number = resumedStatement + 1
+            hint = """
+                The \(vocabulary.noun) was resumed at statement \(number), the one the run that stopped was running: it probably \
+                ran before that run stopped, which is why it fails now. The \(vocabulary.noun) stays dirty. Check the database, then either:
+                  run `\(command) --resume --from-statement \(number + 1)` to continue after statement \(number), if it did run,
+                  run `\(vocabulary.resolveCommand) \(version) --applied` if all of its statements ran,
+                  run `\(vocabulary.resolveCommand) \(version) --rolled-back` once you have reverted what ran, or
+                  fix the file and run `\(command) --resume` again.
+                """
+        } else if rolledBack || statementsCompleted == 0 {
             hint = "Nothing of this \(vocabulary.noun) was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `\(command)` again."
         } else {
             let fix = body.program == nil ? "fix the file" : "fix the migration"

@@ -65,8 +65,8 @@ public struct Migrator: Sendable {
 
     /// What `migrate` may do.
     public struct MigrateOptions: Sendable, Hashable {
-        /// Apply pending migrations up to and including this version.
-        public var target: MigrationVersion?
+        /// Apply pending migrations up to and including this one.
+        public var target: MigrationReference?
         /// Apply at most this many.
         public var step: Int?
         /// Proceed although an applied migration's file changed.
@@ -75,14 +75,20 @@ public struct Migrator: Sendable {
         public var allowMissing: Bool
         /// Continue a dirty migration after its last completed statement.
         public var resume: Bool
+        /// With ``resume``: continue at this statement (1-based) instead.
+        public var resumeFromStatement: Int?
 
         /// Creates options; by default every pending migration, refusing changed, missing or dirty ones.
-        public init(target: MigrationVersion? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false, resume: Bool = false) {
+        public init(
+            target: MigrationReference? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false, resume: Bool = false,
+            resumeFromStatement: Int? = nil
+        ) {
             self.target = target
             self.step = step
             self.allowChanged = allowChanged
             self.allowMissing = allowMissing
             self.resume = resume
+            self.resumeFromStatement = resumeFromStatement
         }
     }
 
@@ -145,35 +151,65 @@ public struct Migrator: Sendable {
 
     /// Applies pending migrations in version order; stops at the first failure.
     ///
-    /// `beforeApplying` runs under the lock once the plan is known and not empty — the place
-    /// for a backup: if it throws, nothing is applied.
+    /// `beforeApplying` runs under the lock once the plan is known and not empty, before
+    /// anything is created — the place for a backup: if it throws, nothing is applied.
     @discardableResult
     public func migrate(
         _ options: MigrateOptions = MigrateOptions(),
         beforeApplying: (@Sendable ([LoadedMigration]) async throws -> Void)? = nil,
         progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress) { session in
-            let planner = try await session.planner()
+        try await withLockedSession(progress: progress, plan: { planner in
             let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
-            if let beforeApplying, !plan.isEmpty { try await beforeApplying(plan) }
-            return try await session.run(plan.map { ($0, .up) }, dirty: planner.progress)
-        }
+            try resumePoint(options.resumeFromStatement, resume: options.resume, direction: .up, plan: plan, planner: planner)
+            return plan.isEmpty ? nil : plan
+        }, beforeChanges: beforeApplying) { session, plan, planner in
+            try await session.run(plan.map { ($0, .up) }, dirty: planner.progress, resumingAt: options.resumeFromStatement.map { $0 - 1 })
+        } ?? []
     }
 
     /// Reverts applied migrations, newest first; stops at the first failure.
     @discardableResult
+    ///
+    /// `resumeFromStatement` (1-based), with `resume`, continues the dirty undo at that
+    /// statement instead of after its last completed one.
     public func undo(
         _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
-        progress: @escaping ProgressHandler = { _ in }
+        resumeFromStatement: Int? = nil, progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress) { session in
-            let planner = try await session.planner()
+        try await withLockedSession(progress: progress, plan: { planner in
             let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
-            return try await session.run(plan.map { ($0, .down) }, dirty: planner.progress)
+            try resumePoint(resumeFromStatement, resume: resume, direction: .down, plan: plan, planner: planner)
+            return plan.isEmpty ? nil : plan
+        }) { session, plan, planner in
+            try await session.run(plan.map { ($0, .down) }, dirty: planner.progress, resumingAt: resumeFromStatement.map { $0 - 1 })
+        } ?? []
+    }
+
+    /// Checks `--from-statement`: it needs `--resume`, a dirty migration in `plan` to resume
+    /// in `direction`, and a statement that migration has.
+    private func resumePoint(
+        _ statement: Int?, resume: Bool, direction: MigrationDirection, plan: [LoadedMigration], planner: MigrationPlanner
+    ) throws {
+        guard let statement else { return }
+        let command = vocabulary.command(direction)
+        guard resume else {
+            throw StrataError.configuration("--from-statement continues a dirty \(vocabulary.noun): it needs --resume.",
+                                            hint: "Run `\(command) --resume --from-statement \(statement)`.")
+        }
+        let versions = Set(plan.map(\.id.version))
+        guard let dirty = planner.progress.first(where: { $0.direction == direction && versions.contains($0.version) }) else {
+            throw StrataError.configuration("--from-statement \(statement): no dirty \(vocabulary.noun) is there to resume with `\(command)`.",
+                                            hint: "`strata status` lists dirty \(vocabulary.noun)s. Nothing was changed.")
+        }
+        guard statement >= 1, dirty.statementsTotal == 0 || statement <= dirty.statementsTotal else {
+            throw StrataError.configuration(
+                "--from-statement \(statement): \(vocabulary.noun) \(dirty.id) has \(dirty.statementsTotal) statements.",
+                hint: "Give a statement from 1 to \(dirty.statementsTotal). Nothing was changed."
+            )
         }
     }
 
@@ -181,10 +217,12 @@ public struct Migrator: Sendable {
     /// the check that a migration's `down` really undoes its `up`.
     @discardableResult
     public func redo(step: Int = 1, allowChanged: Bool = false, progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress) { session in
-            let plan = try await session.planner().migrationsToUndo(.last(step), allowChanged: allowChanged)
-            return try await session.run(plan.map { ($0, .down) } + plan.reversed().map { ($0, .up) })
-        }
+        try await withLockedSession(progress: progress, plan: { planner in
+            let plan = try planner.migrationsToUndo(.last(step), allowChanged: allowChanged)
+            return plan.isEmpty ? nil : plan
+        }) { session, plan, _ in
+            try await session.run(plan.map { ($0, .down) } + plan.reversed().map { ($0, .up) })
+        } ?? []
     }
 
     /// How a dirty migration was settled by hand (`strata resolve`).
@@ -197,23 +235,37 @@ public struct Migrator: Sendable {
 
     /// Settles a dirty migration after a person repaired the database by hand: records it
     /// as not run (`rolledBack`) or as completed (`applied`), in the direction it was running.
-    /// - Throws: ``StrataError`` (configuration) if the version is not dirty.
+    /// - Throws: ``StrataError`` (configuration) if no migration has the version, the name
+    ///   given is not the migration's, or the migration is not dirty.
     @discardableResult
-    public func resolve(_ version: MigrationVersion, as resolution: Resolution) async throws -> MigrationProgress {
-        try await withLockedSession(progress: { _ in }) { session in
-            guard let dirty = try await session.progress.records().first(where: { $0.version == version }) else {
+    public func resolve(_ reference: MigrationReference, as resolution: Resolution) async throws -> MigrationProgress {
+        let settled = try await withLockedSession(progress: { _ in }, plan: { planner in
+            guard let dirty = planner.progress.first(where: { $0.version == reference.version }) else {
+                try planner.requireKnown(reference, in: planner.status())
                 throw StrataError.configuration(
-                    "\(vocabulary.capitalizedNoun) \(version) is not dirty; there is nothing to resolve.",
-                    hint: "`strata status` lists dirty migrations."
+                    "\(vocabulary.capitalizedNoun) \(reference) is not dirty; there is nothing to resolve.",
+                    hint: "`strata resolve` settles a \(vocabulary.noun) that stopped half-way; `strata status` lists them. Nothing was changed."
                 )
             }
+            guard reference.matches(dirty.id) else {
+                throw StrataError.configuration(
+                    "No dirty \(vocabulary.noun) is \(reference): version \(reference.version) is \(dirty.id).",
+                    hint: "Give the version alone, or the whole id as `strata status` shows it. Nothing was changed."
+                )
+            }
+            return dirty
+        }) { session, dirty, _ in
             try await session.settle(dirty, as: resolution)
             return dirty
         }
+        // The plan is never empty: it is the dirty migration, or an error.
+        guard let settled else { throw StrataError.failure("No dirty \(vocabulary.noun) \(reference) was found to resolve.") }
+        return settled
     }
 
     // MARK: - Connection, lock and session
 
+    /// The planner over what `connection`'s database records; reads only.
     private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
         planner(try await records(connection, existing: try await existingTables(bookkeepingTables, on: connection)))
     }
@@ -258,47 +310,104 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Connect, lock, make sure the history table exists, run `body`, unlock: the prelude
-    /// every changing command shares.
-    private func withLockedSession<T: Sendable>(progress: @escaping ProgressHandler, _ body: (RunSession) async throws -> T) async throws -> T {
-        try await withConnection(for: .change) { connection in
-            let key = lockKey
-            var acquisition = try await connection.acquireMigrationLock(key: key, timeout: .zero)
-            if case .timedOut = acquisition {
-                progress(.waitingForLock)
-                logger.info("Waiting for the migration lock held by another run", metadata: ["timeout": "\(lockTimeout)"])
-                acquisition = try await connection.acquireMigrationLock(key: key, timeout: lockTimeout)
+    /// The prelude every changing command shares: check, lock, check again, create, run.
+    ///
+    /// A command that refuses or has nothing to do creates nothing — no database file, no
+    /// schema, no bookkeeping table. So `plan` (`nil`: nothing to do; throws: refused) is
+    /// first asked over a connection opened for reading, which creates nothing. When it finds
+    /// nothing to do, the run ends there, without the lock. Otherwise — or when it refused on
+    /// a database that exists, where another run may be changing what it saw — the run takes
+    /// the lock and asks `plan` again, for the answer that counts: the state is read, the plan
+    /// made, and only then are the database prepared, `beforeChanges` run and the history and
+    /// progress tables created, before `body` runs with the plan.
+    ///
+    /// - Returns: `body`'s result, or `nil` when there was nothing to do.
+    private func withLockedSession<Plan: Sendable, T: Sendable>(
+        progress: @escaping ProgressHandler,
+        plan: (MigrationPlanner) throws -> Plan?,
+        beforeChanges: (@Sendable (Plan) async throws -> Void)? = nil,
+        _ body: (RunSession, Plan, MigrationPlanner) async throws -> T
+    ) async throws -> T? {
+        let reader = try await connect(.read)
+        let readerIsReusable = reader.databaseExists
+        do {
+            let firstPlan = try await withTaskExecutorPreference(reader.preferredTaskExecutor) {
+                try plan(try await planner(reader))
             }
-            if case .timedOut(let holder) = acquisition {
-                throw StrataError(
-                    .lockTimeout,
-                    "Timed out after \(lockTimeout) waiting for the migration lock\(holder.map { ", held by \($0)" } ?? "").",
-                    hint: "Another strata run is migrating this database. Wait for it to finish, or raise --lock-timeout. Nothing was changed."
-                )
+            guard firstPlan != nil else {
+                await reader.close()
+                return nil
             }
-            do {
-                do {
-                    try await connection.prepareForChanges()
-                } catch let error as DatabaseError {
-                    throw StrataError.failure("Cannot prepare the database for migrating: \(error)", underlying: error)
-                }
-                let history = HistoryTable(name: historyTableName, connection: connection)
-                try await history.create()
-                let progressTable = ProgressTable(historyTable: historyTableName, connection: connection)
-                do {
-                    try await progressTable.create()
-                } catch let error as DatabaseError {
-                    throw StrataError.failure("Cannot create the progress table \(progressTable.name): \(error)", underlying: error)
-                }
-                let session = RunSession(migrator: self, connection: connection, history: history, progress: progressTable, report: progress)
-                let result = try await body(session)
-                try? await connection.releaseMigrationLock(key: key)
-                return result
-            } catch {
-                try? await connection.releaseMigrationLock(key: key)
+        } catch {
+            // Where the database does not exist yet, nothing can change what was read.
+            guard readerIsReusable else {
+                await reader.close()
                 throw error
             }
         }
+        let connection: any DatabaseConnection
+        if readerIsReusable {
+            connection = reader
+        } else {
+            await reader.close()
+            connection = try await connect(.change)
+        }
+        return try await connection.closeAfter {
+            try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
+                try await locked(connection, progress: progress) {
+                    let planner = try await planner(connection)
+                    guard let chosen = try plan(planner) else { return nil }
+                    if let beforeChanges { try await beforeChanges(chosen) }
+                    let session = try await prepareSession(connection, progress: progress)
+                    return try await body(session, chosen, planner)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` holding the migration lock, waiting for it at most ``lockTimeout``.
+    private func locked<T: Sendable>(_ connection: any DatabaseConnection, progress: ProgressHandler, _ body: () async throws -> T) async throws -> T {
+        let key = lockKey
+        var acquisition = try await connection.acquireMigrationLock(key: key, timeout: .zero)
+        if case .timedOut = acquisition {
+            progress(.waitingForLock)
+            logger.info("Waiting for the migration lock held by another run", metadata: ["timeout": "\(lockTimeout)"])
+            acquisition = try await connection.acquireMigrationLock(key: key, timeout: lockTimeout)
+        }
+        if case .timedOut(let holder) = acquisition {
+            throw StrataError(
+                .lockTimeout,
+                "Timed out after \(lockTimeout) waiting for the migration lock\(holder.map { ", held by \($0)" } ?? "").",
+                hint: "Another strata run is migrating this database. Wait for it to finish, or raise --lock-timeout. Nothing was changed."
+            )
+        }
+        do {
+            let result = try await body()
+            try? await connection.releaseMigrationLock(key: key)
+            return result
+        } catch {
+            try? await connection.releaseMigrationLock(key: key)
+            throw error
+        }
+    }
+
+    /// Makes the database ready for a run that changes it — its place prepared, the history
+    /// and progress tables created — and returns the session that runs it.
+    private func prepareSession(_ connection: any DatabaseConnection, progress: @escaping ProgressHandler) async throws -> RunSession {
+        do {
+            try await connection.prepareForChanges()
+        } catch let error as DatabaseError {
+            throw StrataError.failure("Cannot prepare the database for migrating: \(error)", underlying: error)
+        }
+        let history = HistoryTable(name: historyTableName, connection: connection)
+        try await history.create()
+        let progressTable = ProgressTable(historyTable: historyTableName, connection: connection)
+        do {
+            try await progressTable.create()
+        } catch let error as DatabaseError {
+            throw StrataError.failure("Cannot create the progress table \(progressTable.name): \(error)", underlying: error)
+        }
+        return RunSession(migrator: self, connection: connection, history: history, progress: progressTable, report: progress)
     }
 }
 

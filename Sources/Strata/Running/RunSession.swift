@@ -11,13 +11,6 @@ struct RunSession {
 
     var logger: Logger { migrator.logger }
 
-    func planner() async throws -> MigrationPlanner {
-        MigrationPlanner(
-            migrations: migrator.migrations, history: try await history.records(), progress: try await progress.records(),
-            vocabulary: migrator.vocabulary
-        )
-    }
-
     /// Runs `steps` in order, stopping at the first failure; `dirty` lists the dirty
     /// migrations found when the run was planned (one of them may be resumed).
     ///
@@ -30,7 +23,12 @@ struct RunSession {
     /// of the one starts the transaction of the next (``DatabaseConnection/commitAndBeginTransaction()``):
     /// on PostgreSQL that saves a round trip per migration. Each migration still commits on
     /// its own, and a failure rolls back only the migration that failed.
-    func run(_ steps: [(migration: LoadedMigration, direction: MigrationDirection)], dirty: [MigrationProgress] = []) async throws -> [CompletedMigration] {
+    ///
+    /// `resumingAt`, the 0-based index of a statement, resumes a dirty migration there
+    /// instead of after its last completed statement (`--from-statement`).
+    func run(
+        _ steps: [(migration: LoadedMigration, direction: MigrationDirection)], dirty: [MigrationProgress] = [], resumingAt: Int? = nil
+    ) async throws -> [CompletedMigration] {
         var completed: [CompletedMigration] = []
         var progressStarted = false
         var transactionStarted = false
@@ -40,7 +38,7 @@ struct RunSession {
             let chains = runsInPlainTransaction(step.migration, step.direction)
                 && following.map { runsInPlainTransaction($0.migration, $0.direction) } == true
             completed.append(try await run(
-                step.migration, step.direction, dirty: dirty, progressStarted: progressStarted, announcing: announced,
+                step.migration, step.direction, dirty: dirty, resumingAt: resumingAt, progressStarted: progressStarted, announcing: announced,
                 transactionStarted: transactionStarted, beginningNext: chains
             ))
             progressStarted = announced != nil
@@ -71,10 +69,12 @@ struct RunSession {
     }
 
     /// The progress row of a migration that starts now.
-    private func progressRow(_ migration: LoadedMigration, _ direction: MigrationDirection, body: MigrationBody, resuming resumed: MigrationProgress?) -> MigrationProgress {
+    private func progressRow(
+        _ migration: LoadedMigration, _ direction: MigrationDirection, body: MigrationBody, resuming resumed: MigrationProgress?, statementsDone: Int = 0
+    ) -> MigrationProgress {
         MigrationProgress(
             version: migration.id.version, name: migration.id.name, checksum: migration.checksum, direction: direction,
-            startedAt: resumed?.startedAt ?? Date(), statementsDone: resumed?.statementsDone ?? 0, statementsTotal: body.statements.count
+            startedAt: resumed?.startedAt ?? Date(), statementsDone: statementsDone, statementsTotal: body.statements.count
         )
     }
 
@@ -96,7 +96,7 @@ struct RunSession {
     /// `transactionStarted` says the commit of the migration before started this one's
     /// transaction; `beginningNext`, that this one's commit starts the next migration's.
     func run(
-        _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = [],
+        _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress] = [], resumingAt: Int? = nil,
         progressStarted: Bool = false, announcing next: (migration: LoadedMigration, direction: MigrationDirection)? = nil,
         transactionStarted: Bool = false, beginningNext: Bool = false
     ) async throws -> CompletedMigration {
@@ -109,7 +109,7 @@ struct RunSession {
         let atomic = isAtomic(body)
         // A dirty migration being resumed continues after its last completed statement.
         let resumed = atomic ? nil : dirty.first { $0.version == migration.id.version && $0.direction == direction }
-        let firstStatement = resumed?.statementsDone ?? 0
+        let firstStatement = resumed.map { resumingAt ?? $0.statementsDone } ?? 0
         report(.started(migration.id, direction))
         logger.info(resumed == nil ? "Starting migration" : "Resuming migration", metadata: ["from_statement": "\(firstStatement + 1)"])
 
@@ -127,7 +127,9 @@ struct RunSession {
                     }
                 }
             } else if !progressStarted || resumed != nil {
-                try await progress.start(progressRow(migration, direction, body: body, resuming: resumed), replacing: resumed != nil)
+                try await progress.start(
+                    progressRow(migration, direction, body: body, resuming: resumed, statementsDone: firstStatement), replacing: resumed != nil
+                )
             }
             let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
             if let program = body.program {
@@ -156,11 +158,14 @@ struct RunSession {
             try? await connection.rollbackTransaction()
             let failure = MigrationFailure.error(
                 error, migration: migration, direction: direction, statement: tracker.current,
-                statementsCompleted: tracker.completed, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary
+                statementsCompleted: tracker.completed, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary,
+                resumedAt: resumed == nil ? nil : firstStatement
             )
             if !atomic {
-                if tracker.completed == 0 {
+                if tracker.completed == 0, resumed == nil {
                     // Nothing ran: the failure left no trace, so the migration is not dirty.
+                    // A resumed one stays dirty whatever happens: the run that stopped may
+                    // have run the statement that failed now.
                     try? await progress.delete(migration.id.version)
                 } else {
                     let reason = (error as? DatabaseError)?.summary ?? String(describing: error)

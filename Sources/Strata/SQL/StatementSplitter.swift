@@ -63,7 +63,8 @@ extension StatementSplitter {
         var wordCount = 0
         var blockDepth = 0
         var previousWordWasEnd = false
-        var pendingSkipIf: String?
+        /// A `strata:skip-if` guard read, waiting for the statement it guards.
+        var pendingSkipIf: (query: String, line: Int)?
         var statementSkipIf: String?
         var statements: [SQLStatement] = []
 
@@ -88,9 +89,9 @@ extension StatementSplitter {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                     index += 1
                 case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
-                    lineComment(skipping: 2)
+                    try lineComment(skipping: 2)
                 case UInt8(ascii: "#") where syntax.hashLineComments:
-                    lineComment(skipping: 1)
+                    try lineComment(skipping: 1)
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     try blockComment()
                 case UInt8(ascii: "'"):
@@ -124,6 +125,9 @@ extension StatementSplitter {
                 }
             }
             finishStatement(end: bytes.endIndex)
+            if let dangling = pendingSkipIf {
+                throw SyntaxError(message: "unattached `-- strata:skip-if` guard: no statement follows it in its section", line: dangling.line)
+            }
             return statements
         }
 
@@ -131,7 +135,7 @@ extension StatementSplitter {
             if statementStart == nil {
                 statementStart = index
                 statementLine = line
-                statementSkipIf = pendingSkipIf
+                statementSkipIf = pendingSkipIf?.query
                 pendingSkipIf = nil
             }
         }
@@ -153,17 +157,31 @@ extension StatementSplitter {
             statements.append(SQLStatement(text: text, line: statementLine, skipIf: statementSkipIf))
         }
 
-        mutating func lineComment(skipping marker: Int) {
+        /// Skips a line comment; a `strata:skip-if QUERY` directive between statements
+        /// becomes the guard of the next statement.
+        ///
+        /// - Throws: ``SyntaxError`` for a directive without a query, or a second directive
+        ///   before the statement the first one guards.
+        mutating func lineComment(skipping marker: Int) throws {
             var start = index + marker
             while let byte = peek(), byte != UInt8(ascii: "\n") { index += 1 }
             guard statementStart == nil else { return }
             while start < index, Self.isWhitespace(bytes[start]) { start += 1 }
-            guard bytes[start..<index].starts(with: Self.skipIfDirective.utf8) else { return }
-            var queryStart = start + Self.skipIfDirective.utf8.count
+            let directive = Self.skipIfDirective.utf8
+            guard bytes[start..<index].starts(with: directive) else { return }
+            var queryStart = start + directive.count
+            // `-- strata:skip-iffy` is an ordinary comment, not the directive.
+            guard queryStart == index || Self.isWhitespace(bytes[queryStart]) else { return }
             var queryEnd = index
             while queryStart < queryEnd, Self.isWhitespace(bytes[queryStart]) { queryStart += 1 }
             while queryEnd > queryStart, Self.isWhitespace(bytes[queryEnd - 1]) || bytes[queryEnd - 1] == UInt8(ascii: ";") { queryEnd -= 1 }
-            pendingSkipIf = String(decoding: bytes[queryStart..<queryEnd], as: UTF8.self)
+            guard queryStart < queryEnd else {
+                throw SyntaxError(message: "empty `-- strata:skip-if` guard: it has no query (write `-- strata:skip-if SELECT …` on one line, before the statement it guards)", line: line)
+            }
+            if let earlier = pendingSkipIf {
+                throw SyntaxError(message: "extra `-- strata:skip-if` guard: the guard on line \(earlier.line) already guards the next statement (combine their queries into one)", line: line)
+            }
+            pendingSkipIf = (String(decoding: bytes[queryStart..<queryEnd], as: UTF8.self), line)
         }
 
         mutating func blockComment() throws {
