@@ -110,12 +110,23 @@ extension PostgresDriver {
 }
 
 extension PostgresDriver {
-    /// `pg_dump --format=custom` (compressed already), the password in `PGPASSWORD`.
+    /// `pg_dump --format=custom` (compressed already), the password in `PGPASSWORD`; with
+    /// `schema:`, only that schema, which must exist.
     public func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod {
-        var arguments = ["--format=custom", "--no-owner"] + clientArguments(settings)
+        var arguments = ["--format=custom", "--no-owner"]
         if let schema = settings.schema { arguments += ["--schema", schema] }
-        return BackupMethod(source: .tool(ToolInvocation(["pg_dump"], arguments: arguments, environment: clientEnvironment(settings, logger: logger))),
-                            fileExtension: "dump", compress: false)
+        var method = BackupMethod(source: .tool(client("pg_dump", arguments: arguments, settings, logger: logger)), fileExtension: "dump", compress: false)
+        if let schema = settings.schema {
+            let restore = PostgresRestore(driver: self, settings: settings, logger: logger)
+            let database = settings.database ?? settings.username ?? ""
+            method.precondition = {
+                guard try await restore.databaseExists() else {
+                    throw StrataError(.failure, "Schema \(schema) does not exist in database \(database); there is nothing to back up.",
+                                      hint: "Check `schema:` in strata.yml, or run `strata migrate` first, which creates it.")
+                }
+            }
+        }
+        return method
     }
 
     /// Checks the file is a whole `pg_dump` custom-format archive, then replaces what the

@@ -51,7 +51,7 @@ struct PostgresRestore: Sendable {
     }
 
     /// Whether the database, and the schema when one is set, exist.
-    private func databaseExists() async throws -> Bool {
+    func databaseExists() async throws -> Bool {
         var database = settings
         database.schema = nil
         let connection = try await driver.connect(database, for: .read, logger: logger)

@@ -200,6 +200,58 @@ struct Workspace {
         #expect(try await workspace.strata(["status", "--exit-code"]).status == 3)
     }
 
+    /// A project that cannot be read — a badly named or duplicate file, a configuration with
+    /// a bad port or a repeated key — stops every command before it connects; a project
+    /// with nothing to do creates nothing either.
+    @Test(arguments: TestDatabase.all)
+    func aBrokenProjectStopsEveryCommandBeforeAnythingIsCreated(engine: TestDatabase) async throws {
+        let workspace = try await workspace(engine)
+        defer { Task { await workspace.remove() } }
+        let commands = [["migrate"], ["undo"], ["redo"], ["status"], ["migrate", "--dry-run"], ["resolve", "20250101000001", "--applied"]]
+
+        try workspace.write("db/migrations/2025-bad.sql", "-- migrate:up\nSELECT 1;\n")
+        for command in commands {
+            try await workspace.expectNothingChanged(command, status: 2, says: ["Bad migration file name \"2025-bad.sql\"", "Nothing was run."])
+        }
+        try FileManager.default.removeItem(atPath: workspace.project.path + "/db/migrations/2025-bad.sql")
+
+        try workspace.migration("20250101000001", "again", up: "SELECT 1;")
+        for command in commands {
+            try await workspace.expectNothingChanged(command, status: 2, says: ["Duplicate migration version 20250101000001"])
+        }
+        try FileManager.default.removeItem(atPath: workspace.project.path + "/db/migrations/20250101000001-again.sql")
+
+        try workspace.write("db/seeders/admin.sql", "-- migrate:up\nSELECT 1;\n")
+        for command in [["seed"], ["seed", "--undo"], ["status"]] {
+            try await workspace.expectNothingChanged(command, status: 2, says: ["Bad seeder file name \"admin.sql\"", "db/seeders"])
+        }
+        try FileManager.default.removeItem(atPath: workspace.project.path + "/db/seeders/admin.sql")
+
+        // A URL's port out of range is a configuration error (2), not a refused connection.
+        for port in ["0", "70000", "abc"] {
+            try workspace.write("bad-port.yml", "environments:\n  development:\n    url: postgres://app:pw@127.0.0.1:\(port)/app\n")
+            try await workspace.expectNothingChanged(["migrate", "--config", "bad-port.yml"], status: 2,
+                                                     says: ["bad-port.yml:3", "its port \"\(port)\" is not a number from 1 to 65535"])
+        }
+        try workspace.write("repeated.yml", "environments:\n  development:\n    url: sqlite:a.sqlite3\n    url: sqlite:b.sqlite3\n")
+        try await workspace.expectNothingChanged(["migrate", "--config", "repeated.yml"], status: 2,
+                                                 says: ["repeated.yml:4: duplicate key `url` (first given on line 3)"])
+
+        // Nothing to back up yet: said, and no backups directory left behind (MariaDB's
+        // fresh database exists, and is backed up).
+        if engine.server == nil || engine.driver.dialects.contains("postgres") {
+            try await workspace.expectNothingChanged(["backup"], status: 1, says: ["there is nothing to back up"])
+        }
+
+        // An empty migrations directory: nothing to do, and nothing created.
+        for (version, name, _, _) in Self.three {
+            try FileManager.default.removeItem(atPath: "\(workspace.project.path)/db/migrations/\(version)-\(name).sql")
+        }
+        try await workspace.expectNothingChanged(["migrate"], status: 0, says: ["Nothing to migrate"])
+        try await workspace.expectNothingChanged(["undo"], status: 0, says: ["Nothing to undo: no migration is applied."])
+        try await workspace.expectNothingChanged(["redo"], status: 0, says: ["Nothing to redo: no migration is applied."])
+    }
+
     /// A history table that is not Strata's: the run stops at reading it, and creates no
     /// progress table (or anything else) first.
     @Test(arguments: TestDatabase.all)

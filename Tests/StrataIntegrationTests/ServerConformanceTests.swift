@@ -155,7 +155,8 @@ import Testing
         let error = await #expect(throws: StrataError.self) { _ = try await manager.backup(method) }
         #expect(error?.message.contains("failed (exited(") == true, "\(error?.message ?? "")")
         #expect(error?.description.contains("hunter2-secret") == false)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups").isEmpty)
+        // No file, and not even the backups directory the failed backup made.
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/backups"))
     }
 
     @Test(arguments: TestDatabase.servers)

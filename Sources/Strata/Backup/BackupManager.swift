@@ -32,6 +32,7 @@ public struct BackupManager: Sendable {
     }
 
     private func write(_ method: BackupMethod, prefix: String, output: String? = nil, keep: Int? = nil, now: Date) async throws -> String {
+        try await method.precondition?()
         let suffix = ".\(method.fileExtension)\(method.compress ? ".gz" : "")"
         var moment = now
         var destination = output ?? "\(directory)/\(prefix)-\(environment)-\(Self.timestamp(moment))\(suffix)"
@@ -41,8 +42,24 @@ public struct BackupManager: Sendable {
             destination = "\(directory)/\(prefix)-\(environment)-\(Self.timestamp(moment))\(suffix)"
         }
         let folder = (destination as NSString).deletingLastPathComponent
-        try makePrivateDirectory(folder.isEmpty ? "." : folder)
-        let partial = "\(folder.isEmpty ? "." : folder)/.\((destination as NSString).lastPathComponent).partial"
+        let place = folder.isEmpty ? "." : folder
+        // A failed backup leaves no trace: not even the directory, if it made it.
+        let madeFolder = !FileManager.default.fileExists(atPath: place)
+        try makePrivateDirectory(place)
+        do {
+            try await write(method, to: destination, in: place, now: now)
+        } catch {
+            if madeFolder { rmdir(place) }
+            throw error
+        }
+        if let keep { try prune(keeping: keep, extensionSuffix: suffix) }
+        return destination
+    }
+
+    /// Dumps into a private partial file in `folder`, compresses it if the method says so,
+    /// syncs it, writes its manifest and renames it to `destination`.
+    private func write(_ method: BackupMethod, to destination: String, in folder: String, now: Date) async throws {
+        let partial = "\(folder)/.\((destination as NSString).lastPathComponent).partial"
         let uncompressed = partial + ".raw"
         defer {
             try? FileManager.default.removeItem(atPath: partial)
@@ -68,8 +85,6 @@ public struct BackupManager: Sendable {
             try? FileManager.default.removeItem(atPath: BackupManifest.path(for: destination))
             throw StrataError(.failure, "Cannot move the backup to \(destination): \(String(cString: strerror(errno))).")
         }
-        if let keep { try prune(keeping: keep, extensionSuffix: suffix) }
-        return destination
     }
 
     /// What a restore did.

@@ -15,12 +15,16 @@ public struct BackupMethod: Sendable {
     public var fileExtension: String
     /// Whether Strata gzips the result (formats that are not compressed already).
     public var compress: Bool
+    /// Checks, before anything is written, that there is something to back up; throws a
+    /// ``StrataError`` that says what is missing. `nil`: nothing to check.
+    public var precondition: (@Sendable () async throws -> Void)?
 
     /// Creates a method.
-    public init(source: Source, fileExtension: String, compress: Bool) {
+    public init(source: Source, fileExtension: String, compress: Bool, precondition: (@Sendable () async throws -> Void)? = nil) {
         self.source = source
         self.fileExtension = fileExtension
         self.compress = compress
+        self.precondition = precondition
     }
 }
 

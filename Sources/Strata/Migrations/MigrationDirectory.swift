@@ -29,7 +29,7 @@ public struct MigrationDirectory: Sendable {
         var files: [MigrationFile] = []
         for fileName in directory.entryNames() where Self.isSQLFile(fileName) {
             do {
-                files.append(MigrationFile(id: try MigrationFileName.parse(fileName), fileName: fileName))
+                files.append(MigrationFile(id: try MigrationFileName.parse(fileName, noun: noun.lowercased()), fileName: fileName))
             } catch let error as StrataError {
                 problems.append(error.message)
             }
@@ -44,8 +44,8 @@ public struct MigrationDirectory: Sendable {
         if let clash = zip(files, files.dropFirst()).first(where: { $0.id.version == $1.id.version }) {
             let names = files.filter { $0.id.version == clash.0.id.version }.map { "\(path)/\($0.fileName)" }.joined(separator: ", ")
             throw StrataError.configuration(
-                "Duplicate migration version \(clash.0.id.version): \(names).",
-                hint: "Each migration needs its own version; rename one of them with a later timestamp. Nothing was run."
+                "Duplicate \(noun.lowercased()) version \(clash.0.id.version): \(names).",
+                hint: "Each \(noun.lowercased()) needs its own version; rename one of them with a later timestamp. Nothing was run."
             )
         }
         let parser = SQLMigrationParser(syntax: syntax, noun: noun)

@@ -5,12 +5,13 @@ public enum MigrationFileName {
 
     /// Parses a file name such as `20250519123045-create-users.sql`.
     ///
-    /// - Throws: ``StrataError`` (configuration) naming the file and what is wrong with it.
-    public static func parse(_ fileName: String, extension ext: String = sqlExtension) throws -> MigrationID {
+    /// - Throws: ``StrataError`` (configuration) naming the file and what is wrong with it;
+    ///   `noun` says what the file is (`migration`, `seeder`).
+    public static func parse(_ fileName: String, extension ext: String = sqlExtension, noun: String = "migration") throws -> MigrationID {
         let expected = "expected YYYYMMDDHHMMSS-kebab-name.\(ext), e.g. 20250519123045-create-users.\(ext)"
         func bad(_ reason: String) -> StrataError {
             .configuration(
-                "Bad migration file name \"\(fileName)\": \(reason); \(expected).",
+                "Bad \(noun) file name \"\(fileName)\": \(reason); \(expected).",
                 hint: "Rename the file, or create migrations with `strata generate NAME`."
             )
         }
