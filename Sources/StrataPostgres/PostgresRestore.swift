@@ -26,11 +26,7 @@ struct PostgresRestore: Sendable {
     }
 
     static func inspect(_ payload: String, named name: String) async throws -> BackupContents {
-        let magic = FileHandle(forReadingAtPath: payload).flatMap { handle in
-            defer { try? handle.close() }
-            return try? handle.read(upToCount: 5)
-        }
-        guard magic == Data("PGDMP".utf8) else {
+        guard RestoreMethod.leadingBytes(of: payload, count: 5) == Data("PGDMP".utf8) else {
             throw StrataError(.configuration, "\(name) is not a pg_dump custom-format archive (it does not start with PGDMP); nothing was restored.",
                               hint: "Restore a backup taken by `strata backup` of a postgres environment; a plain SQL dump is restored with psql.")
         }

@@ -96,11 +96,7 @@ extension SQLiteDriver {
     }
 
     private static func inspectBackup(_ payload: String, named name: String) async throws -> BackupContents {
-        let header = FileHandle(forReadingAtPath: payload).flatMap { handle in
-            defer { try? handle.close() }
-            return try? handle.read(upToCount: 16)
-        }
-        guard header == Data("SQLite format 3\u{0}".utf8) else {
+        guard RestoreMethod.leadingBytes(of: payload, count: 16) == Data("SQLite format 3\u{0}".utf8) else {
             throw StrataError(.configuration, "\(name) is not an SQLite database (it does not start with SQLite's header); nothing was restored.",
                               hint: "Restore a backup taken by `strata backup` of a sqlite environment, or an SQLite database file.")
         }

@@ -167,6 +167,11 @@ struct Workspace {
         let check = { (arguments: [String], status: Int32, says: [String]) in
             try await workspace.expectNothingChanged(arguments, status: status, says: says)
         }
+        // Dropping a production database needs --yes.
+        let production = try String(contentsOfFile: workspace.project.path + "/strata.yml", encoding: .utf8).replacing("development:", with: "production:")
+        try workspace.write("production.yml", production)
+        try await check(["db", "drop", "--config", "production.yml", "--env", "production"], 2, ["--yes"])
+        try FileManager.default.removeItem(atPath: workspace.project.path + "/production.yml")
         try await check(["migrate", "--to", "20250101000003-create-tag"], 2,
                         ["No migration is 20250101000003-create-tag: version 20250101000003 is 20250101000003-create-tags"])
         try await check(["undo", "--to", "20250101000001-create-user"], 2, ["No migration is 20250101000001-create-user"])
@@ -186,6 +191,8 @@ struct Workspace {
         // Changed, missing, and without a down section: refused with exit 5.
         try workspace.migration("20250101000002", "create-posts", up: "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);", down: "DROP TABLE posts;")
         try await check(["migrate"], 5, ["changed: db/migrations/20250101000002-create-posts.sql was modified after it was applied"])
+        // deploy refuses the same way, and never starts the server (which would write a file).
+        try await check(["deploy", "--", "sh", "-c", "touch server-started"], 5, ["changed:", "The server was not started"])
         try await check(["undo"], 5, ["changed:"])
         try await check(["redo"], 5, ["changed:"])
         try workspace.migration("20250101000002", "create-posts", up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);", down: "DROP TABLE posts;")

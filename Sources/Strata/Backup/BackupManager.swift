@@ -154,11 +154,7 @@ public struct BackupManager: Sendable {
     /// magic number, and refused unless gzip finds it whole — so that what was checked is what
     /// is restored, and the user's file is never opened for writing.
     private func uncompressed(_ file: String, into destination: String) async throws -> String {
-        let magic = FileHandle(forReadingAtPath: file).flatMap { handle in
-            defer { try? handle.close() }
-            return try? handle.read(upToCount: 2)
-        }
-        guard magic == Data([0x1F, 0x8B]) else {
+        guard RestoreMethod.leadingBytes(of: file, count: 2) == Data([0x1F, 0x8B]) else {
             if file.hasSuffix(".gz") {
                 throw StrataError(.configuration, "\(file) is not a gzip file, though its name ends in .gz; nothing was restored.",
                                   hint: "Check that it is the backup you meant; `file \(file)` says what it is.")

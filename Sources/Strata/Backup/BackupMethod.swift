@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a driver backs up a database: a dump tool writing to standard output, or a copy it
 /// makes itself into a file.
 public struct BackupMethod: Sendable {
@@ -70,5 +72,15 @@ public struct RestoreMethod: Sendable {
         self.databaseExists = databaseExists
         self.replace = replace
         self.guarantee = guarantee
+    }
+}
+
+extension RestoreMethod {
+    /// The first `count` bytes of the file at `path` (fewer when it is shorter; none when it
+    /// cannot be read): what an ``Inspection`` compares with its format's signature.
+    public static func leadingBytes(of path: String, count: Int) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: count)) ?? Data()
     }
 }

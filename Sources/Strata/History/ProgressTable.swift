@@ -71,10 +71,23 @@ struct ProgressTable {
         }
     }
 
-    /// Records that a migration starts, or — `replacing` its earlier record — resumes.
-    func start(_ progress: MigrationProgress, replacing: Bool) async throws {
-        if replacing { try await delete(progress.version) }
+    /// Records that a migration starts.
+    func start(_ progress: MigrationProgress) async throws {
         try await connection.executeAll([startStatement(progress)])
+    }
+
+    /// Records that a dirty migration resumes: its record is updated in place, in one
+    /// statement, so that no moment exists — a crash, a failure — in which it has none.
+    func resume(_ progress: MigrationProgress) async throws {
+        let sql = """
+            UPDATE \(table) SET \(column("name")) = \(dialect.bindPlaceholder(at: 1)), \(column("checksum")) = \(dialect.bindPlaceholder(at: 2)), \
+            \(column("statements_done")) = \(dialect.bindPlaceholder(at: 3)), \(column("statements_total")) = \(dialect.bindPlaceholder(at: 4)), \
+            \(column("failed_line")) = NULL, \(column("error")) = NULL WHERE \(column("version")) = \(dialect.bindPlaceholder(at: 5))
+            """
+        try await connection.executeAll([SQLStatement(text: sql, line: 0, binds: [
+            .text(progress.name), .text(progress.checksum), .integer(Int64(progress.statementsDone)),
+            .integer(Int64(progress.statementsTotal)), .text(progress.version.digits),
+        ])])
     }
 
     /// The statement that records that a migration starts.

@@ -172,10 +172,10 @@ public struct Migrator: Sendable {
     }
 
     /// Reverts applied migrations, newest first; stops at the first failure.
-    @discardableResult
     ///
     /// `resumeFromStatement` (1-based), with `resume`, continues the dirty undo at that
     /// statement instead of after its last completed one.
+    @discardableResult
     public func undo(
         _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
         resumeFromStatement: Int? = nil, progress: @escaping ProgressHandler = { _ in }
@@ -240,17 +240,11 @@ public struct Migrator: Sendable {
     @discardableResult
     public func resolve(_ reference: MigrationReference, as resolution: Resolution) async throws -> MigrationProgress {
         let settled = try await withLockedSession(progress: { _ in }, plan: { planner in
+            try planner.requireKnown(reference, in: planner.status())
             guard let dirty = planner.progress.first(where: { $0.version == reference.version }) else {
-                try planner.requireKnown(reference, in: planner.status())
                 throw StrataError.configuration(
                     "\(vocabulary.capitalizedNoun) \(reference) is not dirty; there is nothing to resolve.",
                     hint: "`strata resolve` settles a \(vocabulary.noun) that stopped half-way; `strata status` lists them. Nothing was changed."
-                )
-            }
-            guard reference.matches(dirty.id) else {
-                throw StrataError.configuration(
-                    "No dirty \(vocabulary.noun) is \(reference): version \(reference.version) is \(dirty.id).",
-                    hint: "Give the version alone, or the whole id as `strata status` shows it. Nothing was changed."
                 )
             }
             return dirty

@@ -127,9 +127,12 @@ struct RunSession {
                     }
                 }
             } else if !progressStarted || resumed != nil {
-                try await progress.start(
-                    progressRow(migration, direction, body: body, resuming: resumed, statementsDone: firstStatement), replacing: resumed != nil
-                )
+                let row = progressRow(migration, direction, body: body, resuming: resumed, statementsDone: firstStatement)
+                if resumed != nil {
+                    try await progress.resume(row)
+                } else {
+                    try await progress.start(row)
+                }
             }
             let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
             if let program = body.program {
