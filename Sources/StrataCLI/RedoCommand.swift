@@ -17,6 +17,9 @@ struct RedoCommand: AsyncParsableCommand {
     @Flag(help: "Redo even if a migration's file changed since it was applied.")
     var allowChanged = false
 
+    @Flag(help: "Redo baselined migrations too (recorded by baseline or import; their down sections never ran here).")
+    var allowBaseline = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -29,7 +32,7 @@ struct RedoCommand: AsyncParsableCommand {
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Redoing in \(context.environmentDescription)") }
-        let completed = try await migrator.redo(step: step, allowChanged: allowChanged, progress: printer.handle)
+        let completed = try await migrator.redo(step: step, allowChanged: allowChanged, allowBaseline: allowBaseline, progress: printer.handle)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         Console.print(completed.isEmpty ? "Nothing to redo: no migration is applied." : "\(migrationCount(completed.count / 2)) redone.")

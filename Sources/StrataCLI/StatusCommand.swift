@@ -6,7 +6,7 @@ import Strata
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List migrations (and seeders) as applied, pending, changed, missing or dirty.",
+        abstract: "List migrations (and seeders) as applied, baseline, pending, changed, missing or dirty.",
         discussion: "Reads only: takes no lock and creates nothing. --exit-code looks at migrations only."
     )
 
@@ -50,15 +50,18 @@ struct StatusCommand: AsyncParsableCommand {
     /// The table of entries and the line of counts under it.
     private func printRows(_ entries: [MigrationStatusEntry]) {
         let nameWidth = max(4, entries.map(\.id.name.utf8.count).max() ?? 0)
+        let stateWidth = max(7, entries.map(\.state.rawValue.utf8.count).max() ?? 0)
         // One buffer and one write for the whole table: a thousand migrations are a
         // thousand lines, appended as bytes rather than joined as strings.
         var table: [UInt8] = []
         table.reserveCapacity((nameWidth + 64) * (entries.count + 2))
-        table.append(contentsOf: "  State    Version         ".utf8)
+        table.append(contentsOf: "  ".utf8)
+        Self.append("State", paddedTo: stateWidth, to: &table)
+        table.append(contentsOf: "  Version         ".utf8)
         Self.append("Name", paddedTo: nameWidth, to: &table)
         table.append(contentsOf: "  Applied at\n".utf8)
         for entry in entries {
-            Self.appendRow(entry, nameWidth: nameWidth, to: &table)
+            Self.appendRow(entry, stateWidth: stateWidth, nameWidth: nameWidth, to: &table)
         }
         table.append(UInt8(ascii: "\n"))
         Console.write(table)
@@ -74,9 +77,9 @@ struct StatusCommand: AsyncParsableCommand {
     /// One line of the table, and the dirty summary under it.
     // A separate function: Swift 6.3's optimizer crashes (CopyPropagation) on this code
     // inlined in the loop above in release builds.
-    private static func appendRow(_ entry: MigrationStatusEntry, nameWidth: Int, to table: inout [UInt8]) {
+    private static func appendRow(_ entry: MigrationStatusEntry, stateWidth: Int, nameWidth: Int, to table: inout [UInt8]) {
         table.append(contentsOf: "  ".utf8)
-        append(entry.state.rawValue, paddedTo: 7, to: &table)
+        append(entry.state.rawValue, paddedTo: stateWidth, to: &table)
         table.append(contentsOf: "  ".utf8)
         table.append(contentsOf: entry.id.version.digits.utf8)
         table.append(contentsOf: "  ".utf8)
@@ -88,7 +91,9 @@ struct StatusCommand: AsyncParsableCommand {
             table.append(UInt8(ascii: "-"))
         }
         if let progress = entry.progress {
-            table.append(contentsOf: "\n           \(progress.summary)".utf8)
+            table.append(UInt8(ascii: "\n"))
+            table.append(contentsOf: repeatElement(UInt8(ascii: " "), count: stateWidth + 4))
+            table.append(contentsOf: progress.summary.utf8)
         }
         table.append(UInt8(ascii: "\n"))
     }

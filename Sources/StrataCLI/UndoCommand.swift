@@ -31,6 +31,9 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "Revert even if a migration's file changed since it was applied.")
     var allowChanged = false
 
+    @Flag(help: "Revert baselined migrations too (recorded by baseline or import; their down sections never ran here).")
+    var allowBaseline = false
+
     @OptionGroup var resuming: ResumeOptions
 
     @Flag(help: "Print the result as JSON.")
@@ -53,7 +56,7 @@ struct UndoCommand: AsyncParsableCommand {
         let context = try CommandContext(global)
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         if dryRun {
-            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume)
+            let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume, allowBaseline: allowBaseline)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }
             DryRunPrinter(quiet: global.quiet).print(plan, direction: .down, environment: context.environmentDescription)
             return
@@ -61,7 +64,8 @@ struct UndoCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Reverting in \(context.environmentDescription)") }
         let completed = try await migrator.undo(
-            target, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement, progress: printer.handle
+            target, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement,
+            allowBaseline: allowBaseline, progress: printer.handle
         )
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }

@@ -12,14 +12,21 @@ public struct HistoryRecord: Sendable, Hashable {
     public var appliedAt: Date
     /// How long its statements took, in milliseconds.
     public var executionMilliseconds: Int64
+    /// Whether it was recorded as applied without running here (`strata baseline`,
+    /// `strata import`): the database already had its changes, and its down section was
+    /// never proven on it.
+    public var baselined: Bool
 
     /// Creates a record.
-    public init(version: MigrationVersion, name: String, checksum: String, appliedAt: Date, executionMilliseconds: Int64) {
+    public init(
+        version: MigrationVersion, name: String, checksum: String, appliedAt: Date, executionMilliseconds: Int64, baselined: Bool = false
+    ) {
         self.version = version
         self.name = name
         self.checksum = checksum
         self.appliedAt = appliedAt
         self.executionMilliseconds = executionMilliseconds
+        self.baselined = baselined
     }
 
     /// The migration's identity.

@@ -7,9 +7,13 @@
 ///     name         VARCHAR(255) NOT NULL,
 ///     checksum     VARCHAR(64)  NOT NULL,      -- SHA-256 of the file, hex
 ///     applied_at   <timestamp>  NOT NULL,      -- UTC
-///     execution_ms BIGINT       NOT NULL
+///     execution_ms BIGINT       NOT NULL,
+///     kind         VARCHAR(16)                 -- 'baseline': recorded without running
 /// )
 /// ```
+///
+/// History tables made before `kind` existed get it when a baseline is first recorded
+/// (``addKindColumnIfMissing()``); until then every row reads as run here.
 struct HistoryTable {
     /// The default table name.
     static let defaultName = "strata_migrations"
@@ -18,16 +22,21 @@ struct HistoryTable {
     let connection: any DatabaseConnection
     /// The statements a run repeats for every migration, rendered once.
     private let insertSQL: String
+    private let insertBaselineSQL: String
     private let deleteSQL: String
 
     init(name: String, connection: any DatabaseConnection) {
         self.name = name
         self.connection = connection
         insertSQL = connection.dialect.insertSQL(into: name, columns: Self.columns)
+        insertBaselineSQL = connection.dialect.insertSQL(into: name, columns: Self.columns + [Self.kindColumn])
         deleteSQL = connection.dialect.deleteByVersionSQL(from: name)
     }
 
     private static let columns = ["version", "name", "checksum", "applied_at", "execution_ms"]
+    /// The column that marks a row recorded without running, and its one value.
+    private static let kindColumn = "kind"
+    private static let baselineKind = "baseline"
     private var dialect: any SQLDialect { connection.dialect }
     private var table: String { dialect.quoteIdentifier(name) }
     private func column(_ name: String) -> String { dialect.quoteIdentifier(name) }
@@ -40,18 +49,28 @@ struct HistoryTable {
             \(column("name")) \(dialect.columnType(for: .string(length: 255))) NOT NULL, \
             \(column("checksum")) \(dialect.columnType(for: .string(length: 64))) NOT NULL, \
             \(column("applied_at")) \(dialect.columnType(for: .timestamp)) NOT NULL, \
-            \(column("execution_ms")) \(dialect.columnType(for: .bigint)) NOT NULL)\(dialect.keyedTableOptions)
+            \(column("execution_ms")) \(dialect.columnType(for: .bigint)) NOT NULL, \
+            \(column(Self.kindColumn)) \(dialect.columnType(for: .string(length: 16))))\(dialect.keyedTableOptions)
             """
         try await run { try await connection.execute(sql) }
+    }
+
+    /// Adds the `kind` column to a history table made before it existed.
+    func addKindColumnIfMissing() async throws {
+        guard let schema = dialect.schemaDialect else {
+            throw StrataError.unsupported("Recording baselined migrations", dialect: dialect.name, workaround: "apply the migrations instead.")
+        }
+        try await run {
+            guard try await !schema.columns(of: name, in: connection).contains(where: { $0.name == Self.kindColumn }) else { return }
+            try await connection.execute("ALTER TABLE \(table) ADD \(column(Self.kindColumn)) \(dialect.columnType(for: .string(length: 16)))")
+        }
     }
 
     /// All records in version order, from a table that exists: a run created it, or
     /// ``DatabaseConnection/existingTables(_:)`` found it.
     func records() async throws -> [HistoryRecord] {
-        let sql = """
-            SELECT \(column("version")), \(column("name")), \(column("checksum")), \
-            \(column("applied_at")), \(column("execution_ms")) FROM \(table) ORDER BY \(column("version"))
-            """
+        // Every column: a table made before `kind` existed has none.
+        let sql = "SELECT * FROM \(table) ORDER BY \(column("version"))"
         let rows = try await run { try await connection.query(sql, []) }
         return try rows.map { row in
             let versionText = row["version"].text ?? ""
@@ -66,16 +85,21 @@ struct HistoryTable {
                     hint: "The table was edited by hand; fix or delete that row."
                 )
             }
-            return HistoryRecord(version: version, name: name, checksum: checksum, appliedAt: appliedAt, executionMilliseconds: milliseconds)
+            return HistoryRecord(
+                version: version, name: name, checksum: checksum, appliedAt: appliedAt, executionMilliseconds: milliseconds,
+                baselined: row[Self.kindColumn].text == Self.baselineKind
+            )
         }
     }
 
     /// The statement that records an applied migration.
     func insertStatement(_ record: HistoryRecord) -> SQLStatement {
-        SQLStatement(text: insertSQL, line: 0, binds: [
+        let binds: [DatabaseValue] = [
             .text(record.version.digits), .text(record.name), .text(record.checksum),
             .timestamp(record.appliedAt), .integer(record.executionMilliseconds),
-        ])
+        ]
+        guard record.baselined else { return SQLStatement(text: insertSQL, line: 0, binds: binds) }
+        return SQLStatement(text: insertBaselineSQL, line: 0, binds: binds + [.text(Self.baselineKind)])
     }
 
     /// The statement that forgets an applied migration (after it was undone).

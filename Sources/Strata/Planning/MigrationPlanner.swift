@@ -38,7 +38,7 @@ public struct MigrationPlanner: Sendable {
                 entries.append(MigrationStatusEntry(id: migration.id, state: .pending, migration: migration, record: nil))
                 continue
             }
-            let state: MigrationState = record.checksum == migration.checksum ? .applied : .changed
+            let state: MigrationState = record.checksum != migration.checksum ? .changed : record.baselined ? .baseline : .applied
             entries.append(MigrationStatusEntry(id: migration.id, state: state, migration: migration, record: record))
         }
         // Migrations come in version order: entries need sorting only once others join them.
@@ -99,7 +99,11 @@ public struct MigrationPlanner: Sendable {
     ///
     /// - Throws: ``StrataError`` — `refused` when one of them is missing, changed (unless
     ///   `allowChanged`) or has no `down` section; `configuration` for an unknown target.
-    public func migrationsToUndo(_ target: UndoTarget, allowChanged: Bool = false, resume: Bool = false) throws -> [LoadedMigration] {
+    ///   - allowBaseline: revert migrations recorded by `baseline` or `import` too, whose down
+    ///     sections never ran on this database.
+    public func migrationsToUndo(
+        _ target: UndoTarget, allowChanged: Bool = false, resume: Bool = false, allowBaseline: Bool = false
+    ) throws -> [LoadedMigration] {
         let entries = status()
         let applied = entries.filter { $0.record != nil }.reversed()
         let chosen: [MigrationStatusEntry]
@@ -118,6 +122,17 @@ public struct MigrationPlanner: Sendable {
             chosen = applied.filter { $0.id.version > reference.version }
         }
         try refuseChangedOrMissing(chosen, allowChanged: allowChanged, allowMissing: false, direction: .down)
+        if !allowBaseline {
+            let baselined = chosen.filter { $0.record?.baselined == true }
+            if !baselined.isEmpty {
+                throw StrataError(
+                    .refused,
+                    "Refusing to undo \(baselined.map(\.id.description).joined(separator: ", ")): recorded by `strata baseline` or `strata import`, "
+                        + "\(baselined.count == 1 ? "it was" : "they were") never run on this database, so \(baselined.count == 1 ? "its" : "their") down section was never proven here.",
+                    hint: "Check the down section against this database, then pass --allow-baseline to undo it all the same. Nothing was changed."
+                )
+            }
+        }
         _ = try refuseDirty(entries, resuming: resume ? .down : nil, among: chosen, direction: .down)
         return try chosen.compactMap(\.migration).map { migration in
             guard migration.down != nil else {

@@ -4,6 +4,9 @@ import Foundation
 public enum MigrationState: String, Sendable, Hashable, CaseIterable {
     /// Applied, and its source is unchanged since.
     case applied
+    /// Recorded as applied without running here (`strata baseline`, `strata import`), and
+    /// its source is unchanged since. `undo` refuses it unless told to.
+    case baseline
     /// Not applied yet.
     case pending
     /// Applied, but its source changed since (the checksums differ).

@@ -143,9 +143,11 @@ public struct Migrator: Sendable {
     }
 
     /// The migrations `undo` would revert now, newest first, without reverting them.
-    public func undoPlan(_ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false) async throws -> [LoadedMigration] {
+    public func undoPlan(
+        _ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false, allowBaseline: Bool = false
+    ) async throws -> [LoadedMigration] {
         try await withConnection(for: .read) { connection in
-            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
+            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
         }
     }
 
@@ -159,7 +161,7 @@ public struct Migrator: Sendable {
         beforeApplying: (@Sendable ([LoadedMigration]) async throws -> Void)? = nil,
         progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner in
+        try await withLockedSession(progress: progress, plan: { planner, _ in
             let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
@@ -174,14 +176,15 @@ public struct Migrator: Sendable {
     /// Reverts applied migrations, newest first; stops at the first failure.
     ///
     /// `resumeFromStatement` (1-based), with `resume`, continues the dirty undo at that
-    /// statement instead of after its last completed one.
+    /// statement instead of after its last completed one. `allowBaseline` reverts baselined
+    /// migrations too.
     @discardableResult
     public func undo(
         _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
-        resumeFromStatement: Int? = nil, progress: @escaping ProgressHandler = { _ in }
+        resumeFromStatement: Int? = nil, allowBaseline: Bool = false, progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner in
-            let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume)
+        try await withLockedSession(progress: progress, plan: { planner, _ in
+            let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
             try resumePoint(resumeFromStatement, resume: resume, direction: .down, plan: plan, planner: planner)
             return plan.isEmpty ? nil : plan
         }) { session, plan, planner in
@@ -216,9 +219,11 @@ public struct Migrator: Sendable {
     /// Reverts the last `step` applied migrations and applies them again, under one lock:
     /// the check that a migration's `down` really undoes its `up`.
     @discardableResult
-    public func redo(step: Int = 1, allowChanged: Bool = false, progress: @escaping ProgressHandler = { _ in }) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner in
-            let plan = try planner.migrationsToUndo(.last(step), allowChanged: allowChanged)
+    public func redo(
+        step: Int = 1, allowChanged: Bool = false, allowBaseline: Bool = false, progress: @escaping ProgressHandler = { _ in }
+    ) async throws -> [CompletedMigration] {
+        try await withLockedSession(progress: progress, plan: { planner, _ in
+            let plan = try planner.migrationsToUndo(.last(step), allowChanged: allowChanged, allowBaseline: allowBaseline)
             return plan.isEmpty ? nil : plan
         }) { session, plan, _ in
             try await session.run(plan.map { ($0, .down) } + plan.reversed().map { ($0, .up) })
@@ -239,7 +244,7 @@ public struct Migrator: Sendable {
     ///   given is not the migration's, or the migration is not dirty.
     @discardableResult
     public func resolve(_ reference: MigrationReference, as resolution: Resolution) async throws -> MigrationProgress {
-        let settled = try await withLockedSession(progress: { _ in }, plan: { planner in
+        let settled = try await withLockedSession(progress: { _ in }, plan: { planner, _ in
             try planner.requireKnown(reference, in: planner.status())
             guard let dirty = planner.progress.first(where: { $0.version == reference.version }) else {
                 throw StrataError.configuration(
@@ -260,7 +265,7 @@ public struct Migrator: Sendable {
     // MARK: - Connection, lock and session
 
     /// The planner over what `connection`'s database records; reads only.
-    private func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
+    func planner(_ connection: any DatabaseConnection) async throws -> MigrationPlanner {
         planner(try await records(connection, existing: try await existingTables(bookkeepingTables, on: connection)))
     }
 
@@ -295,7 +300,7 @@ public struct Migrator: Sendable {
         )
     }
 
-    private func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {
         let connection = try await connect(purpose)
         return try await connection.closeAfter {
             try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
@@ -307,36 +312,41 @@ public struct Migrator: Sendable {
     /// The prelude every changing command shares: check, lock, check again, create, run.
     ///
     /// A command that refuses or has nothing to do creates nothing — no database file, no
-    /// schema, no bookkeeping table. So `plan` (`nil`: nothing to do; throws: refused) is
-    /// first asked over a connection opened for reading, which creates nothing. When it finds
-    /// nothing to do, the run ends there, without the lock. Otherwise — or when it refused on
-    /// a database that exists, where another run may be changing what it saw — the run takes
+    /// schema, no bookkeeping table. So `plan` (`nil`: nothing to do; throws: refused; it may
+    /// read the database over the connection it is given) is first asked over a connection
+    /// opened for reading, which creates nothing. When it finds
+    /// nothing to do, the run ends there, without the lock; when it refuses, too, unless
+    /// another run may be changing what it saw (progress rows exist). Otherwise the run takes
     /// the lock and asks `plan` again, for the answer that counts: the state is read, the plan
     /// made, and only then are the database prepared, `beforeChanges` run and the history and
     /// progress tables created, before `body` runs with the plan.
     ///
     /// - Returns: `body`'s result, or `nil` when there was nothing to do.
-    private func withLockedSession<Plan: Sendable, T: Sendable>(
+    func withLockedSession<Plan: Sendable, T: Sendable>(
         progress: @escaping ProgressHandler,
-        plan: (MigrationPlanner) throws -> Plan?,
+        plan: (MigrationPlanner, any DatabaseConnection) async throws -> Plan?,
         beforeChanges: (@Sendable (Plan) async throws -> Void)? = nil,
         _ body: (RunSession, Plan, MigrationPlanner) async throws -> T
     ) async throws -> T? {
         let reader = try await connect(.read)
         let readerIsReusable = reader.databaseExists
         do {
-            let firstPlan = try await withTaskExecutorPreference(reader.preferredTaskExecutor) {
-                try plan(try await planner(reader))
+            let firstPlan = try await withTaskExecutorPreference(reader.preferredTaskExecutor) { () async throws(CheckFailure) -> Plan? in
+                let planner: MigrationPlanner
+                do { planner = try await self.planner(reader) } catch { throw CheckFailure(error: error, mayBeTransient: false) }
+                do { return try await plan(planner, reader) } catch { throw CheckFailure(error: error, mayBeTransient: !planner.progress.isEmpty) }
             }
             guard firstPlan != nil else {
                 await reader.close()
                 return nil
             }
-        } catch {
-            // Where the database does not exist yet, nothing can change what was read.
-            guard readerIsReusable else {
+        } catch let failure {
+            // A refusal stands unless another run may be changing what it saw: one whose
+            // progress rows say it is running (or that stopped half-way) in a database that
+            // exists. Then the plan made under the lock decides.
+            guard readerIsReusable, failure.mayBeTransient else {
                 await reader.close()
-                throw error
+                throw failure.error
             }
         }
         let connection: any DatabaseConnection
@@ -350,13 +360,19 @@ public struct Migrator: Sendable {
             try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
                 try await locked(connection, progress: progress) {
                     let planner = try await planner(connection)
-                    guard let chosen = try plan(planner) else { return nil }
+                    guard let chosen = try await plan(planner, connection) else { return nil }
                     if let beforeChanges { try await beforeChanges(chosen) }
                     let session = try await prepareSession(connection, progress: progress)
                     return try await body(session, chosen, planner)
                 }
             }
         }
+    }
+
+    /// Why the check before the lock failed, and whether another run may be the cause.
+    private struct CheckFailure: Error {
+        let error: any Error
+        let mayBeTransient: Bool
     }
 
     /// Runs `body` holding the migration lock, waiting for it at most ``lockTimeout``.

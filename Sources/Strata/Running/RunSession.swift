@@ -226,6 +226,25 @@ struct RunSession {
         }
     }
 
+    /// Records `migrations` as applied without running them (`baseline`, `import`), in one
+    /// transaction.
+    func recordBaselined(_ migrations: [LoadedMigration]) async throws {
+        try await history.addKindColumnIfMissing()
+        let now = Date()
+        let rows = migrations.map { migration in
+            history.insertStatement(HistoryRecord(
+                version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
+                appliedAt: now, executionMilliseconds: 0, baselined: true
+            ))
+        }
+        do {
+            try await connection.executeAllAndCommit(rows, startingTransaction: true, beginningNext: false)
+        } catch {
+            try? await connection.rollbackTransaction()
+            throw error
+        }
+    }
+
     /// Settles a dirty migration as `strata resolve` was told, in one transaction.
     func settle(_ dirty: MigrationProgress, as resolution: Migrator.Resolution) async throws {
         try await connection.beginTransaction()

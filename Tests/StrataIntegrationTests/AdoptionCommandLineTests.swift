@@ -1,0 +1,51 @@
+import Foundation
+import Strata
+import Testing
+
+/// `strata baseline` and `strata import` as a user runs them, on every engine: what they
+/// print, how `status` and `undo` treat baselined migrations, and their refusals, each
+/// checked to change nothing.
+@Suite struct AdoptionCommandLineTests {
+    @Test(arguments: TestDatabase.all)
+    func baselineAndImportFromTheCommandLine(engine: TestDatabase) async throws {
+        let workspace = try await Workspace(engine)
+        defer { Task { await workspace.remove() } }
+        try workspace.migration("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY);", down: "DROP TABLE users;")
+        try workspace.migration("20250101000002", "create-posts", up: "CREATE TABLE posts (id INTEGER PRIMARY KEY);", down: "DROP TABLE posts;")
+        try workspace.migration("20250101000003", "create-tags", up: "CREATE TABLE tags (id INTEGER PRIMARY KEY);", down: "DROP TABLE tags;")
+        // The database exists, with the tables of the first two migrations.
+        let connection = try await workspace.db.connect()
+        try await connection.closeAfter {
+            try await connection.prepareForChanges()
+            try await connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+            try await connection.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)")
+        }
+
+        try await workspace.expectNothingChanged(["baseline", "20250101000002", "--dry-run"], status: 0,
+                                                 says: ["Dry run: would record 2 migrations as baseline", "== 20250101000002 create-posts: baseline", "Nothing was changed."])
+        try await workspace.expectNothingChanged(["baseline", "20300101000000"], status: 5, says: ["no migration has version 20300101000000", "Nothing was recorded."])
+        try await workspace.expectNothingChanged(["import", "sequelize"], status: 2, says: ["no table SequelizeMeta", "nothing was imported"])
+        try await workspace.expectNothingChanged(["import", "flyway"], status: 2, says: ["flyway"])
+
+        let baselined = try await workspace.strata(["baseline", "20250101000002"])
+        #expect(baselined.status == 0, "\(baselined)")
+        #expect(baselined.stdout.contains("Recorded 2 migrations as baseline"), "\(baselined)")
+        let status = try await workspace.strata(["status"])
+        #expect(status.stdout.contains("  baseline  20250101000001  create-users"), "\(status)")
+        #expect(status.stdout.contains("  pending   20250101000003  create-tags"), "\(status)")
+        #expect(status.stdout.contains("2 baseline, 1 pending."), "\(status)")
+        let json = try await workspace.strata(["status", "--json"])
+        #expect(json.stdout.contains("\"name\":\"create-posts\",\"state\":\"baseline\""), "\(json)")
+
+        try await workspace.expectNothingChanged(["baseline"], status: 5, says: ["the history already records migrations up to 20250101000003"])
+        try await workspace.expectNothingChanged(["undo"], status: 5, says: ["Refusing to undo 20250101000002-create-posts", "--allow-baseline"])
+        try await workspace.expectNothingChanged(["redo"], status: 5, says: ["--allow-baseline"])
+        let migrated = try await workspace.strata(["migrate"])
+        #expect(migrated.stdout.contains("== 20250101000003 create-tags: migrated"), "\(migrated)")
+        #expect(!migrated.stdout.contains("create-users"), "\(migrated)")
+        let undone = try await workspace.strata(["undo", "--step", "2", "--allow-baseline"])
+        #expect(undone.status == 0, "\(undone)")
+        #expect(undone.stdout.contains("2 migrations reverted."), "\(undone)")
+        #expect(try await workspace.strata(["status", "--json"]).stdout.contains("\"name\":\"create-users\",\"state\":\"baseline\""))
+    }
+}
