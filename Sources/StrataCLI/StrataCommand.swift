@@ -12,7 +12,7 @@ struct StrataCommand: AsyncParsableCommand {
             Timestamped SQL migrations with a history table, checksums and a lock, on SQLite, \
             PostgreSQL and MySQL/MariaDB; seeders, backups and a deploy command.
             Exit status: 0 ok, 1 failure, 2 usage or configuration error, 3 pending migrations \
-            (status --exit-code), 4 lock timeout, 5 refused (changed, missing, dirty or irreversible migration).
+            (status --exit-code), 4 lock timeout, 5 refused (changed, missing, dirty, irreversible or baselined migration).
             """,
         version: StrataCommand.version,
         subcommands: [
