@@ -151,6 +151,47 @@ public struct SQLiteSchemaDialect: SchemaDialect {
         return indexes
     }
 
+    /// Table constraints as written in each table's SQL (SQLite keeps no catalog of them),
+    /// foreign keys from `pragma_foreign_key_list`, and views and triggers as written.
+    public func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object] {
+        var objects: [SchemaSnapshot.Object] = []
+        for table in try await tables(in: database) {
+            for item in try await tableSQL(table, in: database)?.items ?? [] where SQLiteTableSQL.isConstraint(item) {
+                objects.append(.init(.constraint, "\(table).\(Self.constraintName(item))", item))
+            }
+            let references = try await database.query(
+                "SELECT id, \"from\", \"table\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq", [.text(table)]
+            )
+            for key in Dictionary(grouping: references, by: { $0["id"].integer ?? 0 }).sorted(by: { $0.key < $1.key }).map(\.value) {
+                let from = key.compactMap { $0["from"].text }.joined(separator: ", ")
+                let to = key.compactMap { $0["to"].text }.joined(separator: ", ")
+                let parent = key.first?["table"].text ?? ""
+                let actions = "ON UPDATE \(key.first?["on_update"].text ?? "") ON DELETE \(key.first?["on_delete"].text ?? "")"
+                objects.append(.init(.constraint, "\(table).foreign key (\(from))", "FOREIGN KEY (\(from)) REFERENCES \(parent) (\(to)) \(actions)"))
+            }
+        }
+        let others = try await database.query(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') AND name NOT LIKE 'strata\\_%' ESCAPE '\\' "
+                + "AND tbl_name NOT LIKE 'strata\\_%' ESCAPE '\\' ORDER BY type, name", []
+        )
+        for row in others {
+            guard let name = row["name"].text, let sql = row["sql"].text else { continue }
+            if row["type"].text == "view" {
+                objects.append(.init(.view, name, sql))
+            } else {
+                objects.append(.init(.trigger, "\(row["tbl_name"].text ?? "").\(name)", sql))
+            }
+        }
+        return objects
+    }
+
+    /// A table constraint's name: the one after `CONSTRAINT`, else its own text.
+    private static func constraintName(_ item: String) -> String {
+        let tokens = SQLiteTableSQL.tokens(item)
+        if tokens.first?.uppercased() == "CONSTRAINT", tokens.count > 1 { return tokens[1] }
+        return item.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// The table's `CREATE TABLE` statement, split.
     func tableSQL(_ table: String, in database: any DatabaseConnection) async throws -> SQLiteTableSQL? {
         let rows = try await database.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)])

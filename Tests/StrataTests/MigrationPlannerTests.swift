@@ -76,3 +76,26 @@ import Testing
         #expect(missingError?.message.contains("missing: 20250201000000-gone") == true)
     }
 }
+
+@Suite struct SchemaSnapshotTests {
+    @Test func differencesAreObjectByObjectInOrder() {
+        let reference = SchemaSnapshot([
+            .init(.column, "users.email", "varchar(255)   not null"), .init(.table, "users"), .init(.view, "old_view", "SELECT 1"),
+            .init(.index, "users.users_email", "unique (email)"),
+        ])
+        let live = SchemaSnapshot([
+            .init(.table, "users"), .init(.column, "users.email", "varchar(100) not null"), .init(.column, "users.nickname", "text"),
+            .init(.index, "users.users_email", "unique (email)"), .init(.table, "users"),
+        ])
+        #expect(live.objects.count == 4, "duplicates are kept once")
+        #expect(reference.objects.first?.definition == "", "tables sort first")
+        #expect(reference.objects(.column).first?.definition == "varchar(255) not null", "white space is folded")
+        let lines = live.differences(from: reference).map { $0.description(here: "the database", reference: "db/schema.sql") }
+        #expect(lines == [
+            "column users.email: varchar(100) not null in the database, varchar(255) not null in db/schema.sql",
+            "column users.nickname: in the database, not in db/schema.sql",
+            "view old_view: in db/schema.sql, not in the database",
+        ])
+        #expect(live.differences(from: live).isEmpty)
+    }
+}

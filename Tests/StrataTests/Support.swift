@@ -75,4 +75,5 @@ struct OddSchemaDialect: SchemaDialect {
     func tables(in database: any DatabaseConnection) async throws -> [String] { [] }
     func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] { [] }
     func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] { [] }
+    func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object] { [] }
 }

@@ -37,6 +37,34 @@ public protocol SchemaDialect: Sendable {
     func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription]
     /// The indexes of `table` except its primary key, sorted by name.
     func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription]
+    /// The objects of the schema Strata works in beyond its tables, columns and indexes —
+    /// constraints other than primary keys, views, triggers and, where the database has
+    /// them, types, sequences and functions — each defined as the database renders it, for
+    /// ``snapshot(in:)``. Strata's own tables and what belongs to them are left out.
+    func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object]
+}
+
+extension SchemaDialect {
+    /// Every object of the schema Strata works in, but Strata's own: tables with their
+    /// columns and indexes (through ``tables(in:)``, ``columns(of:in:)`` and
+    /// ``indexes(of:in:)``), and the dialect's ``catalogObjects(in:)``.
+    public func snapshot(in database: any DatabaseConnection) async throws -> SchemaSnapshot {
+        var objects: [SchemaSnapshot.Object] = []
+        for table in try await tables(in: database) {
+            objects.append(.init(.table, table))
+            for column in try await columns(of: table, in: database) {
+                var definition = column.dataType
+                if !column.isNullable { definition += " not null" }
+                if let value = column.defaultValue { definition += " default \(value)" }
+                if column.isPrimaryKey { definition += " primary key" }
+                objects.append(.init(.column, "\(table).\(column.name)", definition))
+            }
+            for index in try await indexes(of: table, in: database) {
+                objects.append(.init(.index, "\(table).\(index.name)", "\(index.isUnique ? "unique " : "")(\(index.columns.joined(separator: ", ")))"))
+            }
+        }
+        return SchemaSnapshot(objects + (try await catalogObjects(in: database)))
+    }
 }
 
 /// What a schema change is rendered against.
