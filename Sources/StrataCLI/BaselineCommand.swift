@@ -32,6 +32,7 @@ struct BaselineCommand: AsyncParsableCommand {
         let context = try CommandContext(global)
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         let recorded = dryRun ? try await migrator.baselinePlan(upTo: version) : try await migrator.baseline(upTo: version)
+        try await context.refreshSchemaDump(afterChanging: !dryRun && !recorded.isEmpty, quiet: global.quiet || json)
         if json { return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: dryRun, recorded: recorded)) }
         guard !global.quiet else { return }
         guard !recorded.isEmpty else { return Console.print("Nothing to baseline: there are no migrations.") }

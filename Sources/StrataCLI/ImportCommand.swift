@@ -59,6 +59,7 @@ struct ImportCommand: AsyncParsableCommand {
             ? try await migrator.importPlan(from: source)
             : try await migrator.importHistory(from: source, allowUnmatched: allowUnmatched)
         let recorded = dryRun && !allowUnmatched && !imported.unmatched.isEmpty ? [] : imported.matched
+        try await context.refreshSchemaDump(afterChanging: !dryRun && !recorded.isEmpty, quiet: global.quiet || json)
         if json {
             return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: dryRun, recorded: recorded, imported: imported))
         }

@@ -59,6 +59,7 @@ struct MigrateCommand: AsyncParsableCommand {
         if !printer.silent { Console.print("Migrating \(context.environmentDescription)") }
         let hook = context.backupHook(enabled: backup || context.environment.backupBeforeMigrate, announce: !printer.silent)
         let completed = try await migrator.migrate(options, beforeApplying: hook.run, progress: printer.handle)
+        try await context.refreshSchemaDump(afterChanging: !completed.isEmpty, quiet: printer.silent)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         Console.print(completed.isEmpty

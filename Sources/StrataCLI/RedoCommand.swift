@@ -33,6 +33,7 @@ struct RedoCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(silent: global.quiet || json)
         if !printer.silent { Console.print("Redoing in \(context.environmentDescription)") }
         let completed = try await migrator.redo(step: step, allowChanged: allowChanged, allowBaseline: allowBaseline, progress: printer.handle)
+        try await context.refreshSchemaDump(afterChanging: !completed.isEmpty, quiet: printer.silent)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         Console.print(completed.isEmpty ? "Nothing to redo: no migration is applied." : "\(migrationCount(completed.count / 2)) redone.")

@@ -67,6 +67,7 @@ struct UndoCommand: AsyncParsableCommand {
             target, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement,
             allowBaseline: allowBaseline, progress: printer.handle
         )
+        try await context.refreshSchemaDump(afterChanging: !completed.isEmpty, quiet: printer.silent)
         if json { return try Console.json(RunReport(environment: context.environment.name, completed: completed)) }
         guard !printer.silent else { return }
         guard completed.isEmpty else { return Console.print("\(migrationCount(completed.count)) reverted.") }

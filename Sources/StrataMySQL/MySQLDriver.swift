@@ -94,9 +94,13 @@ extension MySQLDriver {
     /// `mariadb-dump` (or `mysqldump`) `--single-transaction --routines --triggers`, gzipped,
     /// the password in `MYSQL_PWD`.
     public func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod {
-        let arguments = ["--single-transaction", "--routines", "--triggers"] + clientArguments(settings, logger: logger)
-        return BackupMethod(source: .tool(ToolInvocation(["mariadb-dump", "mysqldump"], arguments: arguments, environment: clientEnvironment(settings))),
-                            fileExtension: "sql", compress: true)
+        BackupMethod(source: .tool(dumpTool(["--single-transaction", "--routines", "--triggers"], settings, logger: logger)),
+                     fileExtension: "sql", compress: true)
+    }
+
+    /// `mariadb-dump` (or `mysqldump`) with `options`, of the database `settings` names.
+    func dumpTool(_ options: [String], _ settings: ConnectionSettings, logger: Logger) -> ToolInvocation {
+        ToolInvocation(["mariadb-dump", "mysqldump"], arguments: options + clientArguments(settings, logger: logger), environment: clientEnvironment(settings))
     }
 
     /// Checks the file is a whole single-database dump and loads it into a scratch database

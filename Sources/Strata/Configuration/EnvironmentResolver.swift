@@ -20,7 +20,11 @@ struct EnvironmentResolver {
             backupBeforeMigrate: backupBeforeMigrate,
             migrationsDirectory: configuration.resolvePath(try expand(configuration.migrations, key: "migrations")),
             seedersDirectory: configuration.resolvePath(try expand(configuration.seeders, key: "seeders")),
-            backupsDirectory: configuration.resolvePath(try expand(configuration.backups, key: "backups"))
+            backupsDirectory: configuration.resolvePath(try expand(configuration.backups, key: "backups")),
+            schemaDump: try expanded["schema_dump"].map { path in
+                guard !path.isEmpty else { throw problem(at: values["schema_dump"], "`schema_dump` needs a file path, e.g. db/schema.sql") }
+                return configuration.resolvePath(path)
+            }
         )
     }
 

@@ -41,7 +41,7 @@ public struct StrataConfiguration: Sendable {
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
         "url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
-        "backup_before_migrate",
+        "backup_before_migrate", "schema_dump",
     ]
 
     /// The configuration used when there is no `strata.yml`: SQLite at
@@ -132,4 +132,7 @@ public struct ResolvedEnvironment: Sendable {
     public var seedersDirectory: String
     /// The backups directory, resolved.
     public var backupsDirectory: String
+    /// Where `schema_dump:` keeps the schema dump, resolved: it is written again after every
+    /// run that changed the database. `nil` when the environment does not say.
+    public var schemaDump: String?
 }

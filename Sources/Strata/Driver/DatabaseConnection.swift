@@ -176,6 +176,14 @@ public protocol DatabaseDriver: Sendable {
 
     /// How to restore a backup made by ``backupMethod(_:logger:)`` (`strata restore`).
     func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod
+
+    /// How to write the schema of the database `settings` names as SQL, and to run such SQL
+    /// on it (`strata schema dump`, `load` and `check`).
+    func schemaDumpMethod(_ settings: ConnectionSettings, logger: Logger) throws -> SchemaDumpMethod
+
+    /// A database of its own beside the one `settings` names, not created yet, with the
+    /// same schema setting: where `strata schema check` loads a dump to read its snapshot.
+    func scratchSettings(beside settings: ConnectionSettings) -> ConnectionSettings
 }
 
 /// What a connection is opened for.

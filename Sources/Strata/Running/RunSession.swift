@@ -230,15 +230,24 @@ struct RunSession {
     /// transaction.
     func recordBaselined(_ migrations: [LoadedMigration]) async throws {
         try await history.addKindColumnIfMissing()
-        let now = Date()
-        let rows = migrations.map { migration in
-            history.insertStatement(HistoryRecord(
-                version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
-                appliedAt: now, executionMilliseconds: 0, baselined: true
-            ))
-        }
+        try await record(migrations.map { HistoryRecord(
+            version: $0.id.version, name: $0.id.name, checksum: $0.checksum, appliedAt: Date(), executionMilliseconds: 0, baselined: true
+        ) })
+    }
+
+    /// Records migrations whose changes a loaded schema dump made as applied, in one
+    /// transaction.
+    func recordApplied(_ migrations: [SchemaDumpFile.AppliedMigration]) async throws {
+        try await record(migrations.map { HistoryRecord(
+            version: $0.id.version, name: $0.id.name, checksum: $0.checksum, appliedAt: Date(), executionMilliseconds: 0
+        ) })
+    }
+
+    /// Writes history rows for migrations that did not run here, in one transaction.
+    private func record(_ records: [HistoryRecord]) async throws {
+        guard !records.isEmpty else { return }
         do {
-            try await connection.executeAllAndCommit(rows, startingTransaction: true, beginningNext: false)
+            try await connection.executeAllAndCommit(records.map(history.insertStatement), startingTransaction: true, beginningNext: false)
         } catch {
             try? await connection.rollbackTransaction()
             throw error

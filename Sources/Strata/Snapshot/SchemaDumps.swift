@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+
+/// `strata schema dump`, `load` and `check` over one environment's database: the schema's
+/// SQL from the driver (``SchemaDumpMethod``), the applied migrations from the history,
+/// and the comparison of two ``SchemaSnapshot``s.
+public struct SchemaDumps: Sendable {
+    /// The migrations and history of the environment.
+    public var migrator: Migrator
+    /// The environment's driver.
+    public var driver: any DatabaseDriver
+    /// The environment's database.
+    public var settings: ConnectionSettings
+    /// Where tools log.
+    public var logger: Logger
+
+    /// Creates the commands for a database.
+    public init(migrator: Migrator, driver: any DatabaseDriver, settings: ConnectionSettings, logger: Logger) {
+        self.migrator = migrator
+        self.driver = driver
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The database's schema and applied migrations, as `strata schema dump` writes them.
+    ///
+    /// - Throws: ``StrataError`` (refused) while a migration is dirty: the schema is then
+    ///   between two known states.
+    public func dump() async throws -> SchemaDumpFile {
+        let records = try await migrator.records(withSeeders: migrator.seeding([])).migrations
+        if let dirty = records.progress.first {
+            throw StrataError(.refused, "Refusing to dump the schema: migration \(dirty.id) is dirty (\(dirty.summary)).",
+                              hint: "Settle it with `strata resolve` or `strata migrate --resume` first; the dump would record a half-made schema.")
+        }
+        let sql = try await driver.schemaDumpMethod(settings, logger: logger).dump()
+        return SchemaDumpFile(dialect: settings.dialect, sql: sql, applied: records.history.map {
+            SchemaDumpFile.AppliedMigration(id: $0.id, checksum: $0.checksum)
+        })
+    }
+
+    /// Creates the dump's schema in the environment's database, which must be empty, and
+    /// records the migrations it lists as applied: a test database without replaying every
+    /// migration. Takes the migration lock.
+    ///
+    /// - Throws: ``StrataError`` — configuration when the dump is of another dialect;
+    ///   refused (nothing changed) when the database has tables or history.
+    @discardableResult
+    public func load(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDumpFile.AppliedMigration] {
+        try requireDialect(of: dump, file: file)
+        let method = try driver.schemaDumpMethod(settings, logger: logger)
+        let loaded = try await migrator.withLockedSession(progress: { _ in }, plan: { planner, connection -> SchemaDumpFile? in
+            let existing = try await connection.dialect.schemaDialect?.snapshot(in: connection).objects(.table).map(\.name) ?? []
+            guard existing.isEmpty, planner.history.isEmpty, planner.progress.isEmpty else {
+                let what = existing.isEmpty ? "a migration history" : "tables (\(existing.prefix(5).joined(separator: ", "))\(existing.count > 5 ? ", …" : ""))"
+                throw StrataError(.refused, "Refusing to load \(file): the database already has \(what). Nothing was changed.",
+                                  hint: "`strata schema load` sets up an empty database. Use `strata db drop` and `strata db create` for a fresh one, or `strata migrate`.")
+            }
+            return dump.sql.isEmpty && dump.applied.isEmpty ? nil : dump
+        }, beforeChanges: { dump in
+            try await Self.run(dump.sql, with: method)
+        }) { session, dump, _ in
+            try await session.recordApplied(dump.applied)
+            return dump.applied
+        }
+        return loaded ?? []
+    }
+
+    /// How the live database differs from the dump: the dump is loaded into a scratch
+    /// database beside it, both are read as snapshots, and the snapshots compared. The
+    /// scratch database is dropped afterwards.
+    public func check(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDifference] {
+        try requireDialect(of: dump, file: file)
+        let scratch = driver.scratchSettings(beside: settings)
+        _ = try await driver.createDatabase(scratch, logger: logger)
+        do {
+            try await Self.run(dump.sql, with: driver.schemaDumpMethod(scratch, logger: logger))
+            let reference = try await snapshot(of: scratch)
+            let live = try await snapshot(of: settings)
+            _ = try? await driver.dropDatabase(scratch, logger: logger)
+            return live.differences(from: reference)
+        } catch {
+            _ = try? await driver.dropDatabase(scratch, logger: logger)
+            throw error
+        }
+    }
+
+    private func snapshot(of settings: ConnectionSettings) async throws -> SchemaSnapshot {
+        let connection = try await driver.connect(settings, for: .read, logger: logger)
+        return try await connection.closeAfter {
+            guard let dialect = connection.dialect.schemaDialect else {
+                throw StrataError.unsupported("Schema snapshots", dialect: connection.dialect.name, workaround: "compare the dumps as text.")
+            }
+            return try await dialect.snapshot(in: connection)
+        }
+    }
+
+    private func requireDialect(of dump: SchemaDumpFile, file: String) throws {
+        guard dump.dialect == settings.dialect else {
+            throw StrataError.configuration("\(file) is a schema dump of a \(dump.dialect) database; this environment is \(settings.dialect). Nothing was changed.",
+                                            hint: "Dump the schema again from a \(settings.dialect) database.")
+        }
+    }
+
+    /// Runs `sql` through `method`, from a private temporary file.
+    private static func run(_ sql: String, with method: SchemaDumpMethod) async throws {
+        guard !sql.isEmpty else { return }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("strata-schema-\(UUID().uuidString).sql").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard FileManager.default.createFile(atPath: path, contents: Data((sql + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw StrataError(.failure, "Cannot write \(path) to load the schema from.")
+        }
+        do {
+            try await method.load(path)
+        } catch let error as StrataError {
+            throw StrataError(error.code, "Loading the schema failed: \(error.message)\n\(method.guarantee)", hint: error.hint, underlying: error.underlying)
+        }
+    }
+}

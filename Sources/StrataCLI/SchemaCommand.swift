@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Strata
+
+/// `strata schema dump | load | check`: a committed, deterministic picture of the schema.
+struct SchemaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Dump the schema to a file, load it into an empty database, or check the database against it.",
+        discussion: """
+            The file (default: the environment's schema_dump, else db/schema.sql) holds the schema's \
+            SQL as the database's own tools write it, made deterministic — the same database gives the \
+            same bytes — followed by the applied migrations. Commit it: it diffs cleanly in review, \
+            `schema check` finds drift in CI, and `schema load` sets up a test database without \
+            replaying every migration.
+            """,
+        subcommands: [Dump.self, Load.self, Check.self]
+    )
+
+    /// The schema file a command reads or writes.
+    static func path(_ given: String?, context: CommandContext) -> String {
+        given ?? context.environment.schemaDump ?? context.configuration.resolvePath("db/schema.sql")
+    }
+
+    /// `strata schema dump [--output FILE]`.
+    struct Dump: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "dump", abstract: "Write the database's schema and applied migrations to a file.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The file (default: schema_dump, else db/schema.sql).", valueName: "file"))
+        var output: String?
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let path = SchemaCommand.path(output, context: context)
+            let dump = try await context.schemaDumps().dump()
+            try SchemaCommand.write(dump, to: path)
+            if !global.quiet { Console.print("Wrote the schema of \(context.environmentDescription) to \(path).") }
+        }
+    }
+
+    /// `strata schema load [FILE]`.
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "load",
+            abstract: "Create the schema of a dump in an empty database and record its migrations as applied.",
+            discussion: "Refuses (exit 5, nothing changed) when the database has tables or a migration history."
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var lock: LockOptions
+
+        @Argument(help: ArgumentHelp("The dump (default: schema_dump, else db/schema.sql).", valueName: "file"))
+        var file: String?
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let path = SchemaCommand.path(file, context: context)
+            let dump = try SchemaCommand.read(path)
+            let recorded = try await context.schemaDumps(lockTimeout: lock.duration).load(dump, from: path)
+            if !global.quiet { Console.print("Loaded \(path) into \(context.environmentDescription); \(migrationCount(recorded.count)) recorded as applied.") }
+        }
+    }
+
+    /// `strata schema check [FILE]`.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Compare the database with a dump, object by object; exit 3 when they differ.",
+            discussion: """
+                The dump is loaded into a scratch database beside the environment's (dropped afterwards), \
+                and the two are compared as schema snapshots: tables, columns, indexes, constraints, views, \
+                triggers, types, sequences and functions. Exits 0 when they match, 3 when they differ.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The dump (default: schema_dump, else db/schema.sql).", valueName: "file"))
+        var file: String?
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let path = SchemaCommand.path(file, context: context)
+            let dump = try SchemaCommand.read(path)
+            let differences = try await context.schemaDumps().check(dump, from: path)
+            guard !differences.isEmpty else {
+                if !global.quiet { Console.print("The schema of \(context.environmentDescription) matches \(path).") }
+                return
+            }
+            Console.print("The schema of \(context.environmentDescription) differs from \(path):")
+            for difference in differences {
+                Console.print("  " + difference.description(here: "the database", reference: path))
+            }
+            throw ExitCode(ExitStatus.pending)
+        }
+    }
+
+    static func read(_ path: String) throws -> SchemaDumpFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path) else {
+            throw StrataError.configuration("Schema dump \(path) does not exist or cannot be read; nothing was done.",
+                                            hint: "Write it with `strata schema dump`, or name the file.")
+        }
+        return try SchemaDumpFile(parsing: String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Writes the dump through a temporary file and a rename, so a reader never sees half of it.
+    static func write(_ dump: SchemaDumpFile, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let partial = "\(folder.isEmpty ? "." : folder)/.\((path as NSString).lastPathComponent).partial"
+        do {
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try Data(dump.text.utf8).write(to: URL(fileURLWithPath: partial))
+            guard rename(partial, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw StrataError(.failure, "Cannot write the schema dump \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension CommandContext {
+    /// Schema dumps of the environment's database.
+    func schemaDumps(lockTimeout: Duration = .seconds(60)) async throws -> SchemaDumps {
+        SchemaDumps(migrator: try await migrator(lockTimeout: lockTimeout), driver: driver, settings: environment.connection, logger: logger)
+    }
+
+    /// With `schema_dump:` set, writes the dump again: after every run that changed the
+    /// database, so the committed file follows the migrations.
+    func refreshSchemaDump(afterChanging changed: Bool, quiet: Bool) async throws {
+        guard changed, let path = environment.schemaDump else { return }
+        try SchemaCommand.write(try await schemaDumps().dump(), to: path)
+        if !quiet { Console.print("Wrote the schema to \(path).") }
+    }
+}
