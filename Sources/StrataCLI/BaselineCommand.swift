@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Strata
 
 /// `strata baseline [VERSION] [--dry-run] [--json]`: adopts an existing database.
@@ -22,14 +23,25 @@ struct BaselineCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The last migration to record (default: the newest).", valueName: "version"))
     var version: MigrationReference?
 
+    @Option(help: ArgumentHelp(
+        "Write a migration NAME whose up section creates the database's schema as it is, and record it as baseline.",
+        valueName: "name"
+    ))
+    var fromDatabase: String?
+
     @Flag(help: "Print what would be recorded, and record nothing.")
     var dryRun = false
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    func validate() throws {
+        if fromDatabase != nil, version != nil { throw ValidationError("Give either VERSION or --from-database NAME, not both.") }
+    }
+
     func run() async throws {
         let context = try CommandContext(global)
+        if let name = fromDatabase { return try await baselineFromDatabase(name, context: context) }
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         let recorded = dryRun ? try await migrator.baselinePlan(upTo: version) : try await migrator.baseline(upTo: version)
         try await context.refreshSchemaDump(afterChanging: !dryRun && !recorded.isEmpty, quiet: global.quiet || json)
@@ -39,6 +51,41 @@ struct BaselineCommand: AsyncParsableCommand {
         Console.print("\(dryRun ? "Dry run: would record" : "Recorded") \(migrationCount(recorded.count)) as baseline in \(context.environmentDescription), without running them:")
         for migration in recorded { Console.print("== \(migration.id.version) \(migration.id.name): baseline") }
         if dryRun { Console.print("Nothing was changed.") }
+    }
+}
+
+extension BaselineCommand {
+    /// `--from-database NAME`: a database built without migrations (an ORM's `sync`, by
+    /// hand) gets one migration holding its schema, recorded as baseline. Only for a project
+    /// whose history and migrations directory are empty: the new migration starts both.
+    private func baselineFromDatabase(_ name: String, context: CommandContext) async throws {
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
+        let status = try await migrator.status()
+        guard status.isEmpty else {
+            throw StrataError(.refused, "Refusing to write a migration from the database: the project already has migrations (\(status.count), from \(status[0].id)). Nothing was written.",
+                              hint: "--from-database starts the migration history of a database that has none; use `strata baseline` to record existing migrations.")
+        }
+        let content = try await context.schemaDumps(lockTimeout: lock.duration).migrationFromDatabase(environment: context.environment.name)
+        let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect)
+        if dryRun {
+            if json { return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: true, recorded: [])) }
+            Console.print("Dry run: would write db/migrations/VERSION-\(name).sql, record it as baseline, and change nothing else:\n")
+            Console.print(content)
+            return
+        }
+        let path = try generator.write(name: name, content: content)
+        let recorded: [LoadedMigration]
+        do {
+            recorded = try await context.migrator(lockTimeout: lock.duration).baseline(upTo: nil)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        try await context.refreshSchemaDump(afterChanging: true, quiet: global.quiet || json)
+        if json { return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: false, recorded: recorded)) }
+        guard !global.quiet else { return }
+        Console.print("Wrote \(path) from the schema of \(context.environmentDescription), and recorded it as baseline.")
+        Console.print("Read it and commit it: on a new database, `strata migrate` creates this schema from it.")
     }
 }
 

@@ -25,6 +25,7 @@ struct InitCommand: AsyncParsableCommand {
           development:
             url: sqlite:db/development.sqlite3
             logging: false   # true logs every SQL statement to standard error
+            schema_dump: db/schema.sql   # rewritten after every change: commit it, check drift with `strata schema check`
 
           # test:
           #   url: ${TEST_DATABASE_URL:-sqlite:db/test.sqlite3}

@@ -65,3 +65,13 @@ extension MySQLSchemaDialect {
         return objects
     }
 }
+
+extension MySQLSchemaDialect {
+    /// A procedure is dropped as one; everything else as ``SchemaSnapshot/Object/dropStatement(quoting:)`` says.
+    public func dropStatement(for object: SchemaSnapshot.Object) -> String? {
+        guard object.kind == .function, object.definition.hasPrefix("PROCEDURE") else {
+            return object.dropStatement(quoting: sqlDialect.quoteIdentifier)
+        }
+        return "DROP PROCEDURE \(sqlDialect.quoteIdentifier(object.name))"
+    }
+}

@@ -24,8 +24,20 @@ extension MySQLDriver {
                 return SchemaDumpMethod.tidy(text) { $0.hasPrefix("-- ") || $0 == "--" }
             },
             load: { file in try await loader.run(input: file) },
-            guarantee: "MySQL/MariaDB cannot roll DDL back: what ran before the failure stays."
+            guarantee: "MySQL/MariaDB cannot roll DDL back: what ran before the failure stays.",
+            runnable: Self.runnable
         )
+    }
+
+    /// A dump as plain statements: `DELIMITER` lines gone, `;;` ends made `;` (Strata's
+    /// splitter keeps a trigger's or routine's `BEGIN … END` whole), and the executable
+    /// comments `/*!50003 … */` opened, so that what they hold runs.
+    static func runnable(_ sql: String) -> String {
+        sql.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("DELIMITER ") }
+            .map { line in line.hasSuffix(";;") ? String(line.dropLast()) : String(line) }
+            .joined(separator: "\n")
+            .replacing(/\/\*!\d{5}\s?(?<body>(?:[^*]|\*(?!\/))*)\*\//) { String($0.output.body) }
     }
 
     /// A new database on the same server.

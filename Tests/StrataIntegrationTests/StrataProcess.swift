@@ -47,12 +47,22 @@ struct StrataProcess {
     /// Waits for a started process and collects its output.
     static func finish(_ started: (Process, Pipe, Pipe)) async -> Result {
         let (process, stdout, stderr) = started
-        async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-        async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
+        // Each wait blocks a thread for as long as the process runs: threads of their own,
+        // never Swift's cooperative pool, which has only as many threads as cores (two
+        // here) and would stall every other test while a long `strata` process runs.
+        async let out = onThreadOfItsOwn { stdout.fileHandleForReading.readDataToEndOfFile() }
+        async let err = onThreadOfItsOwn { stderr.fileHandleForReading.readDataToEndOfFile() }
         let (outData, errData) = await (out, err)
-        await Task.detached { process.waitUntilExit() }.value
+        await onThreadOfItsOwn { process.waitUntilExit() }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs blocking `work` on a new thread and returns its result.
+    private static func onThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
     }
 
     /// Runs `strata ARGUMENTS` in `directory` and waits for it.

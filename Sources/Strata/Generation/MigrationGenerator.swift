@@ -26,7 +26,15 @@ public struct MigrationGenerator: Sendable {
                 hint: "Use kebab-case, e.g. `strata generate add-status-to-users`."
             )
         }
-        let content = try template.render(name: name, dialect: dialect)
+        return try write(name: name, content: try template.render(name: name, dialect: dialect), now: now)
+    }
+
+    /// Writes `VERSION-name.sql` holding `content`, versioned as ``generate(name:template:now:)``
+    /// versions, and returns its path.
+    public func write(name: String, content: String, now: Date = Date()) throws -> String {
+        if let problem = MigrationName.problem(with: name) {
+            throw StrataError.configuration("Invalid migration name \"\(name)\": \(problem).", hint: "Use kebab-case, e.g. `initial-schema`.")
+        }
         let existing = try MigrationDirectory(path: directory, syntax: dialect.syntax).load()
         var version = MigrationVersion(date: now)
         if let newest = existing.last?.id.version, newest >= version {

@@ -42,6 +42,17 @@ public protocol SchemaDialect: Sendable {
     /// them, types, sequences and functions — each defined as the database renders it, for
     /// ``snapshot(in:)``. Strata's own tables and what belongs to them are left out.
     func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object]
+    /// The statement that drops `object` of a snapshot, or `nil` for one that goes with its
+    /// table (columns, indexes, constraints, triggers). The default renders
+    /// ``SchemaSnapshot/Object/dropStatement(quoting:)``.
+    func dropStatement(for object: SchemaSnapshot.Object) -> String?
+}
+
+extension SchemaDialect {
+    /// ``SchemaSnapshot/Object/dropStatement(quoting:)`` with the dialect's quoting.
+    public func dropStatement(for object: SchemaSnapshot.Object) -> String? {
+        object.dropStatement(quoting: sqlDialect.quoteIdentifier)
+    }
 }
 
 extension SchemaDialect {

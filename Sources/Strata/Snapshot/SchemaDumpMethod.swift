@@ -10,12 +10,20 @@ public struct SchemaDumpMethod: Sendable {
     public var load: @Sendable (String) async throws -> Void
     /// What a failed ``load`` leaves, in one sentence.
     public var guarantee: String
+    /// A dump's SQL as statements Strata's runner executes one by one, for a migration
+    /// (`baseline --from-database`): without a client's directives, such as MySQL's
+    /// `DELIMITER`. The default keeps the SQL as it is.
+    public var runnable: @Sendable (String) -> String
 
     /// Creates a method.
-    public init(dump: @escaping @Sendable () async throws -> String, load: @escaping @Sendable (String) async throws -> Void, guarantee: String) {
+    public init(
+        dump: @escaping @Sendable () async throws -> String, load: @escaping @Sendable (String) async throws -> Void, guarantee: String,
+        runnable: @escaping @Sendable (String) -> String = { $0 }
+    ) {
         self.dump = dump
         self.load = load
         self.guarantee = guarantee
+        self.runnable = runnable
     }
 }
 

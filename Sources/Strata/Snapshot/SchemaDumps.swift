@@ -84,6 +84,33 @@ public struct SchemaDumps: Sendable {
         }
     }
 
+    /// A migration whose up section creates the database's schema as it is now (its dump,
+    /// as statements Strata runs) and whose down section drops it: how `baseline
+    /// --from-database` makes a database built by an ORM's `sync` migration-managed.
+    ///
+    /// - Throws: ``StrataError`` (refused) when the database has no schema to adopt.
+    public func migrationFromDatabase(environment: String, now: Date = Date()) async throws -> String {
+        let method = try driver.schemaDumpMethod(settings, logger: logger)
+        let snapshot = try await snapshot(of: settings)
+        guard let dialect = driver.dialect.schemaDialect, !snapshot.objects(.table).isEmpty else {
+            throw StrataError(.refused, "Refusing to write a migration from the database: it has no tables. Nothing was written.",
+                              hint: "Point the environment at the database to adopt.")
+        }
+        let sql = method.runnable(try await method.dump())
+        let date = UTCDateTime(now, fractionDigits: 0).formatted(separator: " ", suffix: " UTC")
+        return """
+            -- migrate:up
+            -- The schema of environment \(environment) as it was on \(date), written by
+            -- `strata baseline --from-database` and recorded there as baseline: on a new
+            -- database this creates that schema. A draft: read it before you commit it.
+            \(sql)
+
+            -- migrate:down
+            \(snapshot.dropStatements(dialect).map { $0 + ";" }.joined(separator: "\n"))
+
+            """
+    }
+
     private func snapshot(of settings: ConnectionSettings) async throws -> SchemaSnapshot {
         let connection = try await driver.connect(settings, for: .read, logger: logger)
         return try await connection.closeAfter {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A database's schema as a set of objects — tables, columns, indexes, constraints, views,
 /// triggers, types, sequences and functions — each with a definition as the database
 /// itself renders it, so that two snapshots compare object by object.
@@ -39,6 +41,21 @@ public struct SchemaSnapshot: Sendable, Hashable {
             (lhs.kind, lhs.name, lhs.definition) < (rhs.kind, rhs.name, rhs.definition)
         }
 
+        /// `DROP TABLE "users"` and the like, for views, tables, types, sequences and
+        /// functions (whose name holds their arguments); `nil` for what goes with its table.
+        public func dropStatement(quoting quote: (String) -> String) -> String? {
+            switch kind {
+            case .view: return definition.hasPrefix("materialized ") ? "DROP MATERIALIZED VIEW \(quote(name))" : "DROP VIEW \(quote(name))"
+            case .table: return "DROP TABLE \(quote(name))"
+            case .type: return "DROP TYPE \(quote(name))"
+            case .sequence: return "DROP SEQUENCE IF EXISTS \(quote(name))"
+            case .function:
+                let base = name.prefix { $0 != "(" }
+                return "DROP FUNCTION \(quote(String(base)))\(name.dropFirst(base.count))"
+            case .column, .index, .constraint, .trigger: return nil
+            }
+        }
+
         /// `column users.email: varchar(255) not null`.
         public var description: String {
             definition.isEmpty ? "\(kind.rawValue) \(name)" : "\(kind.rawValue) \(name): \(definition)"
@@ -55,6 +72,41 @@ public struct SchemaSnapshot: Sendable, Hashable {
 
     /// The objects of one kind.
     public func objects(_ kind: Kind) -> [Object] { objects.filter { $0.kind == kind } }
+
+    /// The tables, those that reference others (by a foreign key constraint whose
+    /// definition says `REFERENCES table`) before the tables they reference: the order to
+    /// drop them in.
+    public var tablesReferencingFirst: [String] {
+        let tables = objects(.table).map(\.name)
+        var references: [String: Set<String>] = [:]
+        for constraint in objects(.constraint) {
+            guard let dot = constraint.name.firstIndex(of: "."),
+                  let range = constraint.definition.range(of: "REFERENCES ", options: .caseInsensitive) else { continue }
+            let parent = constraint.definition[range.upperBound...].prefix { $0 != "(" && $0 != " " }.trimmingCharacters(in: CharacterSet(charactersIn: "\"`"))
+            let child = String(constraint.name[..<dot])
+            if parent != child { references[child, default: []].insert(parent) }
+        }
+        var ordered: [String] = []
+        var placed = Set<String>()
+        // Repeatedly take the tables no unplaced table references; a cycle is broken by name.
+        while ordered.count < tables.count {
+            let remaining = tables.filter { !placed.contains($0) }
+            let free = remaining.filter { table in !remaining.contains { references[$0]?.contains(table) == true && $0 != table } }
+            for table in free.isEmpty ? [remaining[0]] : free {
+                ordered.append(table)
+                placed.insert(table)
+            }
+        }
+        return ordered
+    }
+
+    /// The statements that drop every object of the snapshot: views, then tables (those that
+    /// reference others first), then functions, types and sequences — rendered by `dialect`.
+    public func dropStatements(_ dialect: any SchemaDialect) -> [String] {
+        let tables = tablesReferencingFirst.map { Object(.table, $0) }
+        let rest = objects(.function) + objects(.type) + objects(.sequence)
+        return (objects(.view).reversed() + tables + rest).compactMap(dialect.dropStatement(for:))
+    }
 
     /// What differs between this snapshot (say, the live database) and `reference` (say,
     /// the committed schema): objects only here, only there, or defined differently, in
