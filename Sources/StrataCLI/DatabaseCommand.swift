@@ -33,7 +33,10 @@ struct DatabaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "drop",
             abstract: "Drop the environment's database with everything in it.",
-            discussion: "Refuses in the production environment unless given --yes."
+            discussion: """
+                Refuses in the production environment unless given --yes. A PostgreSQL environment \
+                with `schema:` drops that schema only, never the database its other schemas share.
+                """
         )
 
         @OptionGroup var global: GlobalOptions

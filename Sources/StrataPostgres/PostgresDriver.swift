@@ -71,21 +71,45 @@ public struct PostgresDriver: DatabaseDriver {
 
 extension PostgresDriver {
     /// `CREATE DATABASE`, from the server's `postgres` maintenance database.
+    /// With `schema:`, then creates that schema in it.
     public func createDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
-        try await onMaintenanceDatabase(settings, logger: logger, verb: "create") { connection, name in
+        let createdDatabase = try await onMaintenanceDatabase(settings, logger: logger, verb: "create") { connection, name in
             guard try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty else { return false }
             try await connection.execute("CREATE DATABASE \(PostgresDialect().quoteIdentifier(name))")
             return true
         }
+        guard let schema = settings.schema else { return createdDatabase }
+        return try await inDatabase(settings, logger: logger) { connection in
+            guard try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).isEmpty else { return createdDatabase }
+            try await connection.execute("CREATE SCHEMA \(PostgresDialect().quoteIdentifier(schema))")
+            return true
+        }
     }
 
-    /// `DROP DATABASE`, from the server's `postgres` maintenance database.
+    /// `DROP DATABASE`, from the server's `postgres` maintenance database — or, with
+    /// `schema:`, `DROP SCHEMA … CASCADE` of that schema only: an environment that lives in
+    /// one schema never drops the database the other schemas share.
     public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
-        try await onMaintenanceDatabase(settings, logger: logger, verb: "drop") { connection, name in
+        if let schema = settings.schema {
+            return try await inDatabase(settings, logger: logger) { connection in
+                guard try await !connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).isEmpty else { return false }
+                try await connection.execute("DROP SCHEMA \(PostgresDialect().quoteIdentifier(schema)) CASCADE")
+                return true
+            }
+        }
+        return try await onMaintenanceDatabase(settings, logger: logger, verb: "drop") { connection, name in
             guard try await !connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty else { return false }
             try await connection.execute("DROP DATABASE \(PostgresDialect().quoteIdentifier(name))")
             return true
         }
+    }
+
+    /// Runs `body` on the database `settings` names, outside any schema.
+    private func inDatabase(_ settings: ConnectionSettings, logger: Logger, _ body: (any DatabaseConnection) async throws -> Bool) async throws -> Bool {
+        var database = settings
+        database.schema = nil
+        let connection = try await connect(database, for: .change, logger: logger)
+        return try await connection.closeAfter { try await body(connection) }
     }
 
     private func onMaintenanceDatabase(

@@ -16,6 +16,31 @@ struct PostgresTests {
         #expect(rows.first?["version"].text?.hasPrefix("PostgreSQL 15") == true)
     }
 
+    /// An environment that lives in one schema drops and creates that schema, never the
+    /// database the other schemas share.
+    @Test func dbDropAndCreateOfASchemaEnvironmentTouchOnlyItsSchema() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        let neighbour = try await TestDatabase.postgres.fresh()
+        defer { Task { await neighbour.remove() } }
+        for fresh in [db, neighbour] {
+            try fresh.write("20250101000001", "kept", up: "CREATE TABLE kept (id INTEGER);")
+            try await fresh.migrator().migrate()
+        }
+        let project = try db.project([])
+        defer { project.remove() }
+        let dropped = try await db.strata(["db", "drop"], in: project)
+        #expect(dropped.status == 0, "\(dropped)")
+        #expect(try await !db.hasTable("kept"))
+        #expect(try await neighbour.hasTable("kept"), "the other schema of the database is untouched")
+        #expect(try await db.strata(["db", "drop"], in: project).stdout.contains("does not exist"))
+        let created = try await db.strata(["db", "create"], in: project)
+        #expect(created.status == 0 && created.stdout.contains("Created"), "\(created)")
+        let schema = try #require(db.settings.schema)
+        #expect(try await db.query("SELECT COUNT(*) AS n FROM pg_namespace WHERE nspname = '\(schema)'").first?["n"].integer == 1)
+        #expect(try await db.strata(["db", "create"], in: project).stdout.contains("already exists"))
+    }
+
     @Test func chainedTransactionsStartWithTheDefaultsAfterAMigrationSetsItsOwn() async throws {
         let db = try await TestDatabase.postgres.fresh()
         defer { Task { await db.remove() } }

@@ -71,15 +71,18 @@ public struct SchemaDumps: Sendable {
     public func check(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDifference] {
         try requireDialect(of: dump, file: file)
         let scratch = driver.scratchSettings(beside: settings)
+        // Dropped whole afterwards, not only the schema it was given.
+        var whole = scratch
+        whole.schema = nil
         _ = try await driver.createDatabase(scratch, logger: logger)
         do {
             try await Self.run(dump.sql, with: driver.schemaDumpMethod(scratch, logger: logger))
             let reference = try await snapshot(of: scratch)
             let live = try await snapshot(of: settings)
-            _ = try? await driver.dropDatabase(scratch, logger: logger)
+            _ = try? await driver.dropDatabase(whole, logger: logger)
             return live.differences(from: reference)
         } catch {
-            _ = try? await driver.dropDatabase(scratch, logger: logger)
+            _ = try? await driver.dropDatabase(whole, logger: logger)
             throw error
         }
     }
