@@ -50,16 +50,13 @@ struct SchemaCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var lock: LockOptions
-
-        @Argument(help: ArgumentHelp("The dump (default: schema_dump, else db/schema.sql).", valueName: "file"))
-        var file: String?
+        @OptionGroup var dumpFile: DumpFileArgument
 
         func run() async throws {
             let context = try CommandContext(global)
-            let path = SchemaCommand.path(file, context: context)
-            let dump = try SchemaCommand.read(path)
+            let (path, dump) = try dumpFile.read(context)
             let recorded = try await context.schemaDumps(lockTimeout: lock.duration).load(dump, from: path)
-            if !global.quiet { Console.print("Loaded \(path) into \(context.environmentDescription); \(migrationCount(recorded.count)) recorded as applied.") }
+            if !global.quiet { Console.print("Loaded \(path) into \(context.environmentDescription); \(migrationCount(recorded)) recorded as applied.") }
         }
     }
 
@@ -76,14 +73,11 @@ struct SchemaCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The dump (default: schema_dump, else db/schema.sql).", valueName: "file"))
-        var file: String?
+        @OptionGroup var dumpFile: DumpFileArgument
 
         func run() async throws {
             let context = try CommandContext(global)
-            let path = SchemaCommand.path(file, context: context)
-            let dump = try SchemaCommand.read(path)
+            let (path, dump) = try dumpFile.read(context)
             let differences = try await context.schemaDumps().check(dump, from: path)
             guard !differences.isEmpty else {
                 if !global.quiet { Console.print("The schema of \(context.environmentDescription) matches \(path).") }
@@ -94,6 +88,18 @@ struct SchemaCommand: AsyncParsableCommand {
                 Console.print("  " + difference.description(here: "the database", reference: path))
             }
             throw ExitCode(ExitStatus.pending)
+        }
+    }
+
+    /// The dump a command reads: its argument, else the environment's.
+    struct DumpFileArgument: ParsableArguments {
+        @Argument(help: ArgumentHelp("The dump (default: schema_dump, else db/schema.sql).", valueName: "file"))
+        var file: String?
+
+        /// The path and the dump read from it.
+        func read(_ context: CommandContext) throws -> (String, SchemaDumpFile) {
+            let path = SchemaCommand.path(file, context: context)
+            return (path, try SchemaCommand.read(path))
         }
     }
 

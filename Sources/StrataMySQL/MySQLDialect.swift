@@ -1,3 +1,4 @@
+import Foundation
 import Strata
 
 /// MySQL/MariaDB's SQL, as Strata needs it. See <https://mariadb.com/kb/en/sql-statements/>.
@@ -48,4 +49,7 @@ public struct MySQLDialect: SQLDialect {
     /// `nil`: MariaDB has `ADD COLUMN IF NOT EXISTS` and `DROP COLUMN IF EXISTS`
     /// (MySQL 8 does not; write a `strata:skip-if` guard there).
     public func columnExistsQuery(table: String, column: String) -> String? { nil }
+
+    /// `DATETIME(6)` text in UTC, `'2025-05-19 12:30:45.000000'`.
+    public func timestampLiteral(_ date: Date) -> String { "'\(DateTimeText.format(date))'" }
 }

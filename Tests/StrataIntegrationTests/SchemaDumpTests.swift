@@ -31,10 +31,11 @@ import Testing
         let first = try text(path)
         #expect(first.hasPrefix("-- Strata schema dump (dialect: \(workspace.db.settings.dialect))"), "\(first)")
         #expect(first.contains("users_email") && first.contains("post_titles"), "\(first)")
+        // The statements that record the applied migrations, the same on every machine.
         let applied = first.split(separator: "\n").drop { !$0.hasPrefix("-- strata:applied-migrations") }.dropFirst()
-        #expect(applied.map { $0.split(separator: " ").prefix(3).joined(separator: " ") } == ["-- 20250101000001 create-users", "-- 20250101000002 create-posts"],
-                "\(first)")
-        #expect(applied.allSatisfy { $0.split(separator: " ").last?.count == 64 })
+        #expect(applied.count == 2, "\(first)")
+        #expect(applied.allSatisfy { $0.hasPrefix("INSERT INTO ") && $0.hasSuffix(", 0);") }, "\(first)")
+        #expect(applied.first?.contains("VALUES ('20250101000001', 'create-users', '") == true, "\(first)")
         #expect(!first.contains("strata_migrations ("), "Strata's own tables are not part of the schema: \(first)")
         // Dumped again: the same bytes.
         #expect(try await workspace.strata(["schema", "dump", "--quiet"]).status == 0)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What core needs to know about a database's SQL, as capabilities read at render time
 /// (never as checks on a dialect's name).
 public protocol SQLDialect: Sendable {
@@ -29,6 +31,9 @@ public protocol SQLDialect: Sendable {
     /// How the ``Schema`` API of Swift migrations renders for this dialect; `nil` when it
     /// has none (Swift migrations then fail with an error naming the dialect).
     var schemaDialect: (any SchemaDialect)? { get }
+    /// `date` as a literal for a ``ColumnKind/timestamp`` column, in UTC: how Strata writes
+    /// a time into SQL text instead of binding it (the history statements of a schema dump).
+    func timestampLiteral(_ date: Date) -> String
 }
 
 /// The kinds of columns Strata creates in its own tables and templates.
@@ -46,6 +51,10 @@ public enum ColumnKind: Sendable, Hashable {
 extension SQLDialect {
     /// No ``Schema`` API unless the dialect provides one.
     public var schemaDialect: (any SchemaDialect)? { nil }
+
+    /// ISO 8601 text in UTC, `'2025-05-19T12:30:45.000Z'`: what Strata stores where a
+    /// database has no timestamp type, and what PostgreSQL's `timestamptz` reads.
+    public func timestampLiteral(_ date: Date) -> String { "'\(ISO8601Timestamp.format(date))'" }
 
     /// `table.column` quoted.
     public func quoteIdentifiers(_ parts: String...) -> String {

@@ -235,19 +235,16 @@ struct RunSession {
         ) })
     }
 
-    /// Records migrations whose changes a loaded schema dump made as applied, in one
-    /// transaction.
-    func recordApplied(_ migrations: [SchemaDumpFile.AppliedMigration]) async throws {
-        try await record(migrations.map { HistoryRecord(
-            version: $0.id.version, name: $0.id.name, checksum: $0.checksum, appliedAt: Date(), executionMilliseconds: 0
-        ) })
-    }
-
     /// Writes history rows for migrations that did not run here, in one transaction.
     private func record(_ records: [HistoryRecord]) async throws {
-        guard !records.isEmpty else { return }
+        try await record(records.map(history.insertStatement))
+    }
+
+    /// Runs statements that write history rows (a schema dump's), in one transaction.
+    func record(_ statements: [SQLStatement]) async throws {
+        guard !statements.isEmpty else { return }
         do {
-            try await connection.executeAllAndCommit(records.map(history.insertStatement), startingTransaction: true, beginningNext: false)
+            try await connection.executeAllAndCommit(statements, startingTransaction: true, beginningNext: false)
         } catch {
             try? await connection.rollbackTransaction()
             throw error

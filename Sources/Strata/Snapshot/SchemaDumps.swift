@@ -33,9 +33,26 @@ public struct SchemaDumps: Sendable {
                               hint: "Settle it with `strata resolve` or `strata migrate --resume` first; the dump would record a half-made schema.")
         }
         let sql = try await driver.schemaDumpMethod(settings, logger: logger).dump()
-        return SchemaDumpFile(dialect: settings.dialect, sql: sql, applied: records.history.map {
-            SchemaDumpFile.AppliedMigration(id: $0.id, checksum: $0.checksum)
-        })
+        return SchemaDumpFile(dialect: settings.dialect, sql: sql, history: try historyStatements(records.history))
+    }
+
+    /// One `INSERT` per applied migration, in version order. Deterministic, so the dump does
+    /// not change from one machine to the next: a row's `applied_at` is its version's time,
+    /// its `execution_ms` 0 — the migration ran where the dump was taken, not here.
+    private func historyStatements(_ records: [HistoryRecord]) throws -> String {
+        // Names are kebab-case and checksums hex when Strata writes them; a row edited by
+        // hand into something else is not written into SQL.
+        if let odd = records.first(where: { MigrationName.problem(with: $0.name) != nil || !$0.checksum.allSatisfy(\.isHexDigit) }) {
+            throw StrataError.failure("The history row of version \(odd.version) has a name or checksum Strata did not write (\"\(odd.name)\"); the schema was not dumped.",
+                                      hint: "Fix that row of \(migrator.historyTableName) by hand.")
+        }
+        let dialect = driver.dialect
+        let table = dialect.quoteIdentifier(migrator.historyTableName)
+        let columns = ["version", "name", "checksum", "applied_at", "execution_ms"].map(dialect.quoteIdentifier).joined(separator: ", ")
+        return records.sorted { $0.version < $1.version }.map { record in
+            "INSERT INTO \(table) (\(columns)) VALUES ('\(record.version)', '\(record.name)', '\(record.checksum)', "
+                + "\(dialect.timestampLiteral(record.version.date)), 0);"
+        }.joined(separator: "\n")
     }
 
     /// Creates the dump's schema in the environment's database, which must be empty, and
@@ -44,8 +61,10 @@ public struct SchemaDumps: Sendable {
     ///
     /// - Throws: ``StrataError`` — configuration when the dump is of another dialect;
     ///   refused (nothing changed) when the database has tables or history.
+    ///
+    /// - Returns: how many migrations were recorded.
     @discardableResult
-    public func load(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDumpFile.AppliedMigration] {
+    public func load(_ dump: SchemaDumpFile, from file: String) async throws -> Int {
         try requireDialect(of: dump, file: file)
         let method = try driver.schemaDumpMethod(settings, logger: logger)
         let loaded = try await migrator.withLockedSession(progress: { _ in }, plan: { planner, connection -> SchemaDumpFile? in
@@ -55,14 +74,19 @@ public struct SchemaDumps: Sendable {
                 throw StrataError(.refused, "Refusing to load \(file): the database already has \(what). Nothing was changed.",
                                   hint: "`strata schema load` sets up an empty database. Use `strata db drop` and `strata db create` for a fresh one, or `strata migrate`.")
             }
-            return dump.sql.isEmpty && dump.applied.isEmpty ? nil : dump
+            return dump.sql.isEmpty && dump.history.isEmpty ? nil : dump
         }, beforeChanges: { dump in
             try await Self.run(dump.sql, with: method)
         }) { session, dump, _ in
-            try await session.recordApplied(dump.applied)
-            return dump.applied
+            let statements = try StatementSplitter(syntax: driver.dialect.syntax).split(dump.history)
+            guard statements.allSatisfy({ $0.text.uppercased().hasPrefix("INSERT INTO") }) else {
+                throw StrataError.configuration("\(file): its applied-migrations section holds statements other than INSERT; the schema was loaded, the history left empty.",
+                                                hint: "Write the dump again with `strata schema dump`.")
+            }
+            try await session.record(statements)
+            return statements.count
         }
-        return loaded ?? []
+        return loaded ?? 0
     }
 
     /// How the live database differs from the dump: the dump is loaded into a scratch
