@@ -66,22 +66,23 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global)
         let target = context.environmentDescription
-        if !yes {
-            if context.environment.name == "production" {
-                throw StrataError(.configuration, "Refusing to restore into the production database without --yes.",
-                                  hint: "Run `strata restore \(file) --env production --yes` if you mean it.")
-            }
-            guard Console.confirm("Restore \(file) into \(target)? Its current data will be replaced. Type yes to go on: ") else {
-                throw StrataError(.configuration, "Restore cancelled; nothing was changed.",
-                                  hint: "Answer yes at the prompt, or pass --yes in scripts.")
-            }
+        if !yes, context.environment.name == "production" {
+            throw StrataError(.configuration, "Refusing to restore into the production database without --yes.",
+                              hint: "Run `strata restore \(file) --env production --yes` if you mean it.")
         }
         let (driver, settings, logger) = (context.driver, context.environment.connection, context.logger)
+        // Asked only once the file passed its checks: nobody agrees to restore a file that is then refused.
         let outcome = try await context.backupManager.restore(
             file, method: try driver.restoreMethod(settings, logger: logger),
             safetyCopy: { try driver.backupMethod(settings, logger: logger) },
             allowOtherDatabase: allowOtherDatabase
-        )
+        ) { [yes, file] contents in
+            guard !yes else { return }
+            guard Console.confirm("Restore \(file) (a \(contents.format)) into \(target)? Its current data will be replaced. Type yes to go on: ") else {
+                throw StrataError(.configuration, "Restore cancelled; nothing was changed.",
+                                  hint: "Answer yes at the prompt, or pass --yes in scripts.")
+            }
+        }
         guard !global.quiet else { return }
         let checked = outcome.hadManifest ? "checked against its manifest" : "checked as a \(outcome.contents.format)"
         Console.print("Restored \(file) (\(checked)) into \(target).")

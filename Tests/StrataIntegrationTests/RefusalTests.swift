@@ -147,6 +147,8 @@ struct Workspace {
         try await check(["resolve", "20250101000001", "--applied"], 2, ["Migration 20250101000001 is not dirty"])
         try await check(["resolve", "20300101000000", "--applied"], 2, ["No migration has version 20300101000000"])
         try await check(["restore", "notes.txt", "--yes"], 2, ["notes.txt is not", "nothing was restored"])
+        // Checked before anyone is asked: no prompt for a file that would be refused.
+        try await check(["restore", "notes.txt"], 2, ["notes.txt is not"])
         try await check(["generate", "Bad_Name"], 2, ["Bad_Name"])
         try await check(["init"], 2, ["strata.yml"])
         try await check(["migrate", "--env", ""], 2, ["--env was given an empty environment name"])

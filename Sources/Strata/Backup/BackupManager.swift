@@ -106,8 +106,11 @@ public struct BackupManager: Sendable {
     /// - Parameter allowOtherDatabase: restore a backup of another environment or database.
     /// - Throws: ``StrataError``: configuration (exit 2) when the file is refused, with the
     ///   database untouched; failure when the safety copy or the replacement fails.
+    /// - Parameter confirm: asked once the file passed every check and before anything is
+    ///   touched, with what the file holds; it throws to stop the restore.
     public func restore(_ file: String, method: RestoreMethod, safetyCopy: @Sendable () throws -> BackupMethod,
-                        allowOtherDatabase: Bool = false, now: Date = Date()) async throws -> RestoreOutcome {
+                        allowOtherDatabase: Bool = false, now: Date = Date(),
+                        confirm: (BackupContents) throws -> Void = { _ in }) async throws -> RestoreOutcome {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
               FileManager.default.isReadableFile(atPath: file) else {
@@ -131,6 +134,8 @@ public struct BackupManager: Sendable {
             throw StrataError(.configuration, "\(file) is a \(contents.format) of database \(database), not of \(identity.database). Nothing was restored.",
                               hint: "Pass --allow-other-database to restore it into \(identity.database) all the same.")
         }
+
+        try confirm(contents)
 
         var kept: String?
         if try await method.databaseExists() {
