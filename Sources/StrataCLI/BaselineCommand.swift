@@ -69,7 +69,7 @@ extension BaselineCommand {
         let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect)
         if dryRun {
             if json { return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: true, recorded: [])) }
-            Console.print("Dry run: would write db/migrations/VERSION-\(name).sql, record it as baseline, and change nothing else:\n")
+            Console.print("Dry run: would write \(context.environment.migrationsDirectory)/VERSION-\(name).sql, record it as baseline, and change nothing else:\n")
             Console.print(content)
             return
         }

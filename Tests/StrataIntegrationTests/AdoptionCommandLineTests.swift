@@ -69,6 +69,7 @@ import Testing
         let dryRun = try await workspace.strata(["baseline", "--from-database", "initial-schema", "--dry-run"])
         #expect(dryRun.status == 0, "\(dryRun)")
         #expect(dryRun.stdout.contains("-- migrate:down"), "\(dryRun)")
+        #expect(dryRun.stdout.contains("would write db/migrations/VERSION-initial-schema.sql"), "\(dryRun)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.project.path + "/db/migrations").isEmpty)
 
         let adopted = try await workspace.strata(["baseline", "--from-database", "initial-schema"])
