@@ -1,35 +1,58 @@
 #if MySQL
 import Foundation
 import Logging
+import Synchronization
 import Strata
 
 /// A ``DatabaseConnection`` over the MariaDB Connector/C.
 ///
 /// Values are bound client-side as escaped literals (the text protocol). The migration lock
 /// is `GET_LOCK` on a name derived from the database and the history table; the server
-/// releases it when the connection ends.
+/// releases it when the connection ends. On a Galera node (`wsrep_on`), where `GET_LOCK`
+/// holds only on that node, it is a ``GaleraLease`` instead, and the session reads causally
+/// (`wsrep_sync_wait = 1`): every read sees what the cluster committed before it.
 final class MySQLDatabaseConnection: DatabaseConnection {
     let client: MySQLClient
     let endpoint: ServerEndpoint
     let database: String
+    /// What the server said of itself at connect.
+    let facts: MySQLServerFacts
+    /// Opens another session like this one, for a Galera lease.
+    private let openSibling: @Sendable () async throws -> MySQLDatabaseConnection
+    /// The lease this connection holds or waits for, on a Galera node.
+    private let lease = Mutex<GaleraLease?>(nil)
+    /// How long a Galera lease lasts unless renewed (`lock_lease=SECONDS`).
+    private let leaseLength: Duration
 
     var dialect: any SQLDialect { MySQLDialect() }
 
     /// The connection's own thread, where the connector's calls run.
     var preferredTaskExecutor: (any TaskExecutor)? { client.thread }
 
-    private init(client: MySQLClient, endpoint: ServerEndpoint, database: String) {
+    private init(
+        client: MySQLClient, endpoint: ServerEndpoint, database: String, facts: MySQLServerFacts, leaseLength: Duration,
+        openSibling: @escaping @Sendable () async throws -> MySQLDatabaseConnection
+    ) {
         self.client = client
         self.endpoint = endpoint
         self.database = database
+        self.facts = facts
+        self.leaseLength = leaseLength
+        self.openSibling = openSibling
     }
 
     /// Opens a connection to the database `settings` names; with `serverOnly`, to the
     /// server without selecting a database (to create or drop one).
     static func open(_ settings: ConnectionSettings, logger: Logger, serverOnly: Bool = false) async throws -> MySQLDatabaseConnection {
-        if let unknown = settings.options.keys.sorted().first {
+        var options = settings.options
+        let leaseLength = try leaseLength(options.removeValue(forKey: "lock_lease"), settings: settings)
+        if let unknown = options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown MySQL URL option `\(unknown)` in \(settings.redactedDescription).",
-                              hint: "Strata reads sslmode=disable|require|verify-full; remove the others.")
+                              hint: "Strata reads sslmode=disable|require|verify-full and lock_lease=SECONDS; remove the others.")
+        }
+        if !settings.additionalHosts.isEmpty {
+            throw StrataError(.configuration, "\(settings.redactedDescription) lists several servers; Strata's MySQL driver connects to one.",
+                              hint: "Give one server — on a Galera cluster any node, or the load balancer in front of them.")
         }
         if settings.schema != nil {
             throw StrataError(.configuration, "`schema` does not apply to MySQL (\(settings.redactedDescription)): a MySQL schema is a database.",
@@ -52,15 +75,31 @@ final class MySQLDatabaseConnection: DatabaseConnection {
             await client.close()
             throw connectionFailure(error, endpoint: endpoint, user: user, database: database, tls: tls)
         }
-        let connection = MySQLDatabaseConnection(client: client, endpoint: endpoint, database: database)
+        let facts: MySQLServerFacts
         do {
             // DATETIME has no time zone: make CURRENT_TIMESTAMP and friends UTC, like Strata's own values.
-            try await connection.execute("SET time_zone = '+00:00'")
+            facts = MySQLServerFacts(variables: try await client.query([
+                ("SET time_zone = '+00:00'", []), (MySQLServerFacts.query, []),
+            ]).map { row in (row.first?.value ?? "", row.dropFirst().first?.value ?? "") })
+            if facts.isGalera { _ = try await client.query([("SET SESSION wsrep_sync_wait = 1", [])]) }
         } catch {
-            await connection.close()
+            await client.close()
             throw StrataError(.failure, "Cannot set up the MySQL session at \(endpoint): \(error).")
         }
-        return connection
+        return MySQLDatabaseConnection(
+            client: client, endpoint: endpoint, database: database, facts: facts, leaseLength: leaseLength,
+            openSibling: { try await open(settings, logger: logger, serverOnly: serverOnly) }
+        )
+    }
+
+    /// `lock_lease=SECONDS`, checked: how long a Galera lease lasts unless renewed (30 s by default).
+    private static func leaseLength(_ text: String?, settings: ConnectionSettings) throws -> Duration {
+        guard let text else { return .seconds(30) }
+        guard let seconds = Int(text), (2...3600).contains(seconds) else {
+            throw StrataError(.configuration, "lock_lease=\(text) in \(settings.redactedDescription) is not a number of seconds from 2 to 3600.",
+                              hint: "The lease is how long a killed run can keep a Galera cluster's migration lock; 30 is the default.")
+        }
+        return .seconds(seconds)
     }
 
     func execute(_ sql: String) async throws {
@@ -122,6 +161,11 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     }
 
     func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition {
+        if facts.isGalera {
+            let taken = try await galeraLease(for: key)
+            let acquisition = try await taken.acquire(timeout: timeout)
+            return acquisition
+        }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let rows = try await query("SELECT GET_LOCK(?, ?) AS locked", [.text(lockName(for: key)), .double(seconds)])
         switch rows.first?["locked"].integer {
@@ -132,10 +176,50 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     }
 
     func releaseMigrationLock(key: String) async throws {
+        if let taken = lease.withLock({ $0 }) {
+            lease.withLock { $0 = nil }
+            await taken.release()
+            return
+        }
         _ = try await query("SELECT RELEASE_LOCK(?)", [.text(lockName(for: key))])
     }
 
+    /// On a Galera node, throws when the lease has not been renewed for a lease's length.
+    func checkMigrationLockHeld() async throws {
+        try lease.withLock { $0 }?.checkHeld()
+    }
+
+    /// Refuses a read-only server, and a Galera node whose DDL would not run in total order.
+    func checkServerAcceptsChanges() async throws {
+        if facts.isReadOnly {
+            throw StrataError(
+                .configuration, "MySQL at \(endpoint) is read-only (read_only is ON, as on a replica): it cannot take migrations. Nothing was changed.",
+                hint: "Point the environment at the primary server."
+            )
+        }
+        if facts.isGalera, facts.schemaUpgradeMethod != "TOI" {
+            throw StrataError(
+                .configuration, "The Galera node at \(endpoint) runs schema changes with wsrep_OSU_method=\(facts.schemaUpgradeMethod), which applies them to this node only: the cluster's nodes would diverge, and the migration history with them. Nothing was changed.",
+                hint: "Migrate with total order isolation: SET GLOBAL wsrep_OSU_method = 'TOI' (the default), or remove it from the server's configuration. Use RSU by hand, node by node, for changes Strata should not run."
+            )
+        }
+    }
+
+    /// The lease for `key`, over a session of its own (its heartbeat must not wait behind a
+    /// long statement of the run).
+    private func galeraLease(for key: String) async throws -> GaleraLease {
+        if let taken = lease.withLock({ $0 }) { return taken }
+        let created = GaleraLease(session: try await openSibling(), name: lockName(for: key), lease: leaseLength,
+                                  logger: Logger(label: "strata.migration"))
+        lease.withLock { $0 = created }
+        return created
+    }
+
     func close() async {
+        if let taken = lease.withLock({ $0 }) {
+            lease.withLock { $0 = nil }
+            await taken.release()
+        }
         await client.close()
     }
 

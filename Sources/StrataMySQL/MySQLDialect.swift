@@ -52,4 +52,8 @@ public struct MySQLDialect: SQLDialect {
 
     /// `DATETIME(6)` text in UTC, `'2025-05-19 12:30:45.000000'`.
     public func timestampLiteral(_ date: Date) -> String { "'\(DateTimeText.format(date))'" }
+
+    /// A deadlock (1213) — which is also how a Galera node reports a transaction that lost
+    /// certification to another node's — or a lock wait timeout (1205).
+    public func isRetryableConflict(_ error: DatabaseError) -> Bool { error.code == "1213" || error.code == "1205" }
 }

@@ -6,12 +6,22 @@ import Strata
 
 /// A ``DatabaseConnection`` over one PostgresNIO connection.
 ///
-/// The migration lock is a session-level advisory lock whose key is derived from the
+/// The migration lock is a transaction-level advisory lock whose key is derived from the
 /// database, the schema and the history table, so different schemas of one database
-/// migrate independently. Statements are sent one at a time: PostgresNIO speaks only the
-/// extended query protocol, which takes one statement per message. A run of several
-/// migrations chains their transactions (`COMMIT AND CHAIN`), so each costs as many round
-/// trips as `BEGIN`, its statement and `COMMIT` would without the history row.
+/// migrate independently. It is held by a second session of its own, in a transaction that
+/// stays open while the run goes on: the lock ends with that transaction — released, or the
+/// session gone, however the process ended — so no server connection keeps it afterwards,
+/// even through a transaction-pooling proxy such as PgBouncer, which hands a session's
+/// later statements to other server connections but keeps one for an open transaction.
+///
+/// Statements are sent one at a time: PostgresNIO speaks only the extended query protocol,
+/// which takes one statement per message. A run of several migrations chains their
+/// transactions (`COMMIT AND CHAIN`), so each costs as many round trips as `BEGIN`, its
+/// statement and `COMMIT` would without the history row.
+///
+/// Through a transaction-pooling proxy, nothing is set for the session: with `schema:`, the
+/// search path is set with `SET LOCAL` in every transaction, and a statement Strata sends
+/// outside one is wrapped in one of its own.
 final class PostgresDatabaseConnection: DatabaseConnection {
     let connection: PostgresConnection
     let endpoint: ServerEndpoint
@@ -21,22 +31,69 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     private let chainsCommits = NIOLockedValueBox<Bool?>(nil)
     /// Whether a statement of the transaction in progress may have set its characteristics.
     private let mayHaveSetCharacteristics = NIOLockedValueBox(false)
+    /// Opens another session to the same server, to hold the migration lock.
+    private let openLockSession: @Sendable () async throws -> PostgresConnection
+    /// The session that holds (or waits for) the migration lock.
+    private let lockSession = NIOLockedValueBox<PostgresConnection?>(nil)
+    /// What the server said of itself at connect, and whether a pooling proxy is in between.
+    private let settled = NIOLockedValueBox<(facts: PostgresServerFacts, pooled: Bool)?>(nil)
+    /// Whether Strata began a transaction that has not ended.
+    private let inTransaction = NIOLockedValueBox(false)
 
     var dialect: any SQLDialect { PostgresDialect() }
     let preferredTaskExecutor: (any TaskExecutor)?
 
-    init(connection: PostgresConnection, endpoint: ServerEndpoint, schema: String?) {
+    init(connection: PostgresConnection, endpoint: ServerEndpoint, schema: String?, openLockSession: @escaping @Sendable () async throws -> PostgresConnection) {
         self.connection = connection
         self.endpoint = endpoint
         self.schema = schema
+        self.openLockSession = openLockSession
         self.preferredTaskExecutor = EventLoopTaskExecutor(connection.eventLoop)
+    }
+
+    /// Records what the server said of itself and whether a pooling proxy is in between, and
+    /// sets the session up: on a direct connection, the search path to `schema:`.
+    func settle(facts: PostgresServerFacts, pooled: Bool) async throws {
+        settled.withLockedValue { $0 = (facts, pooled) }
+        // The facts' query names `default_transaction_read_only`, but it ran outside any transaction.
+        mayHaveSetCharacteristics.withLockedValue { $0 = false }
+        if let schema, !pooled {
+            try await run("SET search_path TO \(dialect.quoteIdentifier(schema))", [])
+        }
+    }
+
+    /// Whether statements go through a transaction-pooling proxy.
+    private var isPooled: Bool { settled.withLockedValue { $0?.pooled } ?? false }
+
+    /// The search path a transaction sets for itself, where the session cannot keep one.
+    private var localSearchPath: String? {
+        guard isPooled, let schema else { return nil }
+        return "SET LOCAL search_path TO \(dialect.quoteIdentifier(schema))"
     }
 
     func execute(_ sql: String) async throws {
         _ = try await query(sql, [])
     }
 
+    /// Through a pooling proxy with `schema:`, a statement outside a transaction runs in one
+    /// of its own that sets the search path first.
     func query(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
+        guard let searchPath = localSearchPath, !inTransaction.withLockedValue({ $0 }) else { return try await run(sql, binds) }
+        try await run("BEGIN", [])
+        do {
+            try await run(searchPath, [])
+            let rows = try await run(sql, binds)
+            try await run("COMMIT", [])
+            return rows
+        } catch {
+            _ = try? await run("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    /// Sends one statement.
+    @discardableResult
+    private func run(_ sql: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
         if Self.maySetTransactionCharacteristics(sql) { mayHaveSetCharacteristics.withLockedValue { $0 = true } }
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
@@ -64,9 +121,17 @@ final class PostgresDatabaseConnection: DatabaseConnection {
         }
     }
 
-    func beginTransaction() async throws { try await transactionBoundary("BEGIN") }
-    func commitTransaction() async throws { try await transactionBoundary("COMMIT") }
-    func rollbackTransaction() async throws { try await transactionBoundary("ROLLBACK") }
+    func beginTransaction() async throws {
+        try await transactionBoundary("BEGIN", opens: true)
+        try await setLocalSearchPath()
+    }
+    func commitTransaction() async throws { try await transactionBoundary("COMMIT", opens: false) }
+    func rollbackTransaction() async throws { try await transactionBoundary("ROLLBACK", opens: false) }
+
+    /// Through a pooling proxy with `schema:`, the search path of the transaction just begun.
+    private func setLocalSearchPath() async throws {
+        if let searchPath = localSearchPath { try await run(searchPath, []) }
+    }
 
     /// `COMMIT AND CHAIN` (PostgreSQL 12 and later): the commit starts the next transaction,
     /// one round trip where `COMMIT` then `BEGIN` take two. The chained transaction has the
@@ -75,7 +140,8 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     /// commit and the begin are sent apart, and the next migration starts with the defaults.
     func commitAndBeginTransaction() async throws {
         if try await serverChainsCommits(), !mayHaveSetCharacteristics.withLockedValue({ $0 }) {
-            try await transactionBoundary("COMMIT AND CHAIN")
+            try await transactionBoundary("COMMIT AND CHAIN", opens: true)
+            try await setLocalSearchPath()
         } else {
             try await commitTransaction()
             try await beginTransaction()
@@ -84,9 +150,10 @@ final class PostgresDatabaseConnection: DatabaseConnection {
 
     /// Runs `sql`, which starts or ends a transaction: what follows runs with no
     /// characteristics set by a statement.
-    private func transactionBoundary(_ sql: String) async throws {
+    private func transactionBoundary(_ sql: String, opens: Bool) async throws {
         mayHaveSetCharacteristics.withLockedValue { $0 = false }
-        try await execute(sql)
+        inTransaction.withLockedValue { $0 = opens }
+        try await run(sql, [])
     }
 
     /// Whether `sql` may set the characteristics of the transaction it runs in: `SET
@@ -130,24 +197,115 @@ final class PostgresDatabaseConnection: DatabaseConnection {
         try await execute("CREATE SCHEMA IF NOT EXISTS \(dialect.quoteIdentifier(schema))")
     }
 
+    func close() async {
+        if let session = lockSession.withLockedValue({ $0 }) {
+            lockSession.withLockedValue { $0 = nil }
+            try? await session.close()
+        }
+        try? await connection.close()
+    }
+
+    /// Polls `pg_try_advisory_xact_lock` on the lock session, each attempt in a transaction
+    /// that ends at once when it fails: a waiter never waits inside a statement, so it never
+    /// holds a snapshot that `CREATE INDEX CONCURRENTLY` of the run it waits for would wait on.
     func acquireMigrationLock(key: String, timeout: Duration) async throws -> LockAcquisition {
         let lockKey = try await advisoryKey(for: key)
+        let session = try await lockSessionOpened()
         let deadline = ContinuousClock.now + timeout
         while true {
-            let rows = try await query("SELECT pg_try_advisory_lock($1) AS locked", [.integer(lockKey)])
-            if rows.first?["locked"].integer == 1 { return .acquired }
+            do {
+                _ = try await session.query("BEGIN", logger: logger)
+                let rows = try await session.query("SELECT pg_try_advisory_xact_lock(\(lockKey)) AS locked", logger: logger)
+                var locked = false
+                for try await row in rows { locked = (try? row.decode(Bool.self)) ?? false }
+                if locked {
+                    // A utility statement replaces the lock query's portal, which held its
+                    // snapshot: the open transaction then holds no snapshot, so it neither
+                    // holds back vacuum nor makes `CREATE INDEX CONCURRENTLY` wait on it.
+                    _ = try await session.query("SET LOCAL application_name = 'strata: migration lock'", logger: logger)
+                    return .acquired
+                }
+                _ = try await session.query("ROLLBACK", logger: logger)
+            } catch {
+                throw PostgresErrors.databaseError(error)
+            }
             if ContinuousClock.now >= deadline { return .timedOut(holder: try await holder(of: lockKey)) }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
+    /// Ends the lock session's transaction, which releases the lock, and closes the session.
     func releaseMigrationLock(key: String) async throws {
-        let lockKey = try await advisoryKey(for: key)
-        _ = try await query("SELECT pg_advisory_unlock($1)", [.integer(lockKey)])
+        guard let session = lockSession.withLockedValue({ $0 }) else { return }
+        lockSession.withLockedValue { $0 = nil }
+        _ = try? await session.query("ROLLBACK", logger: logger)
+        try? await session.close()
     }
 
-    func close() async {
-        try? await connection.close()
+    /// The lock is held while its session is open: the server ends the transaction, and the
+    /// lock, with the session.
+    func checkMigrationLockHeld() async throws {
+        guard let session = lockSession.withLockedValue({ $0 }) else { return }
+        if session.isClosed {
+            throw StrataError(
+                .failure, "The session holding the migration lock on PostgreSQL at \(endpoint) was closed, so the lock is gone; the run stopped before changing anything more.",
+                hint: "Another run may now take the lock. Run the command again: it takes the lock afresh and continues from what the history records."
+            )
+        }
+    }
+
+    /// Refuses a standby, a server read-only by default, and engines that only speak
+    /// PostgreSQL's protocol.
+    func checkServerAcceptsChanges() async throws {
+        guard let facts = settled.withLockedValue({ $0?.facts }) else { return }
+        if let engine = facts.foreignEngine {
+            throw StrataError(
+                .configuration, "The server at \(endpoint) is \(engine), not PostgreSQL (version(): \(facts.version.prefix(80))). Its advisory locks are no-ops, optional or missing, so Strata cannot guarantee that concurrent runs apply each migration once, and refuses to change it. Nothing was changed.",
+                hint: "Run migrations against PostgreSQL, or from a single process with your engine's own tooling."
+            )
+        }
+        if facts.isStandby {
+            throw StrataError(
+                .configuration, "PostgreSQL at \(endpoint) is a read-only standby (pg_is_in_recovery() is true): it cannot take migrations. Nothing was changed.",
+                hint: "Point the environment at the primary, or list every server with target_session_attrs=primary (postgres://user@db1:5432,db2:5432/app?target_session_attrs=primary) so Strata finds it. `strata status` works on a standby."
+            )
+        }
+        if facts.isReadOnlyByDefault {
+            throw StrataError(
+                .configuration, "PostgreSQL at \(endpoint) is read-only (default_transaction_read_only is on): it cannot take migrations. Nothing was changed.",
+                hint: "Point the environment at a server that takes writes, or have the user's default_transaction_read_only turned off."
+            )
+        }
+    }
+
+    /// Through a transaction-pooling proxy, refuses what would reach other clients or miss
+    /// its own effect: session settings, session advisory locks, and — with `schema:` — any
+    /// statement outside a transaction, for which the search path cannot be set.
+    func checkStatementRunnable(_ statement: SQLStatement, inTransaction: Bool) throws {
+        guard isPooled else { return }
+        let proxy = "the transaction-pooling proxy at \(endpoint)"
+        let fix = "Give the environment a `direct_url:` that reaches the PostgreSQL server itself, not the proxy: Strata then migrates over it."
+        if let kind = PooledStatementRules.sessionState(in: statement.text) {
+            throw StrataError(.configuration, "\(kind) belongs to the session, and through \(proxy) a session's server connection is shared: it would reach other clients, and this run's next statements may not see it.",
+                              hint: (kind.hasPrefix("SET") ? "Use SET LOCAL inside the migration's transaction instead, or: " : "") + fix)
+        }
+        if !inTransaction, let schema {
+            throw StrataError(.configuration, "This statement runs outside a transaction, where Strata cannot set the search path to schema \(schema) through \(proxy).",
+                              hint: fix)
+        }
+    }
+
+    /// The lock session, opened when first needed.
+    private func lockSessionOpened() async throws -> PostgresConnection {
+        if let session = lockSession.withLockedValue({ $0 }) { return session }
+        let session: PostgresConnection
+        do {
+            session = try await openLockSession()
+        } catch {
+            throw StrataError(.failure, "Cannot open the session that takes the migration lock on PostgreSQL at \(endpoint): \(PostgresErrors.databaseError(error)).")
+        }
+        lockSession.withLockedValue { $0 = session }
+        return session
     }
 
     /// A 64-bit key from the database, the schema and Strata's lock name.

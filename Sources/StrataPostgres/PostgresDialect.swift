@@ -17,6 +17,9 @@ public struct PostgresDialect: SQLDialect {
     /// PostgreSQL rolls DDL back with its transaction.
     public var supportsTransactionalDDL: Bool { true }
 
+    /// A serialization failure (SQLSTATE 40001) or a deadlock (40P01).
+    public func isRetryableConflict(_ error: DatabaseError) -> Bool { error.code == "40001" || error.code == "40P01" }
+
     /// None.
     public var keyedTableOptions: String { "" }
 

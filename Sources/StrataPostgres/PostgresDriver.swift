@@ -19,13 +19,59 @@ public struct PostgresDriver: DatabaseDriver {
     /// ``PostgresDialect``.
     public var dialect: any SQLDialect { PostgresDialect() }
 
-    /// Connects with PostgresNIO: TLS as configured, `application_name=strata`, the search path set to `schema:`.
+    /// Connects with PostgresNIO: TLS as configured, `application_name=strata`, the search
+    /// path set to `schema:`.
+    ///
+    /// A URL that lists several servers (`postgres://app@db1:5432,db2:5432/app`) is tried in
+    /// order, keeping the first that suits `target_session_attrs` (libpq's values; `primary`
+    /// by default when several servers are listed, else `any`). `pooler=transaction` says
+    /// the connection goes through a transaction-pooling proxy such as PgBouncer; by default
+    /// Strata assumes one when the server's own port (`inet_server_port()`) is not the port
+    /// dialled (`pooler=none` says there is none).
     public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
-        if let unknown = settings.options.keys.sorted().first {
+        var options = settings.options
+        let target = try Self.targetSessionAttributes(options.removeValue(forKey: "target_session_attrs"), settings: settings)
+        let pooler = try Self.pooler(options.removeValue(forKey: "pooler"), settings: settings)
+        if let unknown = options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown PostgreSQL URL option `\(unknown)` in \(settings.redactedDescription).",
-                              hint: "Strata reads sslmode=disable|require|verify-full and schema=NAME; remove the others.")
+                              hint: "Strata reads sslmode=disable|require|verify-full, schema=NAME, target_session_attrs=\(TargetSessionAttributes.accepted) and pooler=transaction|none; remove the others.")
         }
-        let endpoint = ServerEndpoint(settings, defaultPort: 5432)
+        let first = ServerEndpoint(settings, defaultPort: 5432)
+        let endpoints = [first] + settings.additionalHosts.map { ServerEndpoint(host: $0.host, port: $0.port ?? 5432) }
+        if endpoints.count == 1 {
+            return try await open(settings, at: first, pooler: pooler, logger: logger) { _ in true }
+        }
+        var passed: [String] = []
+        for pass in target == .preferStandby ? [TargetSessionAttributes.preferStandby, .any] : [target] {
+            for endpoint in endpoints {
+                do {
+                    return try await open(settings, at: endpoint, pooler: pooler, logger: logger) { pass.accepts($0) }
+                } catch let rejection as ServerRejected {
+                    passed.append("\(endpoint) (\(rejection.reason))")
+                } catch let error as StrataError {
+                    passed.append("\(endpoint) (\(error.message))")
+                }
+            }
+        }
+        throw StrataError(
+            .failure, "None of the servers of \(settings.redactedDescription) is one target_session_attrs=\(target.rawValue) accepts: \(passed.joined(separator: "; ")).",
+            hint: target == .primary || target == .readWrite
+                ? "Is a primary up? After a failover, list the new primary's address in the URL."
+                : "Check the servers' roles, or change target_session_attrs."
+        )
+    }
+
+    /// A server that was reached and left, because it is not the kind asked for.
+    private struct ServerRejected: Error {
+        let reason: String
+    }
+
+    /// Connects to `endpoint`, reads the server's facts and keeps the connection if
+    /// `suits` them; otherwise closes it and throws ``ServerRejected``.
+    private func open(
+        _ settings: ConnectionSettings, at endpoint: ServerEndpoint, pooler: Bool?, logger: Logger,
+        suits: (PostgresServerFacts) -> Bool
+    ) async throws -> PostgresDatabaseConnection {
         let username = try endpoint.username(settings, product: "PostgreSQL", scheme: "postgres")
         let tlsMode = endpoint.tlsMode(settings, product: "PostgreSQL", logger: logger)
         var configuration = PostgresConnection.Configuration(
@@ -34,25 +80,54 @@ public struct PostgresDriver: DatabaseDriver {
         )
         configuration.options.additionalStartupParameters = [("application_name", "strata")]
         configuration.options.connectTimeout = .seconds(10)
-
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(
+        let connect: @Sendable () async throws -> PostgresConnection = { [configuration] in
+            try await PostgresConnection.connect(
                 configuration: configuration, id: 1, logger: Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
             )
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try await connect()
         } catch {
             throw PostgresErrors.connectionFailure(error, endpoint: endpoint, settings: settings, tls: tlsMode)
         }
-        let opened = PostgresDatabaseConnection(connection: connection, endpoint: endpoint, schema: settings.schema)
-        if let schema = settings.schema {
-            do {
-                try await opened.execute("SET search_path TO \(PostgresDialect().quoteIdentifier(schema))")
-            } catch {
+        let opened = PostgresDatabaseConnection(connection: connection, endpoint: endpoint, schema: settings.schema, openLockSession: connect)
+        do {
+            let facts = try await PostgresServerFacts.read(opened)
+            guard suits(facts) else {
                 await opened.close()
-                throw StrataError(.failure, "Cannot select schema \(schema) on \(endpoint): \(error).")
+                throw ServerRejected(reason: facts.isStandby ? "a standby" : facts.acceptsWrites ? "a primary" : "read-only")
             }
+            try await opened.settle(facts: facts, pooled: pooler ?? (facts.serverPort != endpoint.port))
+        } catch let error as ServerRejected {
+            throw error
+        } catch {
+            await opened.close()
+            throw StrataError(.failure, "Cannot set up the PostgreSQL session at \(endpoint): \(error).")
         }
         return opened
+    }
+
+    /// `target_session_attrs`, checked; by default `primary` when the URL lists several servers.
+    private static func targetSessionAttributes(_ text: String?, settings: ConnectionSettings) throws -> TargetSessionAttributes {
+        guard let text else { return settings.additionalHosts.isEmpty ? .any : .primary }
+        guard let target = TargetSessionAttributes(rawValue: text) else {
+            throw StrataError(.configuration, "target_session_attrs=\(text) in \(settings.redactedDescription) is not one of \(TargetSessionAttributes.accepted).",
+                              hint: "Use primary to reach the server that takes writes.")
+        }
+        return target
+    }
+
+    /// `pooler=transaction` (true) or `pooler=none`/`session` (false); `nil` to find out.
+    private static func pooler(_ text: String?, settings: ConnectionSettings) throws -> Bool? {
+        switch text {
+        case nil: return nil
+        case "transaction": return true
+        case "none", "session": return false
+        case let other?:
+            throw StrataError(.configuration, "pooler=\(other) in \(settings.redactedDescription) is not one of transaction, session, none.",
+                              hint: "pooler=transaction tells Strata that a transaction-pooling proxy such as PgBouncer is in between.")
+        }
     }
 
     private func tls(for mode: TLSMode) throws -> PostgresConnection.Configuration.TLS {

@@ -21,6 +21,10 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var schema: String?
     /// TLS to the server; `nil` lets the driver choose its default.
     public var tls: TLSMode?
+    /// Further servers to try, in order, after ``host`` and ``port``: a URL may list several
+    /// (`postgres://app@db1:5432,db2:5432/app`, libpq's form), and a driver that supports it
+    /// connects to the first that suits (for PostgreSQL, `target_session_attrs`).
+    public var additionalHosts: [HostAddress] = []
     /// Further options from a URL's query string that Strata does not read itself; a driver
     /// rejects those it does not know.
     public var options: [String: String]
@@ -54,6 +58,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         }
         text += host ?? "localhost"
         if let port { text += ":\(port)" }
+        for other in additionalHosts { text += ",\(other)" }
         if let database { text += "/\(database)" }
         var query = options
         if let schema { query["schema"] = schema }
@@ -63,4 +68,21 @@ public struct ConnectionSettings: Sendable, Hashable {
         }
         return text
     }
+}
+
+/// One server of several a URL lists: a host, and its port when given.
+public struct HostAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The host name or address.
+    public var host: String
+    /// The port; `nil` for the driver's default.
+    public var port: Int?
+
+    /// Creates an address.
+    public init(host: String, port: Int? = nil) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `host` or `host:port`.
+    public var description: String { port.map { "\(host):\($0)" } ?? host }
 }

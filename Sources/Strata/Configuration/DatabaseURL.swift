@@ -45,8 +45,9 @@ public enum DatabaseURL {
             guard !path.isEmpty else { throw URLProblem("it names no database file; expected \(scheme):PATH or \(scheme)::memory:") }
             return ConnectionSettings(dialect: dialect, storage: path)
         }
-        let port = try port(in: text)
-        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+        let (firstHostOnly, otherHosts) = try additionalHosts(in: text)
+        let port = try port(in: firstHostOnly)
+        guard let components = URLComponents(string: firstHostOnly), let host = components.host, !host.isEmpty else {
             throw URLProblem("it is not a valid \(scheme):// URL with a host (special characters in the password must be percent-encoded)")
         }
         var options: [String: String] = [:]
@@ -60,7 +61,7 @@ public enum DatabaseURL {
         }
         let schema = options.removeValue(forKey: "schema")
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        return ConnectionSettings(
+        var settings = ConnectionSettings(
             dialect: dialect,
             host: host,
             port: port,
@@ -71,6 +72,36 @@ public enum DatabaseURL {
             tls: tls,
             options: options
         )
+        settings.additionalHosts = otherHosts
+        return settings
+    }
+
+    /// The servers after the first of a URL that lists several (`db1:5432,db2:5432`), and
+    /// the URL with only the first, which `URLComponents` can read.
+    private static func additionalHosts(in text: String) throws(URLProblem) -> (String, [HostAddress]) {
+        guard let start = text.range(of: "://")?.upperBound else { return (text, []) }
+        let authorityEnd = text[start...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? text.endIndex
+        let authority = text[start..<authorityEnd]
+        let hostsStart = authority.lastIndex(of: "@").map { authority.index(after: $0) } ?? authority.startIndex
+        let hosts = authority[hostsStart...].split(separator: ",", omittingEmptySubsequences: false)
+        guard hosts.count > 1 else { return (text, []) }
+        var others: [HostAddress] = []
+        for entry in hosts.dropFirst() {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            guard let name = parts.first, !name.isEmpty, parts.count <= 2 else {
+                throw URLProblem("its host list has an entry \"\(entry)\" that is not HOST or HOST:PORT")
+            }
+            var port: Int?
+            if parts.count == 2 {
+                guard let number = Int(parts[1]), (1...65535).contains(number) else {
+                    throw URLProblem("its port \"\(parts[1])\" (of host \(name)) is not a number from 1 to 65535")
+                }
+                port = number
+            }
+            others.append(HostAddress(host: String(name), port: port))
+        }
+        let first = text[..<hostsStart] + hosts[0] + text[authorityEnd...]
+        return (String(first), others)
     }
 
     /// The port of a network URL's authority (`user:pass@host:PORT`), `nil` when it names

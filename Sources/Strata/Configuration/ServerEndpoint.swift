@@ -13,6 +13,12 @@ public struct ServerEndpoint: Sendable, Hashable, CustomStringConvertible {
         port = settings.port ?? defaultPort
     }
 
+    /// An endpoint at `host` and `port`.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
     /// Whether the host is this machine (`localhost`, `127.x.x.x`, `::1`).
     public var isLoopback: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")

@@ -60,6 +60,26 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// Releases the lock taken by ``acquireMigrationLock(key:timeout:)``.
     func releaseMigrationLock(key: String) async throws
 
+    /// Throws when the lock taken by ``acquireMigrationLock(key:timeout:)`` may no longer be
+    /// held — the connection that holds it closed, a lease could not be renewed — so that
+    /// the run stops before it commits anything more. A run asks before each migration and
+    /// before each commit. By default the lock lives as long as this connection, whose loss
+    /// every statement reports anyway.
+    func checkMigrationLockHeld() async throws
+
+    /// Throws a ``StrataError`` (configuration) when the server this connection reached must
+    /// not be changed by Strata: a read-only standby, or an engine whose locks Strata cannot
+    /// rely on. Every command that changes the database asks before it takes the lock, as
+    /// does a dry run of one; reading commands never ask. By default any server may be changed.
+    func checkServerAcceptsChanges() async throws
+
+    /// Throws a ``StrataError`` (configuration) when `statement` cannot run faithfully over
+    /// this connection — in a transaction (`inTransaction`) or outside one — for example a
+    /// session setting sent through a transaction-pooling proxy, which would reach another
+    /// client. A run asks for each statement of a migration before the migration starts, so
+    /// a refusal changes nothing. By default every statement may run.
+    func checkStatementRunnable(_ statement: SQLStatement, inTransaction: Bool) throws
+
     /// Makes the place Strata works in ready for changes — for example creates the configured
     /// schema. Called by runs that change the database, after taking the lock and before
     /// creating the history table. Read-only commands never call it.
@@ -122,6 +142,15 @@ extension DatabaseConnection {
 
     /// Nothing to prepare by default.
     public func prepareForChanges() async throws {}
+
+    /// The lock lives as long as the connection by default.
+    public func checkMigrationLockHeld() async throws {}
+
+    /// Any server may be changed by default.
+    public func checkServerAcceptsChanges() async throws {}
+
+    /// Every statement may run by default.
+    public func checkStatementRunnable(_ statement: SQLStatement, inTransaction: Bool) throws {}
 
     /// No preference by default.
     public var preferredTaskExecutor: (any TaskExecutor)? { nil }

@@ -34,6 +34,11 @@ public protocol SQLDialect: Sendable {
     /// `date` as a literal for a ``ColumnKind/timestamp`` column, in UTC: how Strata writes
     /// a time into SQL text instead of binding it (the history statements of a schema dump).
     func timestampLiteral(_ date: Date) -> String
+    /// Whether `error` is a conflict with a concurrent transaction that a retry of the same
+    /// statements may not meet again: a deadlock, a serialization failure, a certification
+    /// conflict on a cluster. Strata retries its own bookkeeping writes when this is true;
+    /// never a migration's own statements. The default is `false`.
+    func isRetryableConflict(_ error: DatabaseError) -> Bool
 }
 
 /// The kinds of columns Strata creates in its own tables and templates.
@@ -51,6 +56,9 @@ public enum ColumnKind: Sendable, Hashable {
 extension SQLDialect {
     /// No ``Schema`` API unless the dialect provides one.
     public var schemaDialect: (any SchemaDialect)? { nil }
+
+    /// No error is retryable by default.
+    public func isRetryableConflict(_ error: DatabaseError) -> Bool { false }
 
     /// ISO 8601 text in UTC, `'2025-05-19T12:30:45.000Z'`: what Strata stores where a
     /// database has no timestamp type, and what PostgreSQL's `timestamptz` reads.

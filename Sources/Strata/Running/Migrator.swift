@@ -135,7 +135,9 @@ public struct Migrator: Sendable {
     /// The migrations `migrate` would apply now, without applying them (`--dry-run`).
     public func pendingPlan(_ options: MigrateOptions = MigrateOptions()) async throws -> [LoadedMigration] {
         try await withConnection(for: .read) { connection in
-            try await planner(connection).migrationsToApply(
+            // Asked as `migrate` would: a dry run on a server that takes no changes says so.
+            try await connection.checkServerAcceptsChanges()
+            return try await planner(connection).migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
@@ -147,7 +149,8 @@ public struct Migrator: Sendable {
         _ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false, allowBaseline: Bool = false
     ) async throws -> [LoadedMigration] {
         try await withConnection(for: .read) { connection in
-            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
+            try await connection.checkServerAcceptsChanges()
+            return try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
         }
     }
 
@@ -331,6 +334,12 @@ public struct Migrator: Sendable {
         let reader = try await connect(.read)
         let readerIsReusable = reader.databaseExists
         do {
+            try await withTaskExecutorPreference(reader.preferredTaskExecutor) { try await reader.checkServerAcceptsChanges() }
+        } catch {
+            await reader.close()
+            throw error
+        }
+        do {
             let firstPlan = try await withTaskExecutorPreference(reader.preferredTaskExecutor) { () async throws(CheckFailure) -> Plan? in
                 let planner: MigrationPlanner
                 do { planner = try await self.planner(reader) } catch { throw CheckFailure(error: error, mayBeTransient: false) }
@@ -410,10 +419,14 @@ public struct Migrator: Sendable {
             throw StrataError.failure("Cannot prepare the database for migrating: \(error)", underlying: error)
         }
         let history = HistoryTable(name: historyTableName, connection: connection)
-        try await history.create()
         let progressTable = ProgressTable(historyTable: historyTableName, connection: connection)
+        // Created only when missing: on a cluster, even `CREATE TABLE IF NOT EXISTS` of a
+        // table that exists is DDL, replicated in total order, that aborts other nodes'
+        // transactions on it.
+        let existing = try await existingTables(bookkeepingTables, on: connection)
+        if !existing.contains(history.name) { try await history.create() }
         do {
-            try await progressTable.create()
+            if !existing.contains(progressTable.name) { try await progressTable.create() }
         } catch let error as DatabaseError {
             throw StrataError.failure("Cannot create the progress table \(progressTable.name): \(error)", underlying: error)
         }

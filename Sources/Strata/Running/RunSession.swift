@@ -117,6 +117,9 @@ struct RunSession {
         let start = clock.now
         let tracker = StatementTracker(completed: firstStatement)
         do {
+            // Nothing starts without the lock, nor with a statement this connection cannot run.
+            try await connection.checkMigrationLockHeld()
+            for statement in body.statements { try checkRunnable(statement, of: migration, atomic: atomic) }
             if atomic {
                 // With `transactionStarted`, the commit of the migration before started it.
                 if !transactionStarted {
@@ -128,10 +131,12 @@ struct RunSession {
                 }
             } else if !progressStarted || resumed != nil {
                 let row = progressRow(migration, direction, body: body, resuming: resumed, statementsDone: firstStatement)
-                if resumed != nil {
-                    try await progress.resume(row)
-                } else {
-                    try await progress.start(row)
+                try await retryingConflicts {
+                    if resumed != nil {
+                        try await progress.resume(row)
+                    } else {
+                        try await progress.start(row)
+                    }
                 }
             }
             let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
@@ -153,7 +158,21 @@ struct RunSession {
             if let next, let nextBody = next.migration.body(next.direction) {
                 bookkeeping.append(progress.startStatement(progressRow(next.migration, next.direction, body: nextBody, resuming: nil)))
             }
-            try await connection.executeAllAndCommit(bookkeeping, startingTransaction: !atomic, beginningNext: beginningNext)
+            try await connection.checkMigrationLockHeld()
+            if atomic {
+                try await connection.executeAllAndCommit(bookkeeping, startingTransaction: false, beginningNext: beginningNext)
+            } else {
+                // The statements ran and are recorded as run: only the bookkeeping is
+                // retried when it loses to a concurrent transaction (a cluster's certification).
+                try await retryingConflicts {
+                    do {
+                        try await connection.executeAllAndCommit(bookkeeping, startingTransaction: true, beginningNext: beginningNext)
+                    } catch {
+                        try? await connection.rollbackTransaction()
+                        throw error
+                    }
+                }
+            }
             report(.finished(migration.id, direction, duration))
             logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
             return CompletedMigration(id: migration.id, direction: direction, duration: duration)
@@ -172,11 +191,43 @@ struct RunSession {
                     try? await progress.delete(migration.id.version)
                 } else {
                     let reason = (error as? DatabaseError)?.summary ?? String(describing: error)
-                    try? await progress.fail(migration.id.version, line: tracker.current?.line ?? 0, error: reason)
+                    try? await retryingConflicts {
+                        try await progress.fail(migration.id.version, line: tracker.current?.line ?? 0, error: reason)
+                    }
                 }
             }
             // Thrown, not logged: the caller reports it once.
             throw failure
+        }
+    }
+
+    /// Throws when `statement` of `migration` cannot run faithfully over this connection
+    /// (``DatabaseConnection/checkStatementRunnable(_:inTransaction:)``), naming the migration.
+    private func checkRunnable(_ statement: SQLStatement, of migration: LoadedMigration, atomic: Bool) throws {
+        do {
+            try connection.checkStatementRunnable(statement, inTransaction: atomic)
+        } catch let error as StrataError {
+            throw StrataError(
+                error.code, "\(migrator.vocabulary.capitalizedNoun) \(migration.id), line \(statement.line): \(error.message)",
+                hint: error.hint.map { "\($0) Nothing of it was run." } ?? "Nothing of it was run."
+            )
+        }
+    }
+
+    /// Runs `body`, again (at most four more times, a few milliseconds apart) while it fails
+    /// with a conflict that a retry may not meet (``SQLDialect/isRetryableConflict(_:)``):
+    /// for Strata's own bookkeeping, which a cluster may abort because of another node's
+    /// concurrent transaction.
+    func retryingConflicts(_ body: () async throws -> Void) async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as DatabaseError where attempt < 5 && connection.dialect.isRetryableConflict(error) {
+                logger.info("Retrying Strata's bookkeeping after a conflict", metadata: ["attempt": "\(attempt)", "error": "\(error.summary)"])
+                try await Task.sleep(for: .milliseconds(10 << attempt))
+                attempt += 1
+            }
         }
     }
 
@@ -192,9 +243,13 @@ struct RunSession {
         let report = self.report
         let logStatements = migrator.logStatements
         let fileStatements = body.program == nil ? body.statements.count : nil
+        let retry = { @Sendable (body: () async throws -> Void) async throws in try await self.retryingConflicts(body) }
+        let checkStatement = { @Sendable (statement: SQLStatement) throws in try self.checkRunnable(statement, of: migration, atomic: atomic) }
         return { statement in
             let index = tracker.begin(statement)
             if index < alreadyDone { return tracker.skipped() }
+            // A Swift migration's statements are known only now.
+            if fileStatements == nil { try checkStatement(statement) }
             if let guardQuery = statement.skipIf, try await !connection.query(guardQuery, []).isEmpty {
                 logger.info("Skipping statement: its strata:skip-if query returned a row", metadata: ["line": "\(statement.line)"])
                 report(.statementSkipped(migration.id, statement))
@@ -208,7 +263,7 @@ struct RunSession {
             }
             let done = tracker.finish()
             // A file's last statement is recorded by the transaction that records the migration.
-            if !atomic, done < fileStatements ?? Int.max { try await progress.advance(migration.id.version, done: done) }
+            if !atomic, done < fileStatements ?? Int.max { try await retry { try await progress.advance(migration.id.version, done: done) } }
         }
     }
 

@@ -1,0 +1,24 @@
+#if MySQL
+/// What a MySQL/MariaDB connection learns about its server when it connects, from a few
+/// server variables: whether it is a Galera node, how that node runs schema changes, and
+/// whether it is read-only.
+struct MySQLServerFacts: Sendable, Hashable {
+    /// The variables asked for, as `Variable_name, Value` rows.
+    static let query = "SHOW VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_OSU_method', 'read_only')"
+
+    /// `wsrep_on`: the server is a Galera cluster node.
+    var isGalera: Bool
+    /// `wsrep_OSU_method`: `TOI` (total order isolation, the default) or `RSU`.
+    var schemaUpgradeMethod: String
+    /// `read_only`.
+    var isReadOnly: Bool
+
+    /// The facts from `(name, value)` pairs.
+    init(variables: [(String, String)]) {
+        let values = Dictionary(variables, uniquingKeysWith: { first, _ in first })
+        isGalera = values["wsrep_on"]?.uppercased() == "ON"
+        schemaUpgradeMethod = values["wsrep_OSU_method"]?.uppercased() ?? "TOI"
+        isReadOnly = values["read_only"]?.uppercased() == "ON"
+    }
+}
+#endif
