@@ -34,7 +34,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         guard exitCode else { return }
         if entries.contains(where: { [.changed, .missing, .dirty].contains($0.state) }) { throw ExitCode(ExitStatus.refused) }
-        if entries.contains(where: { $0.state == .pending }) { throw ExitCode(ExitStatus.pending) }
+        if entries.contains(where: { [.pending, .running].contains($0.state) }) { throw ExitCode(ExitStatus.pending) }
     }
 
     private func printTable(_ entries: [MigrationStatusEntry], context: CommandContext) {
@@ -93,7 +93,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let progress = entry.progress {
             table.append(UInt8(ascii: "\n"))
             table.append(contentsOf: repeatElement(UInt8(ascii: " "), count: stateWidth + 4))
-            table.append(contentsOf: progress.summary.utf8)
+            table.append(contentsOf: (entry.state == .running ? progress.runningSummary : progress.summary).utf8)
         }
         table.append(UInt8(ascii: "\n"))
     }

@@ -126,9 +126,18 @@ final class GaleraLease: Sendable {
 
     /// Who holds the lease, and until when.
     private func holder() async throws -> String? {
-        let rows = try await session.query(
-            "SELECT owner, acquired_at, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at) AS remaining FROM \(table) WHERE name = ?", [.text(name)]
-        )
+        try await Self.holder(named: name, over: session)
+    }
+
+    /// Who holds the lease called `name` — an unexpired one — read over `connection`; `nil`
+    /// when nobody does, or no lease was ever taken there.
+    static func holder(named name: String, over connection: MySQLDatabaseConnection) async throws -> String? {
+        let table = MySQLDialect().quoteIdentifier(tableName)
+        guard try await connection.tableExists(tableName) else { return nil }
+        let rows = try await connection.query("""
+            SELECT owner, acquired_at, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at) AS remaining FROM \(table) \
+            WHERE name = ? AND expires_at > UTC_TIMESTAMP(6)
+            """, [.text(name)])
         guard let row = rows.first, let holder = row["owner"].text else { return nil }
         let since = row["acquired_at"].date.map { ", since \(ISO8601Timestamp.format($0))" } ?? ""
         let remaining = row["remaining"].integer.map { ", its lease expiring in \(max($0, 0)) s unless renewed" } ?? ""

@@ -184,6 +184,12 @@ final class MySQLDatabaseConnection: DatabaseConnection {
         _ = try await query("SELECT RELEASE_LOCK(?)", [.text(lockName(for: key))])
     }
 
+    /// From `IS_USED_LOCK`, or on a Galera node from the lease table: an unexpired lease.
+    func migrationLockHolder(key: String) async throws -> String? {
+        guard facts.isGalera else { return try await holder(of: lockName(for: key)) }
+        return try await GaleraLease.holder(named: lockName(for: key), over: self)
+    }
+
     /// On a Galera node, throws when the lease has not been renewed for a lease's length.
     func checkMigrationLockHeld() async throws {
         try lease.withLock { $0 }?.checkHeld()

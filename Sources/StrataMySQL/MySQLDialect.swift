@@ -56,4 +56,8 @@ public struct MySQLDialect: SQLDialect {
     /// A deadlock (1213) — which is also how a Galera node reports a transaction that lost
     /// certification to another node's — or a lock wait timeout (1205).
     public func isRetryableConflict(_ error: DatabaseError) -> Bool { error.code == "1213" || error.code == "1205" }
+
+    /// The server went away (2006), the connection was lost during a query (2013), or the
+    /// server is shutting down (1053).
+    public func isConnectionLost(_ error: DatabaseError) -> Bool { ["2006", "2013", "1053"].contains(error.code ?? "") }
 }

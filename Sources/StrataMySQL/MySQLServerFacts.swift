@@ -15,9 +15,10 @@ struct MySQLServerFacts: Sendable, Hashable {
 
     /// The facts from `(name, value)` pairs.
     init(variables: [(String, String)]) {
-        let values = Dictionary(variables, uniquingKeysWith: { first, _ in first })
+        // MariaDB spells the names as it likes (`wsrep_osu_method`).
+        let values = Dictionary(variables.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { first, _ in first })
         isGalera = values["wsrep_on"]?.uppercased() == "ON"
-        schemaUpgradeMethod = values["wsrep_OSU_method"]?.uppercased() ?? "TOI"
+        schemaUpgradeMethod = values["wsrep_osu_method"]?.uppercased() ?? "TOI"
         isReadOnly = values["read_only"]?.uppercased() == "ON"
     }
 }

@@ -200,9 +200,10 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     func close() async {
         if let session = lockSession.withLockedValue({ $0 }) {
             lockSession.withLockedValue { $0 = nil }
-            try? await session.close()
+            await Self.end(session, logger: logger)
         }
-        try? await connection.close()
+        let connection = self.connection
+        await withDeadline(.seconds(5)) { try? await connection.close() }
     }
 
     /// Polls `pg_try_advisory_xact_lock` on the lock session, each attempt in a transaction
@@ -238,8 +239,22 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     func releaseMigrationLock(key: String) async throws {
         guard let session = lockSession.withLockedValue({ $0 }) else { return }
         lockSession.withLockedValue { $0 = nil }
-        _ = try? await session.query("ROLLBACK", logger: logger)
-        try? await session.close()
+        await Self.end(session, logger: logger)
+    }
+
+    /// Rolls back and closes the lock session, giving up after five seconds: after the
+    /// server went away, a statement on a session that has not noticed yet may never be
+    /// answered, and the lock ends with the server's session anyway.
+    private static func end(_ session: PostgresConnection, logger: Logger) async {
+        await withDeadline(.seconds(5)) {
+            if !session.isClosed { _ = try? await session.query("ROLLBACK", logger: logger) }
+            try? await session.close()
+        }
+    }
+
+    /// From `pg_locks`: any session holding the lock, in a transaction or not.
+    func migrationLockHolder(key: String) async throws -> String? {
+        try await holder(of: try await advisoryKey(for: key))
     }
 
     /// The lock is held while its session is open: the server ends the transaction, and the

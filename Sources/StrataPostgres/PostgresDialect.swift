@@ -20,6 +20,13 @@ public struct PostgresDialect: SQLDialect {
     /// A serialization failure (SQLSTATE 40001) or a deadlock (40P01).
     public func isRetryableConflict(_ error: DatabaseError) -> Bool { error.code == "40001" || error.code == "40P01" }
 
+    /// The connection closed under the client, or the server shut down (SQLSTATE class 57P, 08).
+    public func isConnectionLost(_ error: DatabaseError) -> Bool {
+        guard let code = error.code else { return false }
+        return ["serverClosedConnection", "clientClosedConnection", "uncleanShutdown"].contains(code)
+            || code.hasPrefix("57P") || code.hasPrefix("08")
+    }
+
     /// None.
     public var keyedTableOptions: String { "" }
 

@@ -44,6 +44,19 @@ final class FileLock: @unchecked Sendable {
         }
     }
 
+    /// Who holds the lock now, or `nil` if nobody does: tried without waiting on a
+    /// descriptor of its own (an existing lock file only; none is created), and let go at once.
+    func holder() -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        return currentHolder() ?? "another strata process"
+    }
+
     /// Releases the lock and closes the descriptor.
     func release() {
         guard descriptor >= 0 else { return }

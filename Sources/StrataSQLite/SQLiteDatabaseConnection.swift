@@ -149,6 +149,10 @@ final class SQLiteDatabaseConnection: DatabaseConnection {
         lock?.release()
     }
 
+    func migrationLockHolder(key: String) async throws -> String? {
+        lock?.holder()
+    }
+
     /// A run that changes the database commits in `TRUNCATE` journal mode, where the
     /// database uses SQLite's default `DELETE`, so that a migration reported as applied stays
     /// applied through a power loss. In `DELETE` mode a commit is the deletion of the

@@ -37,4 +37,22 @@ enum ServerEnvironment {
         }
         return try DatabaseURL.parse(url)
     }
+
+    /// The URL in `name`, which `scripts/start-cluster` exports; a test that needs it fails
+    /// without it.
+    static func clusterURL(_ name: String) throws -> String {
+        guard let url = variables[name], !url.isEmpty else {
+            throw StrataError(.configuration, "\(name) is not set: the cluster tests need the servers of scripts/start-cluster.",
+                              hint: "Run the tests with scripts/test, which starts them and sets it.")
+        }
+        return url
+    }
+
+    /// The three Galera nodes' URLs (`STRATA_GALERA_URLS`, comma-separated).
+    static func galeraURLs() throws -> [String] {
+        try clusterURL("STRATA_GALERA_URLS").split(separator: ",").map(String.init)
+    }
+
+    /// Whether the cluster tests run: under the test command, or when their servers are set.
+    static var clusterWanted: Bool { serversRequired || variables["STRATA_GALERA_URLS"] != nil }
 }

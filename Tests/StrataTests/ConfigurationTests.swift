@@ -190,6 +190,22 @@ import Testing
         #expect(throws: DatabaseURL.URLProblem.self) { try DatabaseURL.parse("postgres://u@h/db?sslmode=prefer") }
     }
 
+    @Test func aURLMayListSeveralServers() throws {
+        let listed = try DatabaseURL.parse("postgres://app:s%40cret@db1:5432,db2,[::1]:6543/app?target_session_attrs=primary")
+        #expect(listed.host == "db1" && listed.port == 5432 && listed.password == "s@cret" && listed.database == "app")
+        #expect(listed.additionalHosts == [HostAddress(host: "db2"), HostAddress(host: "::1", port: 6543)])
+        #expect(listed.options == ["target_session_attrs": "primary"])
+        #expect(listed.redactedDescription == "postgres://app:***@db1:5432,db2,[::1]:6543/app?target_session_attrs=primary")
+        #expect(try DatabaseURL.parse("postgres://app@db1/app").additionalHosts.isEmpty)
+        do {
+            _ = try DatabaseURL.parse("postgres://app:hunter2@db1:5432,db2:99999/app")
+            Issue.record("expected a URL problem")
+        } catch {
+            #expect(error.reason.contains("99999") && error.reason.contains("db2") && !error.reason.contains("hunter2"))
+        }
+        #expect(throws: DatabaseURL.URLProblem.self) { try DatabaseURL.parse("postgres://app@db1,,db2/app") }
+    }
+
     @Test func rejectsWithoutRevealingThePassword() {
         #expect(throws: DatabaseURL.URLProblem.self) { try DatabaseURL.parse("no-scheme-here") }
         do {

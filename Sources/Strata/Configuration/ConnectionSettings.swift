@@ -83,6 +83,9 @@ public struct HostAddress: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    /// `host` or `host:port`.
-    public var description: String { port.map { "\(host):\($0)" } ?? host }
+    /// `host` or `host:port`, with an IPv6 address in brackets.
+    public var description: String {
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return port.map { "\(shown):\($0)" } ?? shown
+    }
 }

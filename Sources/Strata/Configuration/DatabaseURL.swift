@@ -87,14 +87,24 @@ public enum DatabaseURL {
         guard hosts.count > 1 else { return (text, []) }
         var others: [HostAddress] = []
         for entry in hosts.dropFirst() {
-            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-            guard let name = parts.first, !name.isEmpty, parts.count <= 2 else {
+            // HOST, HOST:PORT, [IPV6] or [IPV6]:PORT.
+            var name = entry
+            var portText: Substring?
+            if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+                name = entry[entry.index(after: entry.startIndex)..<close]
+                let rest = entry[entry.index(after: close)...]
+                if rest.hasPrefix(":") { portText = rest.dropFirst() } else if !rest.isEmpty { name = "" }
+            } else if let colon = entry.firstIndex(of: ":") {
+                name = entry[..<colon]
+                portText = entry[entry.index(after: colon)...]
+            }
+            guard !name.isEmpty, portText?.contains(":") != true else {
                 throw URLProblem("its host list has an entry \"\(entry)\" that is not HOST or HOST:PORT")
             }
             var port: Int?
-            if parts.count == 2 {
-                guard let number = Int(parts[1]), (1...65535).contains(number) else {
-                    throw URLProblem("its port \"\(parts[1])\" (of host \(name)) is not a number from 1 to 65535")
+            if let portText {
+                guard let number = Int(portText), (1...65535).contains(number) else {
+                    throw URLProblem("its port \"\(portText)\" (of host \(name)) is not a number from 1 to 65535")
                 }
                 port = number
             }

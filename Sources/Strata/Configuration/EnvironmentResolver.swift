@@ -31,14 +31,20 @@ struct EnvironmentResolver {
     private func connectionSettings(_ fields: [String: String], values: [String: StrataConfiguration.Value]) throws -> ConnectionSettings {
         let discreteKeys = ["dialect", "host", "port", "database", "username", "password", "storage"].filter { fields[$0] != nil }
         var settings: ConnectionSettings
-        if let url = fields["url"] {
+        // `direct_url` reaches the server itself where `url` goes through a pooling proxy:
+        // Strata migrates over it, the application keeps `url`.
+        if let key = ["direct_url", "url"].first(where: { fields[$0] != nil }), let url = fields[key] {
             if let clash = discreteKeys.first, let value = values[clash] {
-                throw problem(at: value, "`\(clash)` is given together with `url`; give either a url or the discrete fields")
+                throw problem(at: value, "`\(clash)` is given together with `\(key)`; give either a url or the discrete fields")
             }
             do {
                 settings = try DatabaseURL.parse(url)
             } catch {
-                throw problem(at: values["url"], "the url is not valid: \(error.reason)")
+                throw problem(at: values[key], "the \(key) is not valid: \(error.reason)")
+            }
+            if key == "direct_url", let applicationURL = fields["url"], let application = try? DatabaseURL.parse(applicationURL),
+               application.dialect != settings.dialect {
+                throw problem(at: values[key], "the direct_url is \(settings.dialect) but the url is \(application.dialect); both must reach the same database")
             }
         } else {
             guard let dialectText = fields["dialect"] else {

@@ -40,7 +40,7 @@ public struct StrataConfiguration: Sendable {
     public static let defaultFileName = "strata.yml"
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
-        "url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
+        "url", "direct_url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
         "backup_before_migrate", "schema_dump",
     ]
 

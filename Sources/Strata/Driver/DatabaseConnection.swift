@@ -60,6 +60,10 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// Releases the lock taken by ``acquireMigrationLock(key:timeout:)``.
     func releaseMigrationLock(key: String) async throws
 
+    /// Who holds the lock `key` now, described, or `nil` if nobody does (or the driver cannot
+    /// tell). Reads only: `status` asks it to tell a migration being run from a dirty one.
+    func migrationLockHolder(key: String) async throws -> String?
+
     /// Throws when the lock taken by ``acquireMigrationLock(key:timeout:)`` may no longer be
     /// held — the connection that holds it closed, a lease could not be renewed — so that
     /// the run stops before it commits anything more. A run asks before each migration and
@@ -142,6 +146,9 @@ extension DatabaseConnection {
 
     /// Nothing to prepare by default.
     public func prepareForChanges() async throws {}
+
+    /// Nobody can be told to hold the lock by default.
+    public func migrationLockHolder(key: String) async throws -> String? { nil }
 
     /// The lock lives as long as the connection by default.
     public func checkMigrationLockHeld() async throws {}

@@ -39,6 +39,9 @@ public protocol SQLDialect: Sendable {
     /// conflict on a cluster. Strata retries its own bookkeeping writes when this is true;
     /// never a migration's own statements. The default is `false`.
     func isRetryableConflict(_ error: DatabaseError) -> Bool
+    /// Whether `error` says the connection to the server is gone, rather than that a
+    /// statement failed. The default is `false`.
+    func isConnectionLost(_ error: DatabaseError) -> Bool
 }
 
 /// The kinds of columns Strata creates in its own tables and templates.
@@ -59,6 +62,9 @@ extension SQLDialect {
 
     /// No error is retryable by default.
     public func isRetryableConflict(_ error: DatabaseError) -> Bool { false }
+
+    /// No error says the connection is gone by default.
+    public func isConnectionLost(_ error: DatabaseError) -> Bool { false }
 
     /// ISO 8601 text in UTC, `'2025-05-19T12:30:45.000Z'`: what Strata stores where a
     /// database has no timestamp type, and what PostgreSQL's `timestamptz` reads.

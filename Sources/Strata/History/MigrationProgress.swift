@@ -46,6 +46,12 @@ public struct MigrationProgress: Sendable, Hashable {
     /// The migration's identity.
     public var id: MigrationID { MigrationID(version: version, name: name) }
 
+    /// What the row says of a migration a live run is running (``MigrationState/running``).
+    public var runningSummary: String {
+        let total = statementsTotal > 0 ? " of \(statementsTotal)" : ""
+        return "being \(direction == .up ? "applied" : "undone") now by the run that holds the migration lock: \(statementsDone)\(total) statements done"
+    }
+
     /// `stopped after 2 of 4 statements while being applied (failed at line 7: …)`. A process
     /// that died leaves the next statement's outcome unknown, and the summary says so. A
     /// Swift migration issues its statements as it runs, so its total is unknown (0).

@@ -11,16 +11,20 @@ public struct MigrationPlanner: Sendable {
     public let progress: [MigrationProgress]
     /// The words for messages.
     public let vocabulary: RunVocabulary
+    /// Who holds the migration lock, when `status` asked: the progress rows are then that
+    /// run's work in progress (``MigrationState/running``), not dirty.
+    public let lockHolder: String?
 
     /// Creates a planner.
     public init(
         migrations: [LoadedMigration], history: [HistoryRecord], progress: [MigrationProgress] = [],
-        vocabulary: RunVocabulary = .migrations
+        vocabulary: RunVocabulary = .migrations, lockHolder: String? = nil
     ) {
         self.migrations = migrations.sorted { $0.id < $1.id }
         self.history = history
         self.progress = progress
         self.vocabulary = vocabulary
+        self.lockHolder = lockHolder
     }
 
     /// Every migration known to either side, in version order, with its state.
@@ -47,12 +51,14 @@ public struct MigrationPlanner: Sendable {
             entries.append(MigrationStatusEntry(id: record.id, state: .missing, migration: nil, record: record))
             inOrder = false
         }
+        // While a run holds the lock, the progress rows are its work in progress.
+        let progressState: MigrationState = lockHolder == nil ? .dirty : .running
         for dirty in progress {
             if let index = entries.firstIndex(where: { $0.id.version == dirty.version }) {
-                entries[index].state = .dirty
+                entries[index].state = progressState
                 entries[index].progress = dirty
             } else {
-                entries.append(MigrationStatusEntry(id: dirty.id, state: .dirty, migration: nil, record: nil, progress: dirty))
+                entries.append(MigrationStatusEntry(id: dirty.id, state: progressState, migration: nil, record: nil, progress: dirty))
                 inOrder = false
             }
         }

@@ -16,6 +16,9 @@ public enum MigrationState: String, Sendable, Hashable, CaseIterable {
     /// Started but neither finished nor rolled back: some of its statements ran. See
     /// ``MigrationProgress``; `strata resolve` or `--resume` settle it.
     case dirty
+    /// Being applied or undone now, by a run that holds the migration lock: its progress row
+    /// is that run's, not the trace of one that stopped. Never reported as dirty.
+    case running
 }
 
 /// One line of `strata status`.

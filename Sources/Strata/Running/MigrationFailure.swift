@@ -38,6 +38,10 @@ enum MigrationFailure {
                   run `\(vocabulary.resolveCommand) \(version) --rolled-back` once you have reverted what ran, or
                   fix the file and run `\(command) --resume` again.
                 """
+        } else if let databaseError, dialect.isConnectionLost(databaseError), rolledBack || statementsCompleted == 0 {
+            hint = "The connection to the database server was lost (a restart, a failover?): the run stopped there, and never goes on "
+                + "over another connection. Nothing of this \(vocabulary.noun) was committed; the \(vocabulary.noun)s reported above are "
+                + "recorded. Once the server — or the new primary, listed in the URL — is up, run `\(command)` again."
         } else if rolledBack || statementsCompleted == 0 {
             hint = "Nothing of this \(vocabulary.noun) was \(direction == .up ? "applied" : "undone"); the history is unchanged. Fix the SQL and run `\(command)` again."
         } else {

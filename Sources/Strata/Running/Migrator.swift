@@ -95,7 +95,8 @@ public struct Migrator: Sendable {
     /// Every migration with its state. Reads only: takes no lock and creates nothing.
     public func status() async throws -> [MigrationStatusEntry] {
         try await withConnection(for: .read) { connection in
-            try await planner(connection).status()
+            let existing = try await existingTables(bookkeepingTables, on: connection)
+            return planner(try await records(connection, existing: existing, askingLockHolder: true)).status()
         }
     }
 
@@ -114,7 +115,10 @@ public struct Migrator: Sendable {
     public func records(withSeeders seeders: Migrator) async throws -> (migrations: MigrationRecords, seeders: MigrationRecords) {
         try await withConnection(for: .read) { connection in
             let existing = try await existingTables(bookkeepingTables + seeders.bookkeepingTables, on: connection)
-            return (try await records(connection, existing: existing), try await seeders.records(connection, existing: existing))
+            return (
+                try await records(connection, existing: existing, askingLockHolder: true),
+                try await seeders.records(connection, existing: existing, askingLockHolder: true)
+            )
         }
     }
 
@@ -164,12 +168,13 @@ public struct Migrator: Sendable {
         beforeApplying: (@Sendable ([LoadedMigration]) async throws -> Void)? = nil,
         progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner, _ in
+        try await withLockedSession(progress: progress, plan: { planner, connection in
             let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
             try resumePoint(options.resumeFromStatement, resume: options.resume, direction: .up, plan: plan, planner: planner)
+            try checkRunnable(plan.map { ($0, .up) }, on: connection)
             return plan.isEmpty ? nil : plan
         }, beforeChanges: beforeApplying) { session, plan, planner in
             try await session.run(plan.map { ($0, .up) }, dirty: planner.progress, resumingAt: options.resumeFromStatement.map { $0 - 1 })
@@ -186,13 +191,43 @@ public struct Migrator: Sendable {
         _ target: MigrationPlanner.UndoTarget = .last(1), allowChanged: Bool = false, resume: Bool = false,
         resumeFromStatement: Int? = nil, allowBaseline: Bool = false, progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner, _ in
+        try await withLockedSession(progress: progress, plan: { planner, connection in
             let plan = try planner.migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
             try resumePoint(resumeFromStatement, resume: resume, direction: .down, plan: plan, planner: planner)
+            try checkRunnable(plan.map { ($0, .down) }, on: connection)
             return plan.isEmpty ? nil : plan
         }) { session, plan, planner in
             try await session.run(plan.map { ($0, .down) }, dirty: planner.progress, resumingAt: resumeFromStatement.map { $0 - 1 })
         } ?? []
+    }
+
+    /// Throws when a statement of `plan`, run in `direction`, cannot run faithfully over
+    /// `connection` (``DatabaseConnection/checkStatementRunnable(_:inTransaction:)``): asked
+    /// when the plan is made, so a refusal changes nothing. A Swift migration's statements
+    /// are known only as it runs, and are asked then.
+    func checkRunnable(_ plan: [(migration: LoadedMigration, direction: MigrationDirection)], on connection: any DatabaseConnection) throws {
+        for step in plan {
+            guard let body = step.migration.body(step.direction) else { continue }
+            let atomic = body.runsInTransaction && connection.dialect.supportsTransactionalDDL
+            for statement in body.statements {
+                try Self.checkRunnable(statement, of: step.migration, atomic: atomic, on: connection, vocabulary: vocabulary)
+            }
+        }
+    }
+
+    /// Throws when `statement` of `migration` cannot run over `connection`, naming the
+    /// migration and the statement's line.
+    static func checkRunnable(
+        _ statement: SQLStatement, of migration: LoadedMigration, atomic: Bool, on connection: any DatabaseConnection, vocabulary: RunVocabulary
+    ) throws {
+        do {
+            try connection.checkStatementRunnable(statement, inTransaction: atomic)
+        } catch let error as StrataError {
+            throw StrataError(
+                error.code, "\(vocabulary.capitalizedNoun) \(migration.id), line \(statement.line): \(error.message)",
+                hint: (error.hint.map { "\($0) " } ?? "") + "Nothing was run."
+            )
+        }
     }
 
     /// Checks `--from-statement`: it needs `--resume`, a dirty migration in `plan` to resume
@@ -225,8 +260,9 @@ public struct Migrator: Sendable {
     public func redo(
         step: Int = 1, allowChanged: Bool = false, allowBaseline: Bool = false, progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner, _ in
+        try await withLockedSession(progress: progress, plan: { planner, connection in
             let plan = try planner.migrationsToUndo(.last(step), allowChanged: allowChanged, allowBaseline: allowBaseline)
+            try checkRunnable(plan.map { ($0, .down) } + plan.map { ($0, .up) }, on: connection)
             return plan.isEmpty ? nil : plan
         }) { session, plan, _ in
             try await session.run(plan.map { ($0, .down) } + plan.reversed().map { ($0, .up) })
@@ -286,7 +322,9 @@ public struct Migrator: Sendable {
     }
 
     private func planner(_ records: MigrationRecords) -> MigrationPlanner {
-        MigrationPlanner(migrations: migrations, history: records.history, progress: records.progress, vocabulary: vocabulary)
+        MigrationPlanner(
+            migrations: migrations, history: records.history, progress: records.progress, vocabulary: vocabulary, lockHolder: records.lockHolder
+        )
     }
 
     /// The history and progress tables of these migrations: what a read asks the database
@@ -294,13 +332,19 @@ public struct Migrator: Sendable {
     private var bookkeepingTables: [String] { [historyTableName, ProgressTable.name(for: historyTableName)] }
 
     /// The records of these migrations, given which tables of the database `existing` are.
-    private func records(_ connection: any DatabaseConnection, existing: Set<String>) async throws -> MigrationRecords {
+    /// `askingLockHolder` (for `status`): when progress rows exist, also who holds the lock —
+    /// a run that holds it is running them. A run never asks: it decides under the lock.
+    private func records(_ connection: any DatabaseConnection, existing: Set<String>, askingLockHolder: Bool = false) async throws -> MigrationRecords {
         let history = HistoryTable(name: historyTableName, connection: connection)
         let progress = ProgressTable(historyTable: historyTableName, connection: connection)
-        return MigrationRecords(
+        var records = MigrationRecords(
             history: existing.contains(history.name) ? try await history.records() : [],
             progress: existing.contains(progress.name) ? try await progress.records() : []
         )
+        if askingLockHolder, !records.progress.isEmpty {
+            records.lockHolder = try await connection.migrationLockHolder(key: lockKey)
+        }
+        return records
     }
 
     func withConnection<T: Sendable>(for purpose: ConnectionPurpose, _ body: (any DatabaseConnection) async throws -> T) async throws -> T {

@@ -117,9 +117,8 @@ struct RunSession {
         let start = clock.now
         let tracker = StatementTracker(completed: firstStatement)
         do {
-            // Nothing starts without the lock, nor with a statement this connection cannot run.
+            // Nothing starts once the lock may be gone.
             try await connection.checkMigrationLockHeld()
-            for statement in body.statements { try checkRunnable(statement, of: migration, atomic: atomic) }
             if atomic {
                 // With `transactionStarted`, the commit of the migration before started it.
                 if !transactionStarted {
@@ -201,19 +200,6 @@ struct RunSession {
         }
     }
 
-    /// Throws when `statement` of `migration` cannot run faithfully over this connection
-    /// (``DatabaseConnection/checkStatementRunnable(_:inTransaction:)``), naming the migration.
-    private func checkRunnable(_ statement: SQLStatement, of migration: LoadedMigration, atomic: Bool) throws {
-        do {
-            try connection.checkStatementRunnable(statement, inTransaction: atomic)
-        } catch let error as StrataError {
-            throw StrataError(
-                error.code, "\(migrator.vocabulary.capitalizedNoun) \(migration.id), line \(statement.line): \(error.message)",
-                hint: error.hint.map { "\($0) Nothing of it was run." } ?? "Nothing of it was run."
-            )
-        }
-    }
-
     /// Runs `body`, again (at most four more times, a few milliseconds apart) while it fails
     /// with a conflict that a retry may not meet (``SQLDialect/isRetryableConflict(_:)``):
     /// for Strata's own bookkeeping, which a cluster may abort because of another node's
@@ -244,7 +230,10 @@ struct RunSession {
         let logStatements = migrator.logStatements
         let fileStatements = body.program == nil ? body.statements.count : nil
         let retry = { @Sendable (body: () async throws -> Void) async throws in try await self.retryingConflicts(body) }
-        let checkStatement = { @Sendable (statement: SQLStatement) throws in try self.checkRunnable(statement, of: migration, atomic: atomic) }
+        let vocabulary = migrator.vocabulary
+        let checkStatement = { @Sendable (statement: SQLStatement) throws in
+            try Migrator.checkRunnable(statement, of: migration, atomic: atomic, on: connection, vocabulary: vocabulary)
+        }
         return { statement in
             let index = tracker.begin(statement)
             if index < alreadyDone { return tracker.skipped() }
