@@ -6,6 +6,31 @@ import Testing
 /// The behaviours every driver must show, written once and run against each engine in
 /// ``TestDatabase/all``.
 @Suite struct ConformanceTests {
+    /// A progress row is a running migration while a run holds the lock, and dirty once none
+    /// does: `status` asks who holds the lock (reading only), never reports a live run's
+    /// migration dirty, and `status --exit-code` counts it as pending.
+    @Test(arguments: TestDatabase.all)
+    func aMigrationWhoseRunHoldsTheLockIsRunningNotDirty(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "half", up: "CREATE TABLE half (id INTEGER);\nINSERT INTO missing_table VALUES (1);",
+                     upOptions: "transaction:false")
+        await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(try await db.migrator().status().first?.state == .dirty)
+
+        let holder = try await db.connect()
+        #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(5)) == .acquired)
+        let observer = try await db.connect()
+        #expect(try await observer.migrationLockHolder(key: "strata:strata_migrations") != nil)
+        await observer.close()
+        let running = try #require(try await db.migrator().status().first)
+        #expect(running.state == .running)
+        #expect(running.progress?.runningSummary.contains("1 of 2 statements done") == true, "\(running.progress?.runningSummary ?? "")")
+        try await holder.releaseMigrationLock(key: "strata:strata_migrations")
+        await holder.close()
+        #expect(try await db.migrator().status().first?.state == .dirty)
+    }
+
     @Test(arguments: TestDatabase.all)
     func existingTablesAreAskedInOneGo(engine: TestDatabase) async throws {
         let db = try await engine.fresh()

@@ -95,6 +95,10 @@ struct GaleraTests {
             try await database.count("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'") > 0
         }
         try #require(sleeping, "the first run did not reach its slow migration")
+        // While its run lives (and renews the lease), the migration is running, not dirty, on any node.
+        let whileRunning = try await project.strata(["status", "--env", "n3"])
+        #expect(whileRunning.stdout.contains("running") && whileRunning.stdout.contains("being applied now"), "\(whileRunning)")
+        #expect(!whileRunning.stdout.contains("dirty"), "\(whileRunning)")
         kill(killed.0.processIdentifier, SIGKILL)
         _ = await StrataProcess.finish(killed)
         // The server goes on sleeping for the dead client; the lease is what must end.

@@ -48,8 +48,9 @@ struct StandbyTests {
     }
 
     /// A URL listing the standby first finds the primary (by default, and with
-    /// target_session_attrs=primary); `standby` reaches the standby; a list without a
-    /// primary is refused, naming each server and what it is.
+    /// target_session_attrs=primary); `standby` reaches the standby, where `status` and
+    /// `schema check` work; a list without a primary is refused, naming each server and
+    /// what it is.
     @Test func aMultiHostURLConnectsToThePrimary() async throws {
         defer { Task { await dropSchema() } }
         let standby = try DatabaseURL.parse(standbyURL)
@@ -75,6 +76,19 @@ struct StandbyTests {
             return status.status == 0 && !status.stdout.contains("pending")
         }
         #expect(replicated, "the standby's status shows the applied migrations")
+
+        // schema check works on the standby, which cannot hold a scratch database: the dumps
+        // are compared statement by statement.
+        let dumped = try await project.strata(["schema", "dump", "--env", "primary", "--output", "schema.sql"])
+        #expect(dumped.status == 0, "\(dumped)")
+        let matches = try await project.strata(["schema", "check", "schema.sql", "--env", "standby"])
+        #expect(matches.status == 0 && matches.stdout.contains("matches schema.sql"), "\(matches)")
+        _ = try await onPrimary("ALTER TABLE \(schema).t_01 ADD COLUMN note TEXT")
+        let drifted = try await eventually(within: 10) {
+            let check = try await project.strata(["schema", "check", "schema.sql", "--env", "standby"])
+            return check.status == 3 && check.stdout.contains("note text") && check.stdout.contains("in the database, not in schema.sql")
+        }
+        #expect(drifted, "schema check on the standby names the column added on the primary")
         let nowhere = try await project.strata(["migrate", "--env", "nowhere"])
         #expect(nowhere.status == 1, "\(nowhere)")
         #expect(nowhere.stderr.contains("None of the servers") && nowhere.stderr.contains("a standby") && nowhere.stderr.contains("127.0.0.1:1 ("), "\(nowhere)")

@@ -92,8 +92,12 @@ public struct SchemaDumps: Sendable {
     /// How the live database differs from the dump: the dump is loaded into a scratch
     /// database beside it, both are read as snapshots, and the snapshots compared. The
     /// scratch database is dropped afterwards.
+    ///
+    /// A server that takes no changes (a standby) cannot hold the scratch database: there the
+    /// live database is dumped too and the two dumps compared statement by statement.
     public func check(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDifference] {
         try requireDialect(of: dump, file: file)
+        if try await serverIsReadOnly() { return try await statementDifferences(from: dump) }
         let scratch = driver.scratchSettings(beside: settings)
         // Dropped whole afterwards, not only the schema it was given.
         var whole = scratch
@@ -136,6 +140,37 @@ public struct SchemaDumps: Sendable {
             \(snapshot.dropStatements(dialect).map { $0 + ";" }.joined(separator: "\n"))
 
             """
+    }
+
+    /// Whether the environment's server refuses changes (``DatabaseConnection/checkServerAcceptsChanges()``).
+    private func serverIsReadOnly() async throws -> Bool {
+        let connection = try await driver.connect(settings, for: .read, logger: logger)
+        return try await connection.closeAfter {
+            do {
+                try await connection.checkServerAcceptsChanges()
+                return false
+            } catch {
+                return true
+            }
+        }
+    }
+
+    /// The statements of the live database's dump and of `dump` that the other lacks, with
+    /// white space folded.
+    private func statementDifferences(from dump: SchemaDumpFile) async throws -> [SchemaDifference] {
+        let splitter = StatementSplitter(syntax: driver.dialect.syntax)
+        let statements = { (sql: String) throws -> [String] in
+            try splitter.split(sql).map { $0.text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        }
+        let live = try statements(try await self.dump().sql)
+        let reference = try statements(dump.sql)
+        let object = { (text: String) in
+            SchemaSnapshot.Object(.statement, text.count > 80 ? text.prefix(77) + "..." : text, text)
+        }
+        let liveSet = Set(live)
+        let referenceSet = Set(reference)
+        return live.filter { !referenceSet.contains($0) }.map { .onlyHere(object($0)) }
+            + reference.filter { !liveSet.contains($0) }.map { .onlyInReference(object($0)) }
     }
 
     private func snapshot(of settings: ConnectionSettings) async throws -> SchemaSnapshot {

@@ -11,6 +11,9 @@ public struct SchemaSnapshot: Sendable, Hashable {
     /// What kind of object.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Comparable {
         case table, column, index, constraint, view, trigger, type, sequence, function
+        /// A statement of a schema dump, compared as text where no snapshot of the dump
+        /// could be read (a read-only server, which cannot hold a scratch database).
+        case statement
 
         /// In the order of ``allCases``: tables before what they hold.
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
@@ -52,7 +55,7 @@ public struct SchemaSnapshot: Sendable, Hashable {
             case .function:
                 let base = name.prefix { $0 != "(" }
                 return "DROP FUNCTION \(quote(String(base)))\(name.dropFirst(base.count))"
-            case .column, .index, .constraint, .trigger: return nil
+            case .column, .index, .constraint, .trigger, .statement: return nil
             }
         }
 
