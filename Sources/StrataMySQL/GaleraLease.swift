@@ -63,16 +63,12 @@ final class GaleraLease: Sendable {
     func release() async {
         stopHeartbeat()
         renewedAt.withLock { $0 = nil }
-        for attempt in 1...5 {
-            do {
+        do {
+            try await retryingConflicts(on: MySQLDialect()) {
                 _ = try await session.query("DELETE FROM \(table) WHERE name = ? AND owner = ?", [.text(name), .text(owner)])
-                break
-            } catch let error as DatabaseError where MySQLDialect().isRetryableConflict(error) && attempt < 5 {
-                continue
-            } catch {
-                logger.warning("Could not delete the migration lease; it expires by itself", metadata: ["error": "\(error)"])
-                break
             }
+        } catch {
+            logger.warning("Could not delete the migration lease; it expires by itself", metadata: ["error": "\(error)"])
         }
         await session.close()
     }
@@ -96,7 +92,7 @@ final class GaleraLease: Sendable {
             "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", [.text(Self.tableName)]
         )
         guard found.isEmpty else { return }
-        try await retryingConflicts {
+        try await retryingConflicts(on: MySQLDialect()) {
             try await session.execute("""
                 CREATE TABLE IF NOT EXISTS \(table) (name VARCHAR(64) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, \
                 acquired_at DATETIME(6) NOT NULL, expires_at DATETIME(6) NOT NULL) ENGINE=InnoDB
@@ -179,18 +175,6 @@ final class GaleraLease: Sendable {
             }
         } catch {
             logger.warning("Could not renew the migration lease", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func retryingConflicts(_ body: () async throws -> Void) async throws {
-        var attempt = 1
-        while true {
-            do {
-                return try await body()
-            } catch let error as DatabaseError where attempt < 5 && MySQLDialect().isRetryableConflict(error) {
-                try await Task.sleep(for: .milliseconds(10 << attempt))
-                attempt += 1
-            }
         }
     }
 }

@@ -104,6 +104,12 @@ struct MySQLTests {
         kill(started.0.processIdentifier, SIGKILL)
         let result = await StrataProcess.finish(started)
         #expect(result.status == SIGKILL)
+        // Until the server ends the killed client's session (it notices within the sleep),
+        // that session holds the lock and status rightly says the migration is running.
+        let observer = try await db.connect()
+        let released = try await eventually(within: 30) { try await observer.migrationLockHolder(key: "strata:strata_migrations") == nil }
+        await observer.close()
+        #expect(released)
 
         let status = try await db.strata(["status", "--json"], in: directory)
         #expect(status.stdout.contains("\"state\":\"dirty\""), "\(status)")

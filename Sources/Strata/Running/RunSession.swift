@@ -200,21 +200,14 @@ struct RunSession {
         }
     }
 
-    /// Runs `body`, again (at most four more times, a few milliseconds apart) while it fails
-    /// with a conflict that a retry may not meet (``SQLDialect/isRetryableConflict(_:)``):
-    /// for Strata's own bookkeeping, which a cluster may abort because of another node's
-    /// concurrent transaction.
+    /// Runs `body`, retried while it loses to a concurrent transaction
+    /// (``retryingConflicts(on:attempts:onRetry:_:)``): Strata's own bookkeeping, which a
+    /// cluster may abort because of another node's transaction.
     func retryingConflicts(_ body: () async throws -> Void) async throws {
-        var attempt = 1
-        while true {
-            do {
-                return try await body()
-            } catch let error as DatabaseError where attempt < 5 && connection.dialect.isRetryableConflict(error) {
-                logger.info("Retrying Strata's bookkeeping after a conflict", metadata: ["attempt": "\(attempt)", "error": "\(error.summary)"])
-                try await Task.sleep(for: .milliseconds(10 << attempt))
-                attempt += 1
-            }
-        }
+        let logger = self.logger
+        try await Strata.retryingConflicts(on: connection.dialect, onRetry: { error, attempt in
+            logger.info("Retrying Strata's bookkeeping after a conflict", metadata: ["attempt": "\(attempt)", "error": "\(error.summary)"])
+        }, body)
     }
 
     /// What runs each statement of a migration, from its file or from its Swift code: skips
