@@ -36,7 +36,8 @@ struct StandbyTests {
         let project = try ClusterProject(environments: [("replica", try clusterURL(standbyURL, query: "schema=\(schema)"))],
                                          migrations: ClusterProject.tableMigrations(2))
         defer { project.remove() }
-        for command in [["migrate"], ["migrate", "--dry-run"], ["undo"], ["redo"], ["baseline"]] {
+        for command in [["migrate"], ["migrate", "--dry-run"], ["undo"], ["undo", "--dry-run"], ["redo"], ["baseline"], ["baseline", "--dry-run"],
+                        ["import", "sequelize", "--dry-run"], ["seed"], ["resolve", "20250101000001", "--applied"]] {
             let refused = try await project.strata(command + ["--env", "replica"])
             #expect(refused.status == 2, "\(command): \(refused)")
             #expect(refused.stderr.contains("is a read-only standby") && refused.stderr.contains("target_session_attrs=primary"), "\(command): \(refused)")

@@ -80,8 +80,9 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// Throws a ``StrataError`` (configuration) when `statement` cannot run faithfully over
     /// this connection — in a transaction (`inTransaction`) or outside one — for example a
     /// session setting sent through a transaction-pooling proxy, which would reach another
-    /// client. A run asks for each statement of a migration before the migration starts, so
-    /// a refusal changes nothing. By default every statement may run.
+    /// client. A run asks for each statement of its plan when the plan is made, before the
+    /// lock, so a refusal changes nothing (a Swift migration's statements, known only as it
+    /// runs, are asked then). By default every statement may run.
     func checkStatementRunnable(_ statement: SQLStatement, inTransaction: Bool) throws
 
     /// Makes the place Strata works in ready for changes — for example creates the configured

@@ -5,7 +5,7 @@ import Foundation
 extension Migrator {
     /// The migrations ``baseline(upTo:)`` would record, without recording them (`--dry-run`).
     public func baselinePlan(upTo target: MigrationReference?) async throws -> [LoadedMigration] {
-        try await withConnection(for: .read) { connection in
+        try await withConnectionForDryRun { connection in
             try await planner(connection).migrationsToBaseline(upTo: target)
         }
     }
@@ -28,7 +28,7 @@ extension Migrator {
 
     /// What ``importHistory(from:allowUnmatched:)`` would record, without recording it.
     public func importPlan(from source: ForeignHistorySource) async throws -> ImportedHistory {
-        try await withConnection(for: .read) { connection in
+        try await withConnectionForDryRun { connection in
             try await planner(connection).matchImported(try await source.entries(over: connection, migrations: migrations))
         }
     }

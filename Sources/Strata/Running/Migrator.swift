@@ -138,10 +138,8 @@ public struct Migrator: Sendable {
 
     /// The migrations `migrate` would apply now, without applying them (`--dry-run`).
     public func pendingPlan(_ options: MigrateOptions = MigrateOptions()) async throws -> [LoadedMigration] {
-        try await withConnection(for: .read) { connection in
-            // Asked as `migrate` would: a dry run on a server that takes no changes says so.
-            try await connection.checkServerAcceptsChanges()
-            return try await planner(connection).migrationsToApply(
+        try await withConnectionForDryRun { connection in
+            try await planner(connection).migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
@@ -152,9 +150,8 @@ public struct Migrator: Sendable {
     public func undoPlan(
         _ target: MigrationPlanner.UndoTarget, allowChanged: Bool = false, resume: Bool = false, allowBaseline: Bool = false
     ) async throws -> [LoadedMigration] {
-        try await withConnection(for: .read) { connection in
-            try await connection.checkServerAcceptsChanges()
-            return try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
+        try await withConnectionForDryRun { connection in
+            try await planner(connection).migrationsToUndo(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline)
         }
     }
 
@@ -353,6 +350,16 @@ public struct Migrator: Sendable {
             try await withTaskExecutorPreference(connection.preferredTaskExecutor) {
                 try await body(connection)
             }
+        }
+    }
+
+    /// A connection that reads, for the dry run of a changing command: on a server that takes
+    /// no changes (``DatabaseConnection/checkServerAcceptsChanges()``) the dry run refuses as
+    /// the command itself would.
+    func withConnectionForDryRun<T: Sendable>(_ body: (any DatabaseConnection) async throws -> T) async throws -> T {
+        try await withConnection(for: .read) { connection in
+            try await connection.checkServerAcceptsChanges()
+            return try await body(connection)
         }
     }
 
