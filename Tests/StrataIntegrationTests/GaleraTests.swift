@@ -166,6 +166,20 @@ struct GaleraTests {
             "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE()", node: 0) == 0, "nothing was created")
     }
 
+    /// A bad lease length and a list of servers are refused before any connection.
+    @Test func badLeaseLengthsAndServerListsAreRefused() async throws {
+        for (url, expected) in [
+            ("mysql://app@127.0.0.1:1/app?lock_lease=1", "lock_lease=1 in"),
+            ("mysql://app@127.0.0.1:1/app?lock_lease=soon", "lock_lease=soon in"),
+            ("mysql://app@127.0.0.1:1,127.0.0.1:2/app", "lists several servers"),
+        ] {
+            let settings = try DatabaseURL.parse(url)
+            let error = await #expect(throws: StrataError.self) { _ = try await MySQLDriver().connect(settings, logger: Logger(label: "test")) }
+            #expect(error?.code == .configuration)
+            #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+        }
+    }
+
     /// The facts a connection reads: a Galera node, its schema upgrade method, read-only.
     @Test func serverFactsComeFromTheServersVariables() {
         let galera = MySQLServerFacts(variables: [("wsrep_on", "ON"), ("wsrep_OSU_method", "RSU"), ("read_only", "OFF")])

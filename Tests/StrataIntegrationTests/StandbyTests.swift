@@ -127,6 +127,17 @@ struct StandbyTests {
         #expect(try await onPrimary("SELECT version FROM \(schema).strata_migrations").count == 3)
     }
 
+    /// Bad cluster options in a URL are refused before any connection, naming the value and
+    /// what is accepted.
+    @Test func badClusterOptionsAreNamed() async throws {
+        for (query, expected) in [("target_session_attrs=leader", "target_session_attrs=leader"), ("pooler=maybe", "pooler=maybe")] {
+            let settings = try DatabaseURL.parse("postgres://app@127.0.0.1:1/app?\(query)")
+            let error = await #expect(throws: StrataError.self) { _ = try await PostgresDriver().connect(settings, logger: Logger(label: "test")) }
+            #expect(error?.code == .configuration)
+            #expect(error?.message.contains(expected) == true && error?.message.contains("is not one of") == true, "\(error?.message ?? "")")
+        }
+    }
+
     /// Engines that speak PostgreSQL's protocol but are not PostgreSQL are known by `version()`.
     @Test func foreignEnginesAreRecognisedByTheirVersion() {
         #expect(PostgresServerFacts.foreignEngine(version: "CockroachDB CCL v23.1.11 (x86_64-pc-linux-gnu, built 2023/09/27)") == "CockroachDB")

@@ -23,6 +23,28 @@ import Testing
             password: ${STAGING_PASSWORD}
         """
 
+    @Test func directURLIsWhatStrataConnectsWithAndMustMatchTheURLsDialect() throws {
+        let yaml = """
+            environments:
+              pooled:
+                url: postgres://app@pgbouncer:6432/app
+                direct_url: postgres://app@db-primary:5432/app
+              mixed:
+                url: postgres://app@pgbouncer:6432/app
+                direct_url: mysql://app@db:3306/app
+            """
+        let configuration = try ConfigurationLoader.parse(yaml, file: "strata.yml")
+        let pooled = try configuration.environment(named: "pooled", variables: [:])
+        #expect(pooled.connection.host == "db-primary" && pooled.connection.port == 5432)
+        do {
+            _ = try configuration.environment(named: "mixed", variables: [:])
+            Issue.record("a direct_url of another dialect must be refused")
+        } catch let error as StrataError {
+            #expect(error.code == .configuration)
+            #expect(error.message.contains("strata.yml:7") && error.message.contains("the direct_url is mysql but the url is postgres"), "\(error.message)")
+        }
+    }
+
     @Test func readsPathsAndEnvironments() throws {
         let configuration = try ConfigurationLoader.parse(sample, file: "strata.yml")
         #expect(configuration.migrations.text == "db/migrations")
