@@ -35,12 +35,18 @@ struct BaselineCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var tenants: TenantOptions
+
     func validate() throws {
         if fromDatabase != nil, version != nil { throw ValidationError("Give either VERSION or --from-database NAME, not both.") }
+        if fromDatabase != nil, tenants.selected {
+            throw ValidationError("--from-database writes one migration from one database; run it without --all-tenants or --tenant, then `baseline --all-tenants`.")
+        }
     }
 
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected { return try await runOnTenants(context) }
         if let name = fromDatabase { return try await baselineFromDatabase(name, context: context) }
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         let recorded = dryRun ? try await migrator.baselinePlan(upTo: version) : try await migrator.baseline(upTo: version)
@@ -55,6 +61,26 @@ struct BaselineCommand: AsyncParsableCommand {
 }
 
 extension BaselineCommand {
+    /// `--all-tenants` / `--tenant`: the same baseline recorded in each tenant.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        let migrations = try await context.loadMigrations()
+        let (version, dryRun, lockTimeout) = (self.version, self.dryRun, lock.duration)
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet || json,
+                             heading: dryRun ? "Dry run over" : "Baselining", doneWord: dryRun ? "planned" : "baselined")
+        let report = try await fleet.run({ tenant in
+            let migrator = tenant.engine(migrations, lockTimeout: lockTimeout)
+            return dryRun ? try await migrator.baselinePlan(upTo: version) : try await migrator.baseline(upTo: version)
+        }, line: { recorded in
+            recorded.isEmpty ? "nothing to baseline" : "\(dryRun ? "would record" : "recorded") \(migrationCount(recorded.count)) as baseline"
+        })
+        if json {
+            try Console.json(FleetReportJSON(environment: context.environment.name, report: report) {
+                AdoptionReport(environment: context.environment.name, dryRun: dryRun, recorded: $0)
+            })
+        }
+        try fleet.finish(report, quietSummary: global.quiet || json)
+    }
+
     /// `--from-database NAME`: a database built without migrations (an ORM's `sync`, by
     /// hand) gets one migration holding its schema, recorded as baseline. Only for a project
     /// whose history and migrations directory are empty: the new migration starts both.

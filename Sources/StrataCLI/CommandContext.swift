@@ -4,14 +4,21 @@ import Strata
 
 /// What a command works with once the global options are applied: the configuration, the
 /// environment, its driver and a logger.
-struct CommandContext {
+struct CommandContext: Sendable {
     let configuration: StrataConfiguration
-    let environment: ResolvedEnvironment
-    let driver: any DatabaseDriver
-    let logger: Logger
+    /// The environment; for a tenant, with the tenant's connection.
+    private(set) var environment: ResolvedEnvironment
+    private(set) var driver: any DatabaseDriver
+    private(set) var logger: Logger
+    /// The tenant this context works on, or `nil` for the environment's own database.
+    private(set) var tenant: Tenant?
 
     /// Applies `-C`, reads the configuration, picks the environment and its driver.
-    init(_ options: GlobalOptions) throws {
+    ///
+    /// `needsDatabase` is false for the commands that never connect (`generate`), and
+    /// `tenants` the tenant options of a command that takes them: an environment that lists
+    /// only tenants has no database of its own to work on without them.
+    init(_ options: GlobalOptions, tenants: TenantOptions? = nil, needsDatabase: Bool = true) throws {
         if let directory = options.directory {
             guard FileManager.default.changeCurrentDirectoryPath(directory) else {
                 throw StrataError(.configuration, "Cannot change to directory \(directory) (-C): it does not exist or is not a directory.")
@@ -22,21 +29,44 @@ struct CommandContext {
         let name = try StrataConfiguration.environmentName(explicit: options.env, variables: variables)
         environment = try configuration.environment(named: name, variables: variables)
 
-        let dialectName = environment.connection.dialect
-        guard let driver = CommandEnvironment.drivers.first(where: { $0.dialects.contains(dialectName) }) else {
-            let available = CommandEnvironment.drivers.flatMap(\.dialects).sorted().joined(separator: ", ")
-            throw StrataError(
-                .configuration,
-                "This build of strata has no driver for \(dialectName) (environment \"\(name)\"); it supports: \(available).",
-                hint: "Use a strata build that includes the \(dialectName) driver, or point the environment at a supported database."
+        if needsDatabase, !environment.hasOwnDatabase, !(tenants?.selected ?? false) {
+            let options = tenants == nil ? "works on one database and does not take tenants" : "needs --all-tenants or --tenant NAME"
+            throw StrataError.configuration(
+                "Environment \"\(name)\" lists only tenants (`tenants:` at \(environment.tenants?.location ?? "its configuration")) and has no `url` of its own; this command \(options).",
+                hint: "Run it with --all-tenants or --tenant NAME where the command takes them, or give the environment a `url:`. Nothing was done."
             )
         }
-        self.driver = driver
+        driver = try Self.driver(for: environment.connection.dialect, environment: name)
 
         var logger = Logger(label: Logger.strataLabel) { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = options.quiet ? .error : options.verbose ? .debug : environment.logging ? .info : .warning
         logger[metadataKey: "environment"] = "\(name)"
         self.logger = logger
+    }
+
+    /// The driver of `dialect`, among those of this build.
+    private static func driver(for dialect: String, environment: String) throws -> any DatabaseDriver {
+        guard let driver = CommandEnvironment.drivers.first(where: { $0.dialects.contains(dialect) }) else {
+            let available = CommandEnvironment.drivers.flatMap(\.dialects).sorted().joined(separator: ", ")
+            throw StrataError(
+                .configuration,
+                "This build of strata has no driver for \(dialect) (environment \"\(environment)\"); it supports: \(available).",
+                hint: "Use a strata build that includes the \(dialect) driver, or point the environment at a supported database."
+            )
+        }
+        return driver
+    }
+
+    /// This context for one tenant of the environment: the tenant's connection, its name in
+    /// log lines, and no `schema_dump:` rewriting — a fleet's runs would race on the one file.
+    func forTenant(_ tenant: Tenant) throws -> CommandContext {
+        var context = self
+        context.tenant = tenant
+        context.environment.connection = tenant.connection
+        context.environment.schemaDump = nil
+        context.driver = try Self.driver(for: tenant.connection.dialect, environment: environment.name)
+        context.logger[metadataKey: "tenant"] = "\(tenant.name)"
+        return context
     }
 
     /// The migrations of the environment's migrations directory, and the Swift migrations
@@ -72,7 +102,9 @@ struct CommandContext {
         return migrator.status(withSeeders: seeder, records: try await records)
     }
 
-    private func engine(_ migrations: [LoadedMigration], lockTimeout: Duration) -> Migrator {
+    /// A migrator over the environment's database and `migrations`, loaded once for a whole
+    /// fleet of tenants.
+    func engine(_ migrations: [LoadedMigration], lockTimeout: Duration) -> Migrator {
         let driver = self.driver
         let settings = environment.connection
         return Migrator(
@@ -92,7 +124,18 @@ struct CommandContext {
 
     /// Backups of the environment's database, in its backups directory.
     var backupManager: BackupManager {
-        BackupManager(directory: environment.backupsDirectory, environment: environment.name, settings: environment.connection)
+        BackupManager(directory: environment.backupsDirectory, environment: backupLabel, settings: environment.connection)
+    }
+
+    /// The environment's name in backup file names; for a tenant, followed by `@` and the
+    /// tenant's name made safe for a file name — `production@acme` — so the environment's own
+    /// backups (`backup-production-…`) and each tenant's are kept and pruned apart.
+    private var backupLabel: String {
+        guard let tenant else { return environment.name }
+        let safe = String(tenant.name.unicodeScalars.map { scalar -> Character in
+            CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "_.-".unicodeScalars.contains(scalar) ? Character(scalar) : "_"
+        })
+        return "\(environment.name)@\(safe)"
     }
 
     /// The backup taken before migrating, when `enabled`: it runs under the migration lock
@@ -103,6 +146,7 @@ struct CommandContext {
 
     /// `development (sqlite:db/development.sqlite3)`, with any password redacted.
     var environmentDescription: String {
-        "\(environment.name) (\(environment.connection.redactedDescription))"
+        if let tenant { return "tenant \(tenant.name) of \(environment.name) (\(environment.connection.redactedDescription))" }
+        return "\(environment.name) (\(environment.connection.redactedDescription))"
     }
 }

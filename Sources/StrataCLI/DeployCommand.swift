@@ -33,13 +33,20 @@ struct DeployCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The server command, after --.", valueName: "command"))
     var command: [String] = []
 
+    @OptionGroup var tenants: TenantOptions
+
     func validate() throws {
         if command.isEmpty { throw ValidationError("Give the server command after --, e.g. strata deploy -- .build/release/App serve") }
         if waitTimeout < 0 || !waitTimeout.isFinite { throw ValidationError("--wait-timeout must be zero or more seconds.") }
     }
 
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected {
+            try await migrateTenants(context)
+            if !global.quiet { Console.print("Starting \(command.joined(separator: " "))") }
+            try exec(command)
+        }
         try await context.waitForDatabase(timeout: waitTimeout)
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         let printer = ProgressPrinter(silent: global.quiet)
@@ -62,6 +69,30 @@ struct DeployCommand: AsyncParsableCommand {
             Console.print("Starting \(command.joined(separator: " "))")
         }
         try exec(command)
+    }
+
+    /// `--all-tenants` / `--tenant`: each tenant waited for, backed up if asked, and migrated
+    /// under its own lock, a few at a time; the server starts only if every tenant succeeded.
+    private func migrateTenants(_ context: CommandContext) async throws {
+        // The `schemas:` and `databases:` queries run on the environment's own database.
+        if context.environment.hasOwnDatabase { try await context.waitForDatabase(timeout: waitTimeout) }
+        let migrations = try await context.loadMigrations()
+        let (waitTimeout, lockTimeout) = (self.waitTimeout, lock.duration)
+        let backup = self.backup || context.environment.backupBeforeMigrate
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Deploying", doneWord: "migrated")
+        let report = try await fleet.run({ tenant -> TenantRun in
+            try await tenant.waitForDatabase(timeout: waitTimeout)
+            let hook = tenant.backupHook(enabled: backup, announce: false)
+            let completed = try await tenant.engine(migrations, lockTimeout: lockTimeout)
+                .migrate(beforeApplying: hook.run, progress: TenantRun.waitNotice(tenant))
+            return TenantRun(completed: completed)
+        }, line: { $0.line(applied: "applied", nothing: "up to date") })
+        do {
+            try fleet.finish(report, quietSummary: global.quiet)
+        } catch {
+            Console.error("The server was not started: every tenant must be migrated first. The tenants that succeeded keep their migrations; run `strata deploy` again once the failures are fixed.")
+            throw error
+        }
     }
 
     /// The failure, with what was and was not changed, and the restore command.

@@ -38,17 +38,24 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var tenants: TenantOptions
+
     func validate() throws {
         if let step, step < 1 { throw ValidationError("--step must be 1 or more.") }
     }
 
-    func run() async throws {
-        let context = try CommandContext(global)
-        let migrator = try await context.migrator(lockTimeout: lock.duration)
-        let options = Migrator.MigrateOptions(
+    private var options: Migrator.MigrateOptions {
+        Migrator.MigrateOptions(
             target: to, step: step, allowChanged: allowChanged, allowMissing: allowMissing,
             resume: resuming.resume, resumeFromStatement: resuming.fromStatement
         )
+    }
+
+    func run() async throws {
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected { return try await runOnTenants(context) }
+        let migrator = try await context.migrator(lockTimeout: lock.duration)
+        let options = self.options
         if dryRun {
             let plan = try await migrator.pendingPlan(options)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .up)) }
@@ -65,6 +72,65 @@ struct MigrateCommand: AsyncParsableCommand {
         Console.print(completed.isEmpty
             ? "Nothing to migrate: \(context.environment.name) is up to date."
             : "\(migrationCount(completed.count)) applied.")
+    }
+}
+
+extension MigrateCommand {
+    /// `--all-tenants` / `--tenant`: each tenant migrated under its own lock, a few at a time.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        let migrations = try await context.loadMigrations()
+        let (options, dryRun, lockTimeout) = (self.options, self.dryRun, lock.duration)
+        let backup = self.backup || context.environment.backupBeforeMigrate
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet || json,
+                             heading: dryRun ? "Dry run over" : "Migrating", doneWord: dryRun ? "planned" : "migrated")
+        let report = try await fleet.run({ tenant -> TenantRun in
+            let migrator = tenant.engine(migrations, lockTimeout: lockTimeout)
+            if dryRun { return TenantRun(planned: try await migrator.pendingPlan(options), direction: .up) }
+            let hook = tenant.backupHook(enabled: backup, announce: false)
+            return TenantRun(completed: try await migrator.migrate(options, beforeApplying: hook.run, progress: TenantRun.waitNotice(tenant)))
+        }, line: { $0.line(applied: "applied", nothing: "up to date") })
+        if json { try Console.json(FleetReportJSON(environment: context.environment.name, report: report) { $0.report(environment: context.environment.name) }) }
+        try fleet.finish(report, quietSummary: global.quiet || json)
+    }
+}
+
+/// What one tenant's `migrate`, `undo` or `redo` did, or would do (`--dry-run`).
+struct TenantRun: Sendable {
+    /// What was applied or reverted.
+    var completed: [CompletedMigration] = []
+    /// With `--dry-run`: what would be.
+    var planned: [LoadedMigration]?
+    /// The direction of ``planned``.
+    var direction: MigrationDirection = .up
+
+    init(completed: [CompletedMigration]) { self.completed = completed }
+
+    init(planned: [LoadedMigration], direction: MigrationDirection) {
+        self.planned = planned
+        self.direction = direction
+    }
+
+    /// `3 migrations applied`, `up to date`, `would apply 2 migrations: 20250101… a, …`.
+    func line(applied: String, nothing: String, count: Int? = nil, noun: String = "migration") -> String {
+        if let planned {
+            guard !planned.isEmpty else { return nothing }
+            let verb = direction == .up ? "apply" : "revert"
+            return "would \(verb) \(migrationCount(planned.count, noun: noun)): " + planned.map(\.id.description).joined(separator: ", ")
+        }
+        return completed.isEmpty ? nothing : "\(migrationCount(count ?? completed.count, noun: noun)) \(applied)"
+    }
+
+    /// The `--json` result of this tenant.
+    func report(environment: String) -> RunReport {
+        planned.map { RunReport(environment: environment, planned: $0, direction: direction) } ?? RunReport(environment: environment, completed: completed)
+    }
+
+    /// A progress handler that says, on standard error, when `tenant` waits for another run's lock.
+    static func waitNotice(_ tenant: CommandContext) -> Migrator.ProgressHandler {
+        let name = tenant.tenant?.name ?? tenant.environment.name
+        return { event in
+            if case .waitingForLock = event { Console.error("\(name): another run holds the migration lock; waiting for it...") }
+        }
     }
 }
 

@@ -74,10 +74,12 @@ struct SchemaCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var dumpFile: DumpFileArgument
+        @OptionGroup var tenants: TenantOptions
 
         func run() async throws {
-            let context = try CommandContext(global)
+            let context = try CommandContext(global, tenants: tenants)
             let (path, dump) = try dumpFile.read(context)
+            if tenants.selected { return try await checkTenants(context, path: path, dump: dump) }
             let differences = try await context.schemaDumps().check(dump, from: path)
             guard !differences.isEmpty else {
                 if !global.quiet { Console.print("The schema of \(context.environmentDescription) matches \(path).") }
@@ -88,6 +90,29 @@ struct SchemaCommand: AsyncParsableCommand {
                 Console.print("  " + difference.description(here: "the database", reference: path))
             }
             throw ExitCode(ExitStatus.pending)
+        }
+
+        /// `--all-tenants` / `--tenant`: each tenant compared with the one dump; exit 3 when
+        /// any differs, 1 when any could not be checked.
+        private func checkTenants(_ context: CommandContext, path: String, dump: SchemaDumpFile) async throws {
+            let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Checking", doneWord: "checked")
+            let selected = try await context.selectedTenants(tenants)
+            // The dump is loaded once, beside the first tenant; every tenant is compared with it.
+            var reference: SchemaSnapshot?
+            if let first = selected.first { reference = try await context.forTenant(first).schemaDumps().referenceSnapshot(of: dump, from: path) }
+            let shared = reference
+            let report = try await fleet.run(on: selected, { tenant in
+                try await tenant.schemaDumps().check(dump, from: path, reference: shared)
+            }, line: { differences in
+                guard !differences.isEmpty else { return "matches \(path)" }
+                return "differs from \(path) in \(migrationCount(differences.count, noun: "object"))\n" + differences.map { "     " + $0.description(here: "the database", reference: path) }.joined(separator: "\n")
+            })
+            try fleet.finish(report, quietSummary: global.quiet)
+            let differing = report.outcomes.filter { !($0.value?.isEmpty ?? true) }
+            guard differing.isEmpty else {
+                Console.print("\(tenantCount(differing.count)) \(differing.count == 1 ? "differs" : "differ") from \(path): \(differing.map(\.tenant.name).joined(separator: ", ")).")
+                throw ExitCode(ExitStatus.pending)
+            }
         }
     }
 

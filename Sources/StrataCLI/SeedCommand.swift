@@ -36,20 +36,24 @@ struct SeedCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var tenants: TenantOptions
+
     func validate() throws {
         if all && !undo { throw ValidationError("--all goes with --undo.") }
         if all && step != nil { throw ValidationError("Give only one of --step and --all.") }
         if let step, step < 1 { throw ValidationError("--step must be 1 or more.") }
     }
 
+    private var direction: MigrationDirection { undo ? .down : .up }
+    private var target: MigrationPlanner.UndoTarget { all ? .all : .last(step ?? 1) }
+    private var options: Migrator.MigrateOptions {
+        Migrator.MigrateOptions(step: step, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement)
+    }
+
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected { return try await runOnTenants(context) }
         let seeder = try context.seeder(lockTimeout: lock.duration)
-        let direction: MigrationDirection = undo ? .down : .up
-        let target: MigrationPlanner.UndoTarget = all ? .all : .last(step ?? 1)
-        let options = Migrator.MigrateOptions(
-            step: step, allowChanged: allowChanged, resume: resuming.resume, resumeFromStatement: resuming.fromStatement
-        )
         if dryRun {
             let plan = undo
                 ? try await seeder.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume)
@@ -73,5 +77,30 @@ struct SeedCommand: AsyncParsableCommand {
         } else {
             Console.print("\(migrationCount(completed.count, noun: "seeder")) \(undo ? "reverted" : "applied").")
         }
+    }
+}
+
+extension SeedCommand {
+    /// `--all-tenants` / `--tenant`: each tenant seeded (or its seeders reverted) under its own lock.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        let seeders = try context.loadSeeders()
+        let (undo, dryRun, target, options, direction) = (self.undo, self.dryRun, self.target, self.options, self.direction)
+        let (allowChanged, resume, from, lockTimeout) = (self.allowChanged, resuming.resume, resuming.fromStatement, lock.duration)
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet || json,
+                             heading: dryRun ? "Dry run over" : undo ? "Reverting seeders in" : "Seeding",
+                             doneWord: dryRun ? "planned" : undo ? "reverted" : "seeded")
+        let report = try await fleet.run({ tenant -> TenantRun in
+            let seeder = tenant.engine([], lockTimeout: lockTimeout).seeding(seeders)
+            if dryRun {
+                let plan = undo ? try await seeder.undoPlan(target, allowChanged: allowChanged, resume: resume) : try await seeder.pendingPlan(options)
+                return TenantRun(planned: plan, direction: direction)
+            }
+            let progress = TenantRun.waitNotice(tenant)
+            return TenantRun(completed: undo
+                ? try await seeder.undo(target, allowChanged: allowChanged, resume: resume, resumeFromStatement: from, progress: progress)
+                : try await seeder.migrate(options, progress: progress))
+        }, line: { $0.line(applied: undo ? "reverted" : "applied", nothing: undo ? "no seeder to revert" : "every seeder applied", noun: "seeder") })
+        if json { try Console.json(FleetReportJSON(environment: context.environment.name, report: report) { $0.report(environment: context.environment.name) }) }
+        try fleet.finish(report, quietSummary: global.quiet || json)
     }
 }

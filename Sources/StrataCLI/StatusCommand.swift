@@ -18,8 +18,11 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Exit 3 if migrations are pending, 5 if one changed, is missing or is dirty.")
     var exitCode = false
 
+    @OptionGroup var tenants: TenantOptions
+
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected { return try await runOnTenants(context) }
         let status = try await context.status()
         let (entries, seeders) = (status.migrations, status.seeders)
         if json {
@@ -33,8 +36,14 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         guard exitCode else { return }
-        if entries.contains(where: { [.changed, .missing, .dirty].contains($0.state) }) { throw ExitCode(ExitStatus.refused) }
-        if entries.contains(where: { [.pending, .running].contains($0.state) }) { throw ExitCode(ExitStatus.pending) }
+        try Self.checkExitCode([entries])
+    }
+
+    /// `--exit-code`: 5 when a migration of any of the lists changed, is missing or is dirty,
+    /// else 3 when one is pending or running.
+    static func checkExitCode(_ lists: [[MigrationStatusEntry]]) throws {
+        if lists.contains(where: { $0.contains(where: { $0.state.isProblem }) }) { throw ExitCode(ExitStatus.refused) }
+        if lists.contains(where: { $0.contains(where: { [.pending, .running].contains($0.state) }) }) { throw ExitCode(ExitStatus.pending) }
     }
 
     private func printTable(_ entries: [MigrationStatusEntry], context: CommandContext) {
@@ -159,4 +168,9 @@ struct StatusReport: Encodable {
                               statements_total: $0.statementsTotal, failed_line: $0.failedLine, error: $0.error)
               })
     }
+}
+
+extension MigrationState {
+    /// Changed, missing or dirty: what `migrate` refuses to run over.
+    var isProblem: Bool { [.changed, .missing, .dirty].contains(self) }
 }

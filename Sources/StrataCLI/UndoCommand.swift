@@ -39,6 +39,8 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var tenants: TenantOptions
+
     func validate() throws {
         if [step != nil, to != nil, all].filter({ $0 }).count > 1 {
             throw ValidationError("Give only one of --step, --to and --all.")
@@ -53,7 +55,8 @@ struct UndoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected { return try await runOnTenants(context) }
         let migrator = try await context.migrator(lockTimeout: lock.duration)
         if dryRun {
             let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume, allowBaseline: allowBaseline)
@@ -76,5 +79,29 @@ struct UndoCommand: AsyncParsableCommand {
         } else {
             Console.print("Nothing to undo: no migration is applied.")
         }
+    }
+}
+
+extension UndoCommand {
+    /// `--all-tenants` / `--tenant`: the same undo on each tenant, under its own lock.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        let migrations = try await context.loadMigrations()
+        let (target, dryRun, lockTimeout) = (self.target, self.dryRun, lock.duration)
+        let (allowChanged, allowBaseline, resume, from) = (self.allowChanged, self.allowBaseline, resuming.resume, resuming.fromStatement)
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet || json,
+                             heading: dryRun ? "Dry run over" : "Reverting in", doneWord: dryRun ? "planned" : "reverted")
+        let report = try await fleet.run({ tenant -> TenantRun in
+            let migrator = tenant.engine(migrations, lockTimeout: lockTimeout)
+            if dryRun {
+                return TenantRun(planned: try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resume, allowBaseline: allowBaseline),
+                                 direction: .down)
+            }
+            return TenantRun(completed: try await migrator.undo(
+                target, allowChanged: allowChanged, resume: resume, resumeFromStatement: from, allowBaseline: allowBaseline,
+                progress: TenantRun.waitNotice(tenant)
+            ))
+        }, line: { $0.line(applied: "reverted", nothing: "nothing to undo") })
+        if json { try Console.json(FleetReportJSON(environment: context.environment.name, report: report) { $0.report(environment: context.environment.name) }) }
+        try fleet.finish(report, quietSummary: global.quiet || json)
     }
 }

@@ -93,6 +93,10 @@ public enum ConfigurationLoader {
             try reader.rejectUnknownKeys(fields, allowed: StrataConfiguration.environmentKeys, what: "environment \"\(name)\"")
             var values: [String: StrataConfiguration.Value] = [:]
             for (key, field) in fields {
+                if key == "tenants" {
+                    configuration.tenants[name] = try reader.tenants(field, environment: name)
+                    continue
+                }
                 values[key] = try reader.scalar(field.value, key: "\(name).\(key)")
             }
             result[name] = values
@@ -175,6 +179,46 @@ private struct NodeReader {
             throw StrataError.configuration("\(place(node)): `\(key)` must be a single value, not a list or mapping.", hint: "Fix the configuration; nothing was run.")
         }
         return StrataConfiguration.Value(scalar.string, line: node.mark?.line)
+    }
+
+    /// `tenants:`: a mapping with exactly one of `urls` (a list of URLs), `sqlite` (a glob),
+    /// `schemas` or `databases` (a query).
+    func tenants(_ entry: Entry, environment: String) throws -> StrataConfiguration.Tenants {
+        let what = "`tenants` of environment \"\(environment)\""
+        let forms = StrataConfiguration.Tenants.keys
+        let example = "e.g. `tenants: { sqlite: \"tenants/*.sqlite3\" }`, `tenants: { urls: [...] }`, or `schemas:` / `databases:` with a query"
+        guard case .mapping = entry.value else {
+            throw StrataError.configuration("\(place(entry.value)): \(what) must be a mapping with one of \(forms.joined(separator: ", ")).", hint: "Write it as \(example). Nothing was run.")
+        }
+        let fields = try mapping(entry.value, what: what)
+        try rejectUnknownKeys(fields, allowed: Set(forms), what: what)
+        let given = Array(fields)
+        guard given.count == 1, let (key, field) = given.first else {
+            let names = given.map { "`\($0.0)`" }.joined(separator: " and ")
+            throw StrataError.configuration(
+                "\(place(entry.value)): \(what) \(given.isEmpty ? "is empty" : "gives \(names)"); give exactly one of \(forms.joined(separator: ", ")).",
+                hint: "Write it as \(example). Nothing was run."
+            )
+        }
+        let line = entry.line
+        switch key {
+        case "urls":
+            guard case .sequence(let sequence) = field.value else {
+                throw StrataError.configuration("\(place(field.value)): `urls` of \(what) must be a list of URLs.", hint: "Write it as `urls: [\"postgres://…/acme\", \"postgres://…/beta\"]` or one `- URL` a line. Nothing was run.")
+            }
+            let urls = try sequence.map { try scalar($0, key: "\(environment).tenants.urls") }
+            guard !urls.isEmpty else {
+                throw StrataError.configuration("\(place(field.value)): `urls` of \(what) is empty.", hint: "List at least one URL, or remove `tenants:`. Nothing was run.")
+            }
+            return .init(.urls(urls), line: line)
+        case "sqlite":
+            return .init(.sqlite(try scalar(field.value, key: "\(environment).tenants.sqlite")), line: line)
+        default:
+            guard let scope = TenantScope.allCases.first(where: { $0.configurationKey == key }) else {
+                throw StrataError.configuration("\(place(field.value)): unknown key `\(key)` in \(what).", hint: "Use one of \(forms.joined(separator: ", ")).")
+            }
+            return .init(.query(try scalar(field.value, key: "\(environment).tenants.\(key)"), scope: scope), line: line)
+        }
     }
 
     func rejectUnknownKeys(_ entries: OrderedEntries, allowed: Set<String>, what: String) throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns one environment's configuration values into a ``ResolvedEnvironment``:
 /// expands variables, parses the URL or the discrete fields, and checks types.
 struct EnvironmentResolver {
@@ -5,12 +7,25 @@ struct EnvironmentResolver {
     let name: String
     let interpolation: VariableInterpolation
 
-    func resolve(_ values: [String: StrataConfiguration.Value]) throws -> ResolvedEnvironment {
+    func resolve(_ values: [String: StrataConfiguration.Value], tenants written: StrataConfiguration.Tenants? = nil) throws -> ResolvedEnvironment {
         var expanded: [String: String] = [:]
         for (key, value) in values {
             expanded[key] = try expand(value, key: key)
         }
-        let connection = try connectionSettings(expanded, values: values)
+        let tenants = try written.map(tenantFleet)
+        var connection: ConnectionSettings
+        var hasOwnDatabase = true
+        if expanded["url"] == nil, expanded["direct_url"] == nil, expanded["dialect"] == nil, let dialect = tenants?.ownDialect {
+            // A fleet of URLs or files needs no database of the environment's own.
+            connection = ConnectionSettings(dialect: dialect)
+            hasOwnDatabase = false
+        } else {
+            connection = try connectionSettings(expanded, values: values)
+        }
+        if let tenants, let dialect = tenants.ownDialect, dialect != connection.dialect {
+            throw problem(at: written.map { StrataConfiguration.Value("", line: $0.line) },
+                          "the tenants are \(dialect) databases but the environment's url is \(connection.dialect); the migrations are written for one dialect")
+        }
         let logging = try bool(expanded["logging"], key: "logging", values: values) ?? false
         let backupBeforeMigrate = try bool(expanded["backup_before_migrate"], key: "backup_before_migrate", values: values) ?? false
         return ResolvedEnvironment(
@@ -24,8 +39,53 @@ struct EnvironmentResolver {
             schemaDump: try expanded["schema_dump"].map { path in
                 guard !path.isEmpty else { throw problem(at: values["schema_dump"], "`schema_dump` needs a file path, e.g. db/schema.sql") }
                 return configuration.resolvePath(path)
-            }
+            },
+            tenants: tenants.map(\.definition),
+            hasOwnDatabase: hasOwnDatabase
         )
+    }
+
+    /// A resolved `tenants:`, and the dialect its tenants have when they bring their own
+    /// connections (`urls`, `sqlite`).
+    private struct ResolvedFleet {
+        var definition: TenantFleetDefinition
+        var ownDialect: String?
+    }
+
+    private func tenantFleet(_ written: StrataConfiguration.Tenants) throws -> ResolvedFleet {
+        let place = StrataConfiguration.Value("", line: written.line)
+        let location = configuration.location(of: place)
+        switch written.form {
+        case .urls(let values):
+            var tenants: [Tenant] = []
+            for value in values {
+                let url = try expand(value, key: "tenants.urls")
+                let settings: ConnectionSettings
+                do {
+                    settings = try DatabaseURL.parse(url)
+                } catch {
+                    throw problem(at: value, "a tenant URL is not valid: \(error.reason)", key: "tenants")
+                }
+                if let first = tenants.first, first.connection.dialect != settings.dialect {
+                    throw problem(at: value, "this tenant is \(settings.dialect) but the first one is \(first.connection.dialect); every tenant runs the same migrations, so all must be one dialect", key: "tenants")
+                }
+                var resolved = settings
+                if let storage = settings.storage, storage != ":memory:" { resolved.storage = configuration.resolvePath(storage) }
+                tenants.append(Tenant(name: TenantNaming.shortName(settings), connection: resolved))
+            }
+            let named = try TenantNaming.unique(tenants, where: location)
+            return ResolvedFleet(definition: TenantFleetDefinition(source: .urls(named), location: location), ownDialect: named.first?.connection.dialect)
+        case .sqlite(let value):
+            let pattern = try expand(value, key: "tenants.sqlite")
+            guard !pattern.isEmpty else { throw problem(at: value, "`sqlite` of `tenants` needs a file pattern, e.g. tenants/*.sqlite3", key: "tenants") }
+            return ResolvedFleet(definition: TenantFleetDefinition(source: .sqliteFiles(pattern: configuration.resolvePath(pattern)), location: location), ownDialect: "sqlite")
+        case .query(let value, let scope):
+            let query = try expand(value, key: "tenants.\(scope.configurationKey)")
+            guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw problem(at: value, "`\(scope.configurationKey)` of `tenants` needs a query returning one \(scope.rawValue) name a row", key: "tenants")
+            }
+            return ResolvedFleet(definition: TenantFleetDefinition(source: .query(query, scope: scope), location: location), ownDialect: nil)
+        }
     }
 
     private func connectionSettings(_ fields: [String: String], values: [String: StrataConfiguration.Value]) throws -> ConnectionSettings {

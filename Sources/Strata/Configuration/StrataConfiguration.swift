@@ -33,6 +33,35 @@ public struct StrataConfiguration: Sendable {
     public var backups: Value
     /// The environments by name; each maps configuration keys to values.
     public var environments: [String: [String: Value]]
+    /// The `tenants:` of the environments that have one, by environment name, as written.
+    public var tenants: [String: Tenants] = [:]
+
+    /// An environment's `tenants:` as written: one of its four forms, with its line.
+    public struct Tenants: Sendable, Hashable {
+        /// The form and its values, before `${VAR}` expansion.
+        public enum Form: Sendable, Hashable {
+            /// `urls: [...]`.
+            case urls([Value])
+            /// `sqlite: PATTERN`.
+            case sqlite(Value)
+            /// `schemas: QUERY` or `databases: QUERY`.
+            case query(Value, scope: TenantScope)
+        }
+
+        /// The form.
+        public var form: Form
+        /// The 1-based line of `tenants:`.
+        public var line: Int?
+
+        /// Creates a `tenants:` value.
+        public init(_ form: Form, line: Int?) {
+            self.form = form
+            self.line = line
+        }
+
+        /// The keys `tenants:` may have; it takes exactly one.
+        public static let keys: [String] = ["urls", "sqlite"] + TenantScope.allCases.map(\.configurationKey)
+    }
 
     /// The environment used when neither `--env` nor `STRATA_ENV` names one.
     public static let defaultEnvironment = "development"
@@ -41,7 +70,7 @@ public struct StrataConfiguration: Sendable {
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
         "url", "direct_url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
-        "backup_before_migrate", "schema_dump",
+        "backup_before_migrate", "schema_dump", "tenants",
     ]
 
     /// The configuration used when there is no `strata.yml`: SQLite at
@@ -99,7 +128,7 @@ public struct StrataConfiguration: Sendable {
             )
         }
         let resolver = EnvironmentResolver(configuration: self, name: name, interpolation: VariableInterpolation(variables: variables))
-        return try resolver.resolve(values)
+        return try resolver.resolve(values, tenants: tenants[name])
     }
 
     /// `path` resolved against ``rootDirectory`` unless it is absolute.
@@ -135,4 +164,10 @@ public struct ResolvedEnvironment: Sendable {
     /// Where `schema_dump:` keeps the schema dump, resolved: it is written again after every
     /// run that changed the database. `nil` when the environment does not say.
     public var schemaDump: String?
+    /// The environment's fleet (`tenants:`), whose every tenant has the environment's
+    /// migrations; `nil` when it has none. Commands reach it with `--all-tenants` or `--tenant`.
+    public var tenants: TenantFleetDefinition?
+    /// Whether the environment has a database of its own besides its tenants: `false` when it
+    /// gives only `tenants:` of URLs or files, and no `url`.
+    public var hasOwnDatabase: Bool = true
 }

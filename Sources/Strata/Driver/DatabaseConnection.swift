@@ -221,6 +221,14 @@ public protocol DatabaseDriver: Sendable {
     /// A database of its own beside the one `settings` names, not created yet, with the
     /// same schema setting: where `strata schema check` loads a dump to read its snapshot.
     func scratchSettings(beside settings: ConnectionSettings) -> ConnectionSettings
+
+    /// The kinds of tenant this dialect has inside one server, for `tenants:` with
+    /// `schemas:` or `databases:`; empty when it has none (SQLite).
+    var tenantScopes: Set<TenantScope> { get }
+
+    /// The settings of the tenant `name`, a schema or database of `scope` (one of
+    /// ``tenantScopes``) beside the environment's `settings`.
+    func tenantSettings(_ name: String, scope: TenantScope, beside settings: ConnectionSettings) -> ConnectionSettings
 }
 
 /// What a connection is opened for.

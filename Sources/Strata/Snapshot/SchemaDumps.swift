@@ -95,9 +95,21 @@ public struct SchemaDumps: Sendable {
     ///
     /// A server that takes no changes (a standby) cannot hold the scratch database: there the
     /// live database is dumped too and the two dumps compared statement by statement.
-    public func check(_ dump: SchemaDumpFile, from file: String) async throws -> [SchemaDifference] {
+    ///
+    /// `reference`, from ``referenceSnapshot(of:from:)``, spares loading the dump again: a
+    /// fleet of tenants is compared with one load.
+    public func check(_ dump: SchemaDumpFile, from file: String, reference: SchemaSnapshot? = nil) async throws -> [SchemaDifference] {
         try requireDialect(of: dump, file: file)
-        if try await serverIsReadOnly() { return try await statementDifferences(from: dump) }
+        if let reference { return try await snapshot(of: settings).differences(from: reference) }
+        guard let reference = try await referenceSnapshot(of: dump, from: file) else { return try await statementDifferences(from: dump) }
+        return try await snapshot(of: settings).differences(from: reference)
+    }
+
+    /// The snapshot of `dump` loaded into a scratch database beside this one, which is
+    /// dropped afterwards; `nil` when the server takes no changes (a standby) and cannot hold it.
+    public func referenceSnapshot(of dump: SchemaDumpFile, from file: String) async throws -> SchemaSnapshot? {
+        try requireDialect(of: dump, file: file)
+        if try await serverIsReadOnly() { return nil }
         let scratch = driver.scratchSettings(beside: settings)
         // Dropped whole afterwards, not only the schema it was given.
         var whole = scratch
@@ -106,9 +118,8 @@ public struct SchemaDumps: Sendable {
         do {
             try await Self.run(dump.sql, with: driver.schemaDumpMethod(scratch, logger: logger))
             let reference = try await snapshot(of: scratch)
-            let live = try await snapshot(of: settings)
             _ = try? await driver.dropDatabase(whole, logger: logger)
-            return live.differences(from: reference)
+            return reference
         } catch {
             _ = try? await driver.dropDatabase(whole, logger: logger)
             throw error
