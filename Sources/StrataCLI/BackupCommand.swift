@@ -19,15 +19,25 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the backup to this path instead.", valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Keep only the newest N backups of the environment.", valueName: "n"))
+    @Option(help: ArgumentHelp("Keep only the newest N backups of the environment (of each tenant, with tenants).", valueName: "n"))
     var keep: Int?
+
+    @OptionGroup var tenants: TenantOptions
 
     func validate() throws {
         if let keep, keep < 1 { throw ValidationError("--keep must be 1 or more.") }
+        if output != nil, tenants.selected { throw ValidationError("--output names one file; with tenants, each tenant's backup goes into the backups directory.") }
     }
 
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, tenants: tenants)
+        if tenants.selected {
+            // Each tenant's file is named `backup-ENV@TENANT-…`: kept, pruned and restored apart.
+            let keep = self.keep
+            let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Backing up", doneWord: "backed up")
+            let report = try await fleet.run({ tenant in try await tenant.backup(keep: keep) }, line: { "backed up to \($0)" })
+            return try fleet.finish(report, quietSummary: global.quiet)
+        }
         let path = try await context.backup(output: output, keep: keep)
         if !global.quiet { Console.print("Backed up \(context.environmentDescription) to \(path)") }
     }
@@ -63,12 +73,17 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(help: "Restore a backup of another environment or database (its manifest or dump names it).")
     var allowOtherDatabase = false
 
+    @Option(help: ArgumentHelp("Restore into this tenant of the environment (its `tenants:`).", valueName: "name"))
+    var tenant: String?
+
     func run() async throws {
-        let context = try CommandContext(global)
+        let environmentContext = try CommandContext(global, needsDatabase: tenant == nil)
+        var context = environmentContext
+        if let tenant { context = try await environmentContext.forTenant(named: tenant) }
         let target = context.environmentDescription
         if !yes, context.environment.name == "production" {
             throw StrataError(.configuration, "Refusing to restore into the production database without --yes.",
-                              hint: "Run `strata restore \(file) --env production --yes` if you mean it.")
+                              hint: "Run `strata restore \(file) --env production\(tenant.map { " --tenant \($0)" } ?? "") --yes` if you mean it.")
         }
         let (driver, settings, logger) = (context.driver, context.environment.connection, context.logger)
         // Asked only once the file passed its checks: nobody agrees to restore a file that is then refused.

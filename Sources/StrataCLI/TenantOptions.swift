@@ -38,6 +38,19 @@ extension CommandContext {
     /// - Throws: ``StrataError`` (configuration) when the environment has no `tenants:` or a
     ///   name is not one of its tenants; nothing has been run.
     func selectedTenants(_ options: TenantOptions) async throws -> [Tenant] {
+        try await selectedTenants(named: options.names)
+    }
+
+    /// This context for the tenant `name`, for the commands that work on one tenant (`restore --tenant`).
+    func forTenant(named name: String) async throws -> CommandContext {
+        guard let tenant = try await selectedTenants(named: [name]).first else {
+            throw StrataError.configuration("No tenant named \(name) in environment \"\(environment.name)\".", hint: "Nothing was done.")
+        }
+        return try forTenant(tenant)
+    }
+
+    /// The tenants named `names`, or all of them when `names` is empty.
+    private func selectedTenants(named names: [String]) async throws -> [Tenant] {
         guard let fleet = environment.tenants else {
             throw StrataError.configuration(
                 "Environment \"\(environment.name)\" has no tenants: --all-tenants and --tenant need `tenants:` in its configuration.",
@@ -45,9 +58,9 @@ extension CommandContext {
             )
         }
         let tenants = try await fleet.tenants(beside: environment.connection, driver: driver, logger: logger)
-        guard !options.names.isEmpty else { return tenants }
+        guard !names.isEmpty else { return tenants }
         let known = Set(tenants.map(\.name))
-        let unknown = options.names.filter { !known.contains($0) }
+        let unknown = names.filter { !known.contains($0) }
         guard unknown.isEmpty else {
             let shown = tenants.prefix(10).map(\.name).joined(separator: ", ")
             let more = tenants.count > 10 ? ", and \(tenants.count - 10) more" : ""
@@ -56,7 +69,7 @@ extension CommandContext {
                 hint: tenants.isEmpty ? "The fleet is empty. Nothing was run." : "Its tenants: \(shown)\(more). Nothing was run."
             )
         }
-        let wanted = Set(options.names)
+        let wanted = Set(names)
         return tenants.filter { wanted.contains($0.name) }
     }
 }

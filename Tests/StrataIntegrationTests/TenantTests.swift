@@ -151,6 +151,47 @@ import Testing
         #expect(stray.status == 2 && stray.stderr.contains("--concurrency and --fail-fast go with --all-tenants"), "\(stray)")
     }
 
+    @Test func deploySeedBackupAndRestoreWorkTenantByTenant() async throws {
+        let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
+        defer { project.remove() }
+        let folder = project.path + "/tenants"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: project.path + "/db/seeders", withIntermediateDirectories: true)
+        try "-- migrate:up\nINSERT INTO applied_log VALUES (42);\n-- migrate:down\nDELETE FROM applied_log WHERE n = 42;\n"
+            .write(toFile: project.path + "/db/seeders/20250102000000-answer.sql", atomically: true, encoding: .utf8)
+        for name in ["acme", "beta", "gamma"] { FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil) }
+        let production = ["--env", "production"]
+
+        // A deploy starts the server only once every tenant is migrated.
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: "\(folder)/beta.sqlite3"))
+        let refused = try await StrataProcess.run(["deploy", "--all-tenants", "--wait-timeout", "1"] + production + ["--", "/bin/echo", "server-started"], in: project.path)
+        #expect(refused.status == 1 && !refused.stdout.contains("server-started"), "\(refused)")
+        #expect(refused.stdout.contains("2 tenants migrated, 1 failed: beta (") && refused.stderr.contains("The server was not started"), "\(refused)")
+        try FileManager.default.removeItem(atPath: "\(folder)/beta.sqlite3")
+        FileManager.default.createFile(atPath: "\(folder)/beta.sqlite3", contents: nil)
+        let deploy = try await StrataProcess.run(["deploy", "--all-tenants"] + production + ["--", "/bin/echo", "server-started"], in: project.path)
+        #expect(deploy.status == 0 && deploy.stdout.contains("== beta: 3 migrations applied (") && deploy.stdout.contains("server-started"), "\(deploy)")
+
+        let seed = try await StrataProcess.run(["seed", "--all-tenants"] + production, in: project.path)
+        #expect(seed.status == 0 && seed.stdout.contains("== acme: 1 seeder applied (") && seed.stdout.contains("3 tenants seeded."), "\(seed)")
+
+        // Each tenant's backups are its own: named after it, pruned apart, restored only into it.
+        for _ in 1...2 {
+            let backup = try await StrataProcess.run(["backup", "--all-tenants", "--keep", "1"] + production, in: project.path)
+            #expect(backup.status == 0 && backup.stdout.contains("== acme: backed up to backups/backup-production@acme-"), "\(backup)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: project.path + "/backups").filter { !$0.hasSuffix(".manifest.json") }.sorted()
+        #expect(files.map { $0.prefix(while: { $0 != "2" }) } == ["backup-production@acme-", "backup-production@beta-", "backup-production@gamma-"], "\(files)")
+        let undo = try await StrataProcess.run(["undo", "--all", "--tenant", "acme"] + production, in: project.path)
+        #expect(undo.status == 0, "\(undo)")
+        let intoOther = try await StrataProcess.run(["restore", "backups/\(files[2])", "--tenant", "acme", "--yes"] + production, in: project.path)
+        #expect(intoOther.status == 2 && intoOther.stderr.contains("(environment production@gamma), not of sqlite database"), "\(intoOther)")
+        let restore = try await StrataProcess.run(["restore", "backups/\(files[0])", "--tenant", "acme", "--yes"] + production, in: project.path)
+        #expect(restore.status == 0 && restore.stdout.contains("into tenant acme of production"), "\(restore)")
+        let matrix = try await Self.statusMatrix(in: project)
+        #expect(matrix["acme"] == ["applied", "applied", "applied"])
+    }
+
     @Test(arguments: TestDatabase.servers)
     func aFleetFromAQueryMigratesOnceUnderTwoConcurrentRunsAndUndoesOneTenant(engine: TestDatabase) async throws {
         let scope: TenantScope = engine.driver.tenantScopes.contains(.schema) ? .schema : .database
