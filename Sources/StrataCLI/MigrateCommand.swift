@@ -115,7 +115,8 @@ struct TenantRun: Sendable {
         if let planned {
             guard !planned.isEmpty else { return nothing }
             let verb = direction == .up ? "apply" : "revert"
-            return "would \(verb) \(migrationCount(planned.count, noun: noun)): " + planned.map(\.id.description).joined(separator: ", ")
+            let shown = planned.prefix(5).map(\.id.description).joined(separator: ", ")
+            return "would \(verb) \(migrationCount(planned.count, noun: noun)): \(shown)\(planned.count > 5 ? ", …" : "")"
         }
         return completed.isEmpty ? nothing : "\(migrationCount(count ?? completed.count, noun: noun)) \(applied)"
     }

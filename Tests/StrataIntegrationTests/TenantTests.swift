@@ -113,6 +113,24 @@ import Testing
         #expect(status.map(\.state) == [.applied, .applied, .applied])
     }
 
+    @Test func theLibraryReadsTheFleetFromTheConfigurationAsTheReadmeShows() async throws {
+        let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
+        defer { project.remove() }
+        try FileManager.default.createDirectory(atPath: project.path + "/tenants", withIntermediateDirectories: true)
+        for name in ["acme", "globex"] { FileManager.default.createFile(atPath: "\(project.path)/tenants/\(name).sqlite3", contents: nil) }
+        let logger = Logger(label: "test")
+        let configuration = try ConfigurationLoader.load(path: project.path + "/strata.yml")
+        let environment = try configuration.environment(named: "production", variables: [:])
+        let fleet = try #require(environment.tenants)
+        let driver = SQLiteDriver()
+        let migrations = try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
+        let tenants = try await fleet.tenants(beside: environment.connection, driver: driver, logger: logger)
+        #expect(tenants.map(\.name) == ["acme", "globex"])
+        #expect(tenants.first?.connection.storage == project.path + "/tenants/acme.sqlite3")
+        let report = await TenantFanOut(concurrency: 8).migrate(tenants, migrations: migrations, driver: driver)
+        #expect(report.succeeded && report.outcomes.allSatisfy { $0.value?.count == 3 })
+    }
+
     @Test func badTenantInputIsRefusedAndRunsNothing() async throws {
         // A pattern matching no file.
         let nowhere = try Self.project("    tenants: { sqlite: \"nowhere/*.sqlite3\" }\n")
