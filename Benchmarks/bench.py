@@ -475,16 +475,21 @@ def render(results):
     return "\n".join(lines)
 
 
-def write_markdown(results):
+def write_between(begin, end, body):
+    """Replaces what docs/benchmarks.md holds between the markers `begin` and `end` (added at
+    its end when missing) with `body`."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")
-    begin, end = "<!-- results:begin (written by Benchmarks/bench.py) -->", "<!-- results:end -->"
-    text = open(path).read() if os.path.exists(path) else f"# Benchmarks\n\n{begin}\n{end}\n"
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     if begin not in text or end not in text:
         text += f"\n{begin}\n{end}\n"
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
     with open(path, "w") as file:
-        file.write(f"{head}{begin}\n{render(results)}\n{end}{tail}")
+        file.write(f"{head}{begin}\n{body}\n{end}{tail}")
+
+
+def write_markdown(results):
+    write_between("<!-- results:begin (written by Benchmarks/bench.py) -->", "<!-- results:end -->", render(results))
 
 
 def make_engine(name, directory):

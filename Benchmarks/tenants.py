@@ -182,7 +182,8 @@ def memory_at(fleet, count, k):
 def render(results):
     machine = results["machine"]
     lines = [f"Measured {machine['date']} on {machine['cpu']}, {machine['cores']} cores; {machine['swift']}; "
-             f"{MIGRATIONS} one-table migrations per tenant, from empty; medians of {results['rounds']} rounds.", "",
+             f"{results['fleets'][0]['migrations'] if results['fleets'] else MIGRATIONS} one-table migrations per tenant, from empty; "
+             f"medians of {results['rounds']} rounds.", "",
              "| engine | tenants | concurrency | Strata (s) | raw client (s) | Strata tenants/s | raw tenants/s | Strata / raw (median per round) | peak RSS (MiB) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in results["fleets"]:
@@ -196,15 +197,7 @@ def render(results):
 
 
 def write_markdown(results):
-    path = os.path.join(bench.ROOT, "docs", "benchmarks.md")
-    begin, end = "<!-- tenants:begin (written by Benchmarks/tenants.py) -->", "<!-- tenants:end -->"
-    text = open(path).read()
-    if begin not in text or end not in text:
-        text += f"\n{begin}\n{end}\n"
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    with open(path, "w") as file:
-        file.write(f"{head}{begin}\n{render(results)}\n{end}{tail}")
+    bench.write_between("<!-- tenants:begin (written by Benchmarks/tenants.py) -->", "<!-- tenants:end -->", render(results))
 
 
 def main():
