@@ -175,6 +175,7 @@ struct FreshDatabase: Sendable {
     /// A `strata.yml` for this database, and the variable that carries its password (so
     /// the password is in neither the file nor the command line).
     func projectConfiguration() -> (yaml: String, environment: [String: String]) {
+        if let storage = settings.storage { return ("environments:\n  development:\n    url: sqlite:\(storage)\n", [:]) }
         var url = "\(settings.dialect)://\(settings.username ?? ""):${STRATA_TEST_DB_PASSWORD}@\(settings.host ?? "localhost")"
         if let port = settings.port { url += ":\(port)" }
         url += "/\(settings.database ?? "")"

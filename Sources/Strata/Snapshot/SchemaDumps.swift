@@ -110,19 +110,9 @@ public struct SchemaDumps: Sendable {
     public func referenceSnapshot(of dump: SchemaDumpFile, from file: String) async throws -> SchemaSnapshot? {
         try requireDialect(of: dump, file: file)
         if try await serverIsReadOnly() { return nil }
-        let scratch = driver.scratchSettings(beside: settings)
-        // Dropped whole afterwards, not only the schema it was given.
-        var whole = scratch
-        whole.schema = nil
-        _ = try await driver.createDatabase(scratch, logger: logger)
-        do {
+        return try await driver.withScratchDatabase(beside: settings, logger: logger) { scratch in
             try await Self.run(dump.sql, with: driver.schemaDumpMethod(scratch, logger: logger))
-            let reference = try await snapshot(of: scratch)
-            _ = try? await driver.dropDatabase(whole, logger: logger)
-            return reference
-        } catch {
-            _ = try? await driver.dropDatabase(whole, logger: logger)
-            throw error
+            return try await snapshot(of: scratch)
         }
     }
 
@@ -185,13 +175,7 @@ public struct SchemaDumps: Sendable {
     }
 
     private func snapshot(of settings: ConnectionSettings) async throws -> SchemaSnapshot {
-        let connection = try await driver.connect(settings, for: .read, logger: logger)
-        return try await connection.closeAfter {
-            guard let dialect = connection.dialect.schemaDialect else {
-                throw StrataError.unsupported("Schema snapshots", dialect: connection.dialect.name, workaround: "compare the dumps as text.")
-            }
-            return try await dialect.snapshot(in: connection)
-        }
+        try await SchemaSnapshot.read(settings, driver: driver, logger: logger)
     }
 
     private func requireDialect(of dump: SchemaDumpFile, file: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A database's schema as a set of objects — tables, columns, indexes, constraints, views,
 /// triggers, types, sequences and functions — each with a definition as the database
@@ -171,6 +172,21 @@ public enum SchemaDifference: Sendable, Hashable {
         case .onlyInReference: return "\(subject): in \(reference), not in \(here)"
         case .changed(let mine, let theirs):
             return "\(subject): \(mine.definition.isEmpty ? "(none)" : mine.definition) in \(here), \(theirs.definition.isEmpty ? "(none)" : theirs.definition) in \(reference)"
+        }
+    }
+}
+
+extension SchemaSnapshot {
+    /// The snapshot of the database `settings` names, read over a connection of its own.
+    ///
+    /// - Throws: ``StrataError`` when the dialect has no introspection.
+    public static func read(_ settings: ConnectionSettings, driver: any DatabaseDriver, logger: Logger) async throws -> SchemaSnapshot {
+        let connection = try await driver.connect(settings, for: .read, logger: logger)
+        return try await connection.closeAfter {
+            guard let dialect = connection.dialect.schemaDialect else {
+                throw StrataError.unsupported("Schema snapshots", dialect: connection.dialect.name, workaround: "compare the dumps as text.")
+            }
+            return try await dialect.snapshot(in: connection)
         }
     }
 }
