@@ -18,7 +18,7 @@ struct StrataCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, GenerateCommand.self, MigrateCommand.self, UndoCommand.self,
             RedoCommand.self, StatusCommand.self, ResolveCommand.self, SeedCommand.self, BackupCommand.self, RestoreCommand.self,
-            DeployCommand.self, WaitCommand.self, DatabaseCommand.self, BaselineCommand.self, ImportCommand.self, SchemaCommand.self, VerifyCommand.self,
+            DeployCommand.self, WaitCommand.self, DatabaseCommand.self, BaselineCommand.self, ImportCommand.self, SchemaCommand.self, VerifyCommand.self, LintCommand.self,
         ]
     )
 }

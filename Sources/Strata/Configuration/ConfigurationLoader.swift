@@ -16,7 +16,7 @@ import Yams
 /// ```
 public enum ConfigurationLoader {
     /// The top-level keys of `strata.yml`.
-    public static let topLevelKeys: Set<String> = ["migrations", "seeders", "backups", "environments"]
+    public static let topLevelKeys: Set<String> = ["migrations", "seeders", "backups", "environments", "lint"]
 
     /// Loads the configuration at `path`, or — when `path` is `nil` — `strata.yml` in the
     /// current directory if it exists, else the built-in default.
@@ -77,6 +77,11 @@ public enum ConfigurationLoader {
         if let node = top["seeders"] { configuration.seeders = try reader.scalar(node.value, key: "seeders") }
         if let node = top["backups"] { configuration.backups = try reader.scalar(node.value, key: "backups") }
 
+        if let node = top["lint"] {
+            for (key, entry) in try reader.mapping(node.value, what: "`lint`") {
+                configuration.lint[key] = try reader.scalar(entry.value, key: "lint.\(key)")
+            }
+        }
         guard let environmentsNode = top["environments"] else {
             throw StrataError.configuration(
                 "\(file) has no `environments:` section.",

@@ -35,6 +35,30 @@ public struct StrataConfiguration: Sendable {
     public var environments: [String: [String: Value]]
     /// The `tenants:` of the environments that have one, by environment name, as written.
     public var tenants: [String: Tenants] = [:]
+    /// `lint:` as written: a rule's code or name → `error`, `warning` or `off`.
+    public var lint: [String: Value] = [:]
+
+    /// The lint severities `lint:` sets: a rule → its severity, or `nil` when turned off.
+    ///
+    /// - Throws: ``StrataError`` (configuration) for an unknown rule or severity, naming the line.
+    public func lintSeverities() throws -> [LintCode: LintSeverity?] {
+        var severities: [LintCode: LintSeverity?] = [:]
+        for (key, value) in lint {
+            guard let code = LintCode.named(key) else {
+                throw StrataError.configuration("\(location(of: value)): `lint` names no rule \(key).",
+                                                hint: "Use a rule's code or name, e.g. ST101 or drop-table (README, \"Linting migrations\").")
+            }
+            switch value.text.lowercased() {
+            case "off": severities[code] = .some(nil)
+            case let text: 
+                guard let severity = LintSeverity(rawValue: text) else {
+                    throw StrataError.configuration("\(location(of: value)): `lint` gives \(key) the severity \"\(value.text)\".", hint: "Use error, warning or off.")
+                }
+                severities[code] = severity
+            }
+        }
+        return severities
+    }
 
     /// An environment's `tenants:` as written: one of its four forms, with its line.
     public struct Tenants: Sendable, Hashable {

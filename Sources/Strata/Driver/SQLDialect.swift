@@ -42,6 +42,14 @@ public protocol SQLDialect: Sendable {
     /// Whether `error` says the connection to the server is gone, rather than that a
     /// statement failed. The default is `false`.
     func isConnectionLost(_ error: DatabaseError) -> Bool
+    /// The lint rules that are this dialect's own (lock-heavy statements, its syntax of
+    /// enum columns), checked after ``CommonLintRules``. The default is none.
+    var lintRules: [any LintRule] { get }
+    /// `alterTable` — one `ALTER TABLE` statement without its semicolon — as the generated
+    /// templates write it for a table in use, with its statements' semicolons: with a
+    /// `lock_timeout` before it on PostgreSQL, `ALGORITHM=INSTANT` on MySQL/MariaDB, so that
+    /// the templates pass `strata lint`. The default is the statement as it is.
+    func lockSafeAlterTable(_ alterTable: String) -> String
 }
 
 /// The kinds of columns Strata creates in its own tables and templates.
@@ -65,6 +73,11 @@ extension SQLDialect {
 
     /// No error says the connection is gone by default.
     public func isConnectionLost(_ error: DatabaseError) -> Bool { false }
+    /// None: only ``CommonLintRules``.
+    public var lintRules: [any LintRule] { [] }
+
+    /// The statement as it is.
+    public func lockSafeAlterTable(_ alterTable: String) -> String { alterTable + ";" }
 
     /// ISO 8601 text in UTC, `'2025-05-19T12:30:45.000Z'`: what Strata stores where a
     /// database has no timestamp type, and what PostgreSQL's `timestamptz` reads.

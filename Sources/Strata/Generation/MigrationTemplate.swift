@@ -97,14 +97,14 @@ public enum MigrationTemplate: String, Sendable, CaseIterable {
                 -- \(dialect.name) has no ADD COLUMN IF NOT EXISTS: the guard below skips the
                 -- statement when the column is already there.
                 -- strata:skip-if \(exists)
-                ALTER TABLE \(table) ADD COLUMN \(column) \(type);
+                \(dialect.lockSafeAlterTable("ALTER TABLE \(table) ADD COLUMN \(column) \(type)"))
                 """
             down = """
                 -- strata:skip-if SELECT 1 WHERE NOT EXISTS (\(exists))
                 ALTER TABLE \(table) DROP COLUMN \(column);
                 """
         } else {
-            up = "ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS \(column) \(type);"
+            up = dialect.lockSafeAlterTable("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS \(column) \(type)")
             down = "ALTER TABLE \(table) DROP COLUMN IF EXISTS \(column);"
         }
         return """
