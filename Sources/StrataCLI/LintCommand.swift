@@ -35,7 +35,7 @@ struct LintCommand: AsyncParsableCommand {
         let (sections, schema) = try await connection.closeAfter {
             let chosen = try paths.isEmpty ? try await pending(migrations) : selected(migrations.migrations)
             let schema = try await connection.dialect.schemaDialect?.snapshot(in: connection)
-            return (try await sectionsOf(chosen, rendering: connection), schema)
+            return (await MigrationLinter.Section.sections(of: chosen, renderingOver: connection), schema)
         }
         let findings = MigrationLinter(dialect: driver.dialect, severities: severities, schema: schema).lint(sections)
         let errors = findings.filter { $0.severity == .error }.count
@@ -64,22 +64,6 @@ struct LintCommand: AsyncParsableCommand {
             }
             return migration
         }
-    }
-
-    /// Each migration's up section; a Swift migration's as its Schema API renders it here.
-    private func sectionsOf(_ migrations: [LoadedMigration], rendering connection: any DatabaseConnection) async throws -> [MigrationLinter.Section] {
-        var sections: [MigrationLinter.Section] = []
-        for migration in migrations {
-            guard let changes = migration.up.program?.recordedChanges, let dialect = connection.dialect.schemaDialect else {
-                sections.append(MigrationLinter.Section(migration))
-                continue
-            }
-            var statements: [SQLStatement] = []
-            let schemaContext = SchemaContext(database: connection, inTransaction: migration.up.runsInTransaction)
-            for change in changes { statements += (try? await dialect.statements(for: change, in: schemaContext)) ?? [] }
-            sections.append(MigrationLinter.Section(migration: migration, statements: statements, inTransaction: migration.up.runsInTransaction))
-        }
-        return sections
     }
 
     private func print(_ findings: [LintFinding], checked: Int) {

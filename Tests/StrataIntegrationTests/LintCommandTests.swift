@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Strata
 import Testing
 
@@ -60,5 +61,31 @@ import Testing
         #expect(second.status == 0 && second.stdout.contains("No findings in 1 migration not yet applied."), "\(second)")
         let applied = try await db.strata(["migrate"], in: project)
         #expect(applied.status == 0, "\(applied)")
+    }
+}
+
+/// A Swift migration that drops a column of a table that exists.
+private struct DropUserEmail: Migration {
+    let id = "20250601000000-drop-user-email"
+    func up(_ schema: Schema) async throws { try await schema.removeColumn("email", from: "users") }
+    func down(_ schema: Schema) async throws { try await schema.addColumn(Column("email", .string(length: 100)), to: "users") }
+}
+
+@Suite struct SwiftMigrationLintTests {
+    @Test(arguments: TestDatabase.all)
+    func aSwiftMigrationIsLintedThroughTheSQLItRenders(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        _ = try await engine.driver.createDatabase(db.settings, logger: Logger(label: "test"))
+        _ = try await db.query("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100))")
+        let migrations = try await MigrationRegistry(unlocated: [DropUserEmail()]).load()
+        let connection = try await db.connect()
+        let sections = try await connection.closeAfter { await MigrationLinter.Section.sections(of: migrations, renderingOver: connection) }
+        #expect(sections.first?.statements.isEmpty == false)
+        let schema = try await SchemaSnapshot.read(db.settings, driver: engine.driver, logger: Logger(label: "test"))
+        let findings = MigrationLinter(dialect: engine.driver.dialect, schema: schema).lint(sections)
+        #expect(findings.contains { $0.code == .dropColumn && $0.migration.description == "20250601000000-drop-user-email" },
+                "\(sections.first?.statements.map(\.text) ?? []) → \(findings.map(\.message))")
+        #expect(!findings.contains { $0.code == .dropTable }, "a table rebuild is not a dropped table: \(findings.map(\.message))")
     }
 }

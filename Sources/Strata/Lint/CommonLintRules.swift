@@ -3,7 +3,24 @@
 /// migrations being linted.
 public enum CommonLintRules {
     /// The rules, in code order.
-    public static let all: [any LintRule] = [DropTableRule(), DropColumnRule(), TruncateRule(), RenameRule(), TypeChangeRule(), AddedColumnRule(), UniqueOnExistingRule()]
+    public static let all: [any LintRule] = [
+        DropTableRule(), DropColumnRule(), RebuildDropsColumnRule(), TruncateRule(), RenameRule(), TypeChangeRule(), AddedColumnRule(), UniqueOnExistingRule(),
+    ]
+}
+
+/// ST102 in a table rebuild: the rows are copied into the new table (`INSERT INTO new (…)
+/// SELECT … FROM old`) without some of the old table's columns.
+struct RebuildDropsColumnRule: LintRule {
+    func check(_ statement: LintStatement, in context: LintContext) -> [LintIssue] {
+        let tokens = statement.tokens
+        guard tokens.starts(with: "INSERT", "INTO"), let from = tokens.find(["FROM"]), let table = tokens.name(at: from + 1)?.name,
+              context.rebuiltTables.contains(table), let select = tokens.find(["SELECT"]), let old = context.columns(of: table) else { return [] }
+        let copied = Set(tokens.tokens[(select + 1)..<from].filter { $0.kind == .word || $0.kind == .quotedIdentifier }.map { $0.kind == .word ? $0.text.lowercased() : $0.text })
+        return old.filter { !copied.contains($0) && !copied.contains($0.lowercased()) }.map { column in
+            LintIssue(.dropColumn, "Rebuilding table \(table) drops column \(table).\(column): its data is not copied into the new table.",
+                      advice: "Stop reading and writing the column in a release first (for an ORM, ignore it), then drop it in a later migration.")
+        }
+    }
 }
 
 /// ST101: `DROP TABLE` of a table that exists.
@@ -15,7 +32,7 @@ struct DropTableRule: LintRule {
         while index < tokens.tokens.count, ["IF", "EXISTS"].contains(tokens.tokens[index].keyword) { index += 1 }
         var issues: [LintIssue] = []
         while let (table, next) = tokens.name(at: index) {
-            if !context.isNew(table) {
+            if !context.isNew(table), !context.rebuiltTables.contains(table) {
                 issues.append(LintIssue(.dropTable, "DROP TABLE \(table) deletes the table and every row in it.",
                                         advice: "Stop using the table in a release first, back it up, and drop it in a later migration; or keep it renamed for a while."))
             }

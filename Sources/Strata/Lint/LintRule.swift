@@ -44,6 +44,9 @@ public struct LintContext: Sendable {
     public var newTables: Set<String> = []
     /// Indexes created by the migrations being linted, up to this statement.
     public var newIndexes: Set<String> = []
+    /// Tables this migration section rebuilds (drops, then renames another table to):
+    /// their rows are copied, not lost.
+    public var rebuiltTables: Set<String> = []
     /// Whether this migration section set `lock_timeout` before this statement.
     public var lockTimeoutSet = false
     /// Whether this migration section was already told it lacks a `lock_timeout`.
@@ -59,6 +62,13 @@ public struct LintContext: Sendable {
 
     /// Whether `table` is created by a migration being linted, before this statement.
     public func isNew(_ table: String) -> Bool { newTables.contains(table) }
+
+    /// The columns of `table` in the database as it is, if known.
+    public func columns(of table: String) -> [String]? {
+        guard let schema else { return nil }
+        let prefix = table.lowercased() + "."
+        return schema.objects.filter { $0.kind == .column && $0.name.lowercased().hasPrefix(prefix) }.map { String($0.name.dropFirst(prefix.count)) }
+    }
 
     /// The definition of `table.column` in the database as it is, if known.
     public func columnDefinition(_ table: String, _ column: String) -> String? {

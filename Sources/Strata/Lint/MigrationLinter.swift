@@ -65,8 +65,10 @@ public struct MigrationLinter: Sendable {
                 issues.append((LintIssue(.nonTransactionalSeveral, "The up section runs without a transaction and has \(section.statements.count) statements: a failure leaves it half-done (dirty).",
                                          advice: "Give each statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY) a migration of its own, and keep the rest transactional."), nil))
             }
-            for statement in section.statements {
-                let linted = LintStatement(statement, inTransaction: section.inTransaction)
+            let linted = section.statements.map { LintStatement($0, inTransaction: section.inTransaction) }
+            context.rebuiltTables = Self.rebuiltTables(in: linted)
+            for linted in linted {
+                let statement = linted.statement
                 for rule in rules {
                     for issue in rule.check(linted, in: context) {
                         if issue.code == .missingLockTimeout { context.lockTimeoutReported = true }
@@ -97,11 +99,12 @@ public struct MigrationLinter: Sendable {
         if tokens.starts(with: "CREATE", "TABLE") || tokens.starts(with: "CREATE", "UNLOGGED", "TABLE")
             || tokens.starts(with: "CREATE", "TEMPORARY", "TABLE") || tokens.starts(with: "CREATE", "TEMP", "TABLE") {
             if let table = tokens.name(after: ["TABLE"]) { context.newTables.insert(table) }
-        } else if tokens.starts(with: "RENAME", "TABLE"), let (_, next) = tokens.name(at: 2), let new = tokens.name(after: ["TO"], from: next) {
-            context.newTables.insert(new)
-        } else if let (_, _) = statement.alteredTable {
+        } else if tokens.starts(with: "RENAME", "TABLE"), let (old, next) = tokens.name(at: 2), let new = tokens.name(after: ["TO"], from: next) {
+            // A new table stays new under its new name; a table that exists stays one.
+            if context.isNew(old), !context.rebuiltTables.contains(new) { context.newTables.insert(new) }
+        } else if let (old, _) = statement.alteredTable {
             for clause in statement.alterClauses where clause.starts(with: "RENAME", "TO") {
-                if let new = clause.name(at: 2)?.name { context.newTables.insert(new) }
+                if let new = clause.name(at: 2)?.name, context.isNew(old), !context.rebuiltTables.contains(new) { context.newTables.insert(new) }
             }
         }
         if tokens.starts(with: "CREATE", "INDEX") || tokens.starts(with: "CREATE", "UNIQUE", "INDEX") {
@@ -113,6 +116,25 @@ public struct MigrationLinter: Sendable {
             || (tokens.contains("SET_CONFIG") && statement.statement.text.lowercased().contains("lock_timeout")) {
             context.lockTimeoutSet = true
         }
+    }
+
+    /// Tables a section rebuilds: it drops them, then renames another table to their name —
+    /// how SQLite changes what its `ALTER TABLE` cannot (a new table, the rows copied, the old
+    /// one dropped, the new one renamed). Their rows live on.
+    private static func rebuiltTables(in statements: [LintStatement]) -> Set<String> {
+        var dropped: Set<String> = []
+        var rebuilt: Set<String> = []
+        for statement in statements {
+            let tokens = statement.tokens
+            if tokens.starts(with: "DROP", "TABLE"), let table = tokens.name(after: ["TABLE"], skipping: ["IF", "EXISTS"]) {
+                dropped.insert(table)
+            } else if statement.alteredTable != nil {
+                for clause in statement.alterClauses where clause.starts(with: "RENAME", "TO") {
+                    if let new = clause.name(at: 2)?.name, dropped.contains(new) { rebuilt.insert(new) }
+                }
+            }
+        }
+        return rebuilt
     }
 
     /// `-- strata:lint-ignore CODE reason` comments by line: code → reason (`nil` when none).
@@ -139,5 +161,38 @@ public struct MigrationLinter: Sendable {
             current -= 1
         }
         return nil
+    }
+}
+
+extension MigrationLinter.Section {
+    /// The up sections of `migrations`; a Swift migration's as its Schema API renders it over
+    /// `connection` — the SQL it would run there now. A change that cannot be rendered before
+    /// the migrations before it run (it reads a table they create) is left out.
+    public static func sections(of migrations: [LoadedMigration], renderingOver connection: any DatabaseConnection) async -> [Self] {
+        var sections: [Self] = []
+        for migration in migrations {
+            guard let changes = migration.up.program?.recordedChanges, let dialect = connection.dialect.schemaDialect else {
+                sections.append(Self(migration))
+                continue
+            }
+            var statements: [SQLStatement] = []
+            let context = SchemaContext(database: connection, inTransaction: migration.up.runsInTransaction)
+            // Rendered as the run renders them: in a transaction (rolled back: nothing runs),
+            // with foreign keys deferred where a change rebuilds a table.
+            let transaction = migration.up.runsInTransaction
+            if transaction {
+                if dialect.defersForeignKeys(for: changes) {
+                    try? await connection.beginTransactionDeferringForeignKeys()
+                } else {
+                    try? await connection.beginTransaction()
+                }
+            }
+            for change in changes {
+                statements += (try? await dialect.statements(for: change, in: context)) ?? []
+            }
+            if transaction { try? await connection.rollbackTransaction() }
+            sections.append(Self(migration: migration, statements: statements, inTransaction: migration.up.runsInTransaction))
+        }
+        return sections
     }
 }
