@@ -271,6 +271,43 @@ import Testing
         #expect(code.status == 3, "\(code)")
     }
 
+    @Test(.enabled(if: ServerEnvironment.postgresWanted))
+    func theCommandLineRunsAtMostConcurrencyTenantsAtOnce() async throws {
+        let engine = TestDatabase.postgres
+        let catalog = try await engine.fresh()
+        defer { Task { await catalog.remove() } }
+        let logger = Logger(label: "test")
+        let prefix = "strata_k_" + UUID().uuidString.prefix(6).lowercased()
+        let names = (1...12).map { String(format: "\(prefix)_%02d", $0) }
+        let tenants = names.map { engine.driver.tenantSettings($0, scope: .schema, beside: catalog.settings) }
+        defer { Task { for tenant in tenants { _ = try? await engine.driver.dropDatabase(tenant, logger: logger) } } }
+        _ = try await engine.driver.createDatabase(catalog.settings, logger: logger)
+        _ = try await catalog.query("CREATE TABLE tenants (name VARCHAR(100))")
+        _ = try await catalog.query("INSERT INTO tenants VALUES " + names.map { "('\($0)')" }.joined(separator: ", "))
+        let (yaml, variables) = catalog.projectConfiguration()
+        let project = try TemporaryDirectory()
+        defer { project.remove() }
+        try (yaml + "    tenants: { schemas: \"SELECT name FROM tenants ORDER BY 1\" }\n").write(toFile: project.path + "/strata.yml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: project.path + "/db/migrations", withIntermediateDirectories: true)
+        // Each tenant's migration sleeps, marked so that the server's list of queries shows
+        // how many tenants are migrating at once.
+        try "-- migrate:up\nSELECT pg_sleep(0.4) AS \(prefix);\n-- migrate:down\n".write(
+            toFile: project.path + "/db/migrations/20250101000001-slow.sql", atomically: true, encoding: .utf8)
+        let run = try StrataProcess.start(["migrate", "--all-tenants", "--concurrency", "3"], in: project.path, environment: variables)
+        let observer = try await catalog.connect()
+        var peak = 0
+        while run.0.isRunning {
+            let rows = try await observer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep(0.4) AS \(prefix)%' AND pid <> pg_backend_pid()", [])
+            peak = max(peak, Int(rows.first?["n"].integer ?? 0))
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        await observer.close()
+        let result = await StrataProcess.finish(run)
+        #expect(result.status == 0 && result.stdout.contains("12 tenants migrated."), "\(result)")
+        #expect(peak <= 3, "at most --concurrency tenants migrate at once; seen \(peak)")
+        #expect(peak >= 2, "tenants migrate side by side; seen \(peak)")
+    }
+
     @Test(arguments: TestDatabase.servers)
     func aTenantsQueryThatFailsRunsNothing(engine: TestDatabase) async throws {
         let scope: TenantScope = engine.driver.tenantScopes.contains(.schema) ? .schema : .database
