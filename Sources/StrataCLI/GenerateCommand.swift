@@ -39,7 +39,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try CommandContext(global)
+        let context = try CommandContext(global, needsDatabase: false)
         if swift, let output {
             let generator = SwiftMigrationGenerator(directory: output, sqlDirectory: context.environment.migrationsDirectory)
             let written = try generator.generate(name: name, template: template)

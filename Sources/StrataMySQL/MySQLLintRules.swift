@@ -3,7 +3,31 @@ import Strata
 /// MySQL/MariaDB's own lint rules: an `ALTER TABLE` free to copy the table, and enum
 /// columns whose values are removed, reordered or inserted mid-list.
 enum MySQLLintRules {
-    static let all: [any LintRule] = [TableCopyRule(), EnumRedefinitionRule()]
+    static let all: [any LintRule] = [MySQLRenameAndTypeRule(), TableCopyRule(), EnumRedefinitionRule()]
+}
+
+/// ST201, ST202 and ST203 in MySQL's own syntax: `RENAME TABLE a TO b`, `CHANGE old new TYPE`
+/// (a rename, and a type given again), `MODIFY c TYPE`.
+struct MySQLRenameAndTypeRule: LintRule {
+    func check(_ statement: LintStatement, in context: LintContext) -> [LintIssue] {
+        let tokens = statement.tokens
+        if tokens.starts(with: "RENAME", "TABLE"), let table = tokens.name(at: 2)?.name, !context.isNew(table) {
+            return [.renamed(.renameTable, "Table \(table) is renamed.")]
+        }
+        guard let (table, _) = statement.alteredTable, !context.isNew(table) else { return [] }
+        return statement.alterClauses.flatMap { clause -> [LintIssue] in
+            if clause.starts(with: "MODIFY"), let column = clause.name(at: clause.starts(with: "MODIFY", "COLUMN") ? 2 : 1)?.name {
+                return [.typeChange(table, column)]
+            }
+            guard clause.starts(with: "CHANGE"), let (old, next) = clause.name(at: clause.starts(with: "CHANGE", "COLUMN") ? 2 : 1) else { return [] }
+            var issues: [LintIssue] = []
+            if let new = clause.name(at: next)?.name, new != old {
+                issues.append(.renamed(.renameColumn, "Column \(table).\(old) is renamed to \(new)."))
+            }
+            issues.append(.typeChange(table, old))
+            return issues
+        }
+    }
 }
 
 /// ST401: `ALTER TABLE` on a table that exists without `ALGORITHM=`: the server copies the

@@ -67,23 +67,27 @@ struct SetNotNullRule: LintRule {
     }
 }
 
-/// ST304 and ST305: a type change, or a column added with a volatile default, rewriting a
-/// table that exists.
+/// ST203 and ST304: a type change (`ALTER COLUMN c [SET DATA] TYPE`), which the running
+/// application may not expect and which may rewrite the table; ST305: a column added with
+/// a volatile default, rewriting a table that exists.
 struct TableRewriteRule: LintRule {
     func check(_ statement: LintStatement, in context: LintContext) -> [LintIssue] {
         guard let (table, _) = statement.alteredTable, !context.isNew(table) else { return [] }
-        return statement.alterClauses.compactMap { clause in
+        return statement.alterClauses.flatMap { clause -> [LintIssue] in
             if clause.starts(with: "ALTER"), clause.contains("TYPE") {
                 let column = clause.name(at: clause.starts(with: "ALTER", "COLUMN") ? 2 : 1)?.name ?? "?"
-                return LintIssue(.rewritingTypeChange, "Changing the type of \(table).\(column) may rewrite the whole table under an ACCESS EXCLUSIVE lock.",
-                                 advice: "Only a few changes avoid the rewrite (varchar(n) to a longer varchar or text). Otherwise add a new column, backfill it in batches, and switch to it.")
+                return [
+                    .typeChange(table, column),
+                    LintIssue(.rewritingTypeChange, "Changing the type of \(table).\(column) may rewrite the whole table under an ACCESS EXCLUSIVE lock.",
+                              advice: "Only a few changes avoid the rewrite (varchar(n) to a longer varchar or text). Otherwise add a new column, backfill it in batches, and switch to it."),
+                ]
             }
             if clause.starts(with: "ADD"), let position = clause.find(["DEFAULT"]), position + 1 < clause.tokens.count,
                PostgresLintRules.volatileFunctions.contains(clause.tokens[position + 1].keyword) {
-                return LintIssue(.volatileDefault, "A column added to \(table) with the volatile default \(clause.tokens[position + 1].text)() rewrites the whole table under an ACCESS EXCLUSIVE lock.",
-                                 advice: "Add the column without a default (or with a constant one), set the default afterwards, and backfill the rows in batches.")
+                return [LintIssue(.volatileDefault, "A column added to \(table) with the volatile default \(clause.tokens[position + 1].text)() rewrites the whole table under an ACCESS EXCLUSIVE lock.",
+                                  advice: "Add the column without a default (or with a constant one), set the default afterwards, and backfill the rows in batches.")]
             }
-            return nil
+            return []
         }
     }
 }

@@ -79,6 +79,11 @@ import Testing
     ]
 
     static let mysql: [Case] = [
+        Case(dialect: "mysql", code: .renameTable, fires: "RENAME TABLE users TO people;", quiet: "CREATE TABLE users (id INTEGER);\nRENAME TABLE users TO people;"),
+        Case(dialect: "mysql", code: .renameColumn, fires: "ALTER TABLE users CHANGE mail email VARCHAR(100), ALGORITHM=INSTANT;",
+             quiet: "ALTER TABLE users CHANGE email email VARCHAR(200), ALGORITHM=INPLACE;"),
+        Case(dialect: "mysql", code: .typeChange, fires: "ALTER TABLE users CHANGE email email VARCHAR(200), ALGORITHM=INPLACE;",
+             quiet: "CREATE TABLE users (email VARCHAR(100));\nALTER TABLE users CHANGE email email VARCHAR(200);"),
         Case(dialect: "mysql", code: .tableCopy, fires: "ALTER TABLE users ADD COLUMN note TEXT;", quiet: "ALTER TABLE users ADD COLUMN note TEXT, ALGORITHM=INSTANT;"),
         Case(dialect: "mysql", code: .enumReordered, fires: "ALTER TABLE users MODIFY status ENUM('b', 'a'), ALGORITHM=COPY;",
              quiet: "ALTER TABLE users MODIFY status ENUM('a', 'b', 'c'), ALGORITHM=INSTANT;"),

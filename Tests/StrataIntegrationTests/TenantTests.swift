@@ -79,6 +79,12 @@ import Testing
         #expect(again.stdout.contains("== t002: up to date ("), "\(again)")
         #expect(again.stdout.contains("198 tenants migrated, 2 failed: t050 ("), "\(again)")
 
+        // --fail-fast: one at a time, nothing starts after the dirty tenant.
+        let fast = try await StrataProcess.run(["migrate", "--all-tenants", "--concurrency", "1", "--fail-fast", "--env", "production"], in: project.path)
+        #expect(fast.status == 1, "\(fast)")
+        #expect(fast.stdout.contains("49 tenants migrated, 1 failed: t050 (") && fast.stdout.contains("; 150 not started after the first failure (--fail-fast)."), "\(fast)")
+        #expect(fast.stderr.contains("Not started: t051, t052"), "\(fast)")
+
         // The text matrix: one row per tenant, the dirty one with its problem, the counts under it.
         let table = try await StrataProcess.run(["status", "--all-tenants", "--env", "production"], in: project.path)
         #expect(table.status == 1, "an unreadable tenant fails status: \(table)")
@@ -153,6 +159,9 @@ import Testing
         // An environment of tenants only needs --all-tenants or --tenant.
         let plain = try await StrataProcess.run(["migrate", "--env", "production"], in: project.path)
         #expect(plain.status == 2 && plain.stderr.contains("lists only tenants"), "\(plain)")
+        // A command that never connects needs no database of the environment's own.
+        let generated = try await StrataProcess.run(["generate", "add-note-to-users", "--env", "production"], in: project.path)
+        #expect(generated.status == 0 && generated.stdout.contains("add-note-to-users.sql"), "\(generated)")
         // --all-tenants on an environment without tenants.
         let other = try Self.project("    url: sqlite:db/production.sqlite3\n")
         defer { other.remove() }
@@ -192,6 +201,9 @@ import Testing
 
         let seed = try await StrataProcess.run(["seed", "--all-tenants"] + production, in: project.path)
         #expect(seed.status == 0 && seed.stdout.contains("== acme: 1 seeder applied (") && seed.stdout.contains("3 tenants seeded."), "\(seed)")
+
+        let oneFile = try await StrataProcess.run(["backup", "--all-tenants", "--output", "all.gz"] + production, in: project.path)
+        #expect(oneFile.status == 2 && oneFile.stderr.contains("--output names one file"), "\(oneFile)")
 
         // Each tenant's backups are its own: named after it, pruned apart, restored only into it.
         for _ in 1...2 {
@@ -319,6 +331,14 @@ import Testing
         let run = try await StrataProcess.run(["migrate", "--all-tenants", "--env", "production"], in: project.path, environment: variables)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("strata.yml:4: the tenants query failed on") && run.stderr.contains("no_such_table"), "\(run)")
+
+        // A query that names a tenant twice, or gives an empty name.
+        let line = yaml.split(separator: "\n").last.map { $0 + "\n" } ?? ""
+        for (query, expected) in [("SELECT 'a' UNION ALL SELECT 'a'", "returns \(scope.rawValue) a twice"), ("SELECT ''", "row 1 of the tenants query has no \(scope.rawValue) name")] {
+            try ("environments:\n  production:\n" + line + "    tenants: { \(scope.configurationKey): \"\(query)\" }\n").write(toFile: project.path + "/strata.yml", atomically: true, encoding: .utf8)
+            let refused = try await StrataProcess.run(["status", "--all-tenants", "--env", "production"], in: project.path, environment: variables)
+            #expect(refused.status == 2 && refused.stderr.contains(expected), "\(refused)")
+        }
         let history = try await catalog.hasTable("strata_migrations")
         #expect(!history)
     }

@@ -118,11 +118,40 @@ import Testing
         #expect(try await !Self.scratchLeftBehind(failed, db: db), "the scratch database must be dropped even when a migration fails")
 
         // The environment's own database is never a scratch database.
-        let own = "\(db.settings.dialect)://\(db.settings.username ?? ""):\(db.settings.password ?? "")@\(db.settings.host ?? "")\(db.settings.port.map { ":\($0)" } ?? "")/\(db.settings.database ?? "")"
-            + (db.settings.schema.map { "?schema=\($0)" } ?? "")
-        let url = db.settings.storage.map { "sqlite:\($0)" } ?? own
-        let refused = try await db.strata(["verify", "--scratch-url", url], in: failing)
+        let refused = try await db.strata(["verify", "--scratch-url", Self.url(of: db)], in: failing)
         #expect(refused.status == 2 && refused.stderr.contains("names the environment's own database"), "\(refused)")
+    }
+
+    /// `db`'s URL, password included.
+    static func url(of db: FreshDatabase) -> String {
+        let settings = db.settings
+        if let storage = settings.storage { return "sqlite:\(storage)" }
+        return "\(settings.dialect)://\(settings.username ?? ""):\(settings.password ?? "")@\(settings.host ?? "")\(settings.port.map { ":\($0)" } ?? "")/\(settings.database ?? "")"
+            + (settings.schema.map { "?schema=\($0)" } ?? "")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aScratchURLThatIsBadOfAnotherDialectOrNotEmptyIsRefused(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let project = try Self.project(db, [("20250101000001", "create-items", "CREATE TABLE items (id INTEGER PRIMARY KEY);", "DROP TABLE items;")])
+        defer { project.remove() }
+        let bad = try await db.strata(["verify", "--scratch-url", "nonsense"], in: project)
+        #expect(bad.status == 2 && bad.stderr.contains("--scratch-url is not valid"), "\(bad)")
+        let other = engine.server == nil ? "postgres://someone@localhost/scratch" : "sqlite:/tmp/strata-other-dialect.sqlite3"
+        let foreign = try await db.strata(["verify", "--scratch-url", other], in: project)
+        #expect(foreign.status == 2 && foreign.stderr.contains("but the environment is \(db.settings.dialect)"), "\(foreign)")
+
+        // A database with a table of its own is not a scratch database: verify changes nothing in it.
+        let busy = try await engine.fresh()
+        defer { Task { await busy.remove() } }
+        _ = try await engine.driver.createDatabase(busy.settings, logger: Logger(label: "test"))
+        _ = try await busy.query("CREATE TABLE keep_me (id INTEGER)")
+        let notEmpty = try await db.strata(["verify", "--scratch-url", Self.url(of: busy)], in: project)
+        #expect(notEmpty.status == 5 && notEmpty.stderr.contains("is not empty"), "\(notEmpty)")
+        let kept = try await busy.hasTable("keep_me")
+        let history = try await busy.hasTable("strata_migrations")
+        #expect(kept && !history)
     }
 
     @Test(.enabled(if: ServerEnvironment.postgresWanted))

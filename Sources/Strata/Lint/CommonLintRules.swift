@@ -1,10 +1,10 @@
-/// The lint rules every dialect shares: destructive statements, renames and type changes,
-/// and the data-dependent ones. Each fires only on a table that exists before the
+/// The lint rules every dialect shares: destructive statements, renames in the standard
+/// syntax, and the data-dependent ones. Each fires only on a table that exists before the
 /// migrations being linted.
 public enum CommonLintRules {
     /// The rules, in code order.
     public static let all: [any LintRule] = [
-        DropTableRule(), DropColumnRule(), RebuildDropsColumnRule(), TruncateRule(), RenameRule(), TypeChangeRule(), AddedColumnRule(), UniqueOnExistingRule(),
+        DropTableRule(), DropColumnRule(), RebuildDropsColumnRule(), TruncateRule(), RenameRule(), AddedColumnRule(), UniqueOnExistingRule(),
     ]
 }
 
@@ -75,56 +75,39 @@ struct TruncateRule: LintRule {
     }
 }
 
-/// ST201 and ST202: a table or a column renamed (`RENAME TO`, `RENAME COLUMN`, `RENAME
-/// TABLE`, MySQL's `CHANGE old new`).
+/// ST201 and ST202: a table or a column renamed with `ALTER TABLE … RENAME TO` or
+/// `RENAME [COLUMN] a TO b`, which every dialect has. MySQL's own spellings (`RENAME TABLE`,
+/// `CHANGE old new`) are in its module, as are the type changes of each dialect.
 struct RenameRule: LintRule {
+    /// Why a rename is a warning, and what to do instead.
+    static let advice = "Renaming breaks the application version still running. Add the new name, copy and write to both, switch the application, then drop the old one in a later migration (or use a view)."
+
     func check(_ statement: LintStatement, in context: LintContext) -> [LintIssue] {
-        let advice = "Renaming breaks the application version still running. Add the new name, copy and write to both, switch the application, then drop the old one in a later migration (or use a view)."
-        let tokens = statement.tokens
-        if tokens.starts(with: "RENAME", "TABLE"), let table = tokens.name(at: 2)?.name, !context.isNew(table) {
-            return [LintIssue(.renameTable, "Table \(table) is renamed.", advice: advice)]
-        }
         guard let (table, _) = statement.alteredTable, !context.isNew(table) else { return [] }
         var issues: [LintIssue] = []
         for clause in statement.alterClauses {
             if clause.starts(with: "RENAME", "TO") || clause.starts(with: "RENAME", "AS") {
-                issues.append(LintIssue(.renameTable, "Table \(table) is renamed.", advice: advice))
+                issues.append(LintIssue(.renameTable, "Table \(table) is renamed.", advice: Self.advice))
             } else if clause.starts(with: "RENAME") && !clause.starts(with: "RENAME", "INDEX") && !clause.starts(with: "RENAME", "KEY") && !clause.starts(with: "RENAME", "CONSTRAINT") {
                 let start = clause.starts(with: "RENAME", "COLUMN") ? 2 : 1
                 let column = clause.name(at: start)?.name ?? "?"
-                issues.append(LintIssue(.renameColumn, "Column \(table).\(column) is renamed.", advice: advice))
-            } else if clause.starts(with: "CHANGE") {
-                let start = clause.starts(with: "CHANGE", "COLUMN") ? 2 : 1
-                if let (old, next) = clause.name(at: start), let new = clause.name(at: next)?.name, old != new {
-                    issues.append(LintIssue(.renameColumn, "Column \(table).\(old) is renamed to \(new).", advice: advice))
-                }
+                issues.append(LintIssue(.renameColumn, "Column \(table).\(column) is renamed.", advice: Self.advice))
             }
         }
         return issues
     }
 }
 
-/// ST203: a column's type changed (`ALTER COLUMN c TYPE`, `MODIFY c`, `CHANGE c c`).
-struct TypeChangeRule: LintRule {
-    func check(_ statement: LintStatement, in context: LintContext) -> [LintIssue] {
-        guard let (table, _) = statement.alteredTable, !context.isNew(table) else { return [] }
-        return statement.alterClauses.compactMap { clause in
-            let column: String?
-            if clause.starts(with: "ALTER"), clause.contains("TYPE") {
-                column = clause.name(at: clause.starts(with: "ALTER", "COLUMN") ? 2 : 1)?.name
-            } else if clause.starts(with: "MODIFY") {
-                column = clause.name(at: clause.starts(with: "MODIFY", "COLUMN") ? 2 : 1)?.name
-            } else if clause.starts(with: "CHANGE"), let (old, next) = clause.name(at: clause.starts(with: "CHANGE", "COLUMN") ? 2 : 1) {
-                column = old
-                _ = next
-            } else {
-                column = nil
-            }
-            return column.map {
-                LintIssue(.typeChange, "The type of column \(table).\($0) is changed.",
-                          advice: "The running application may write values the new type refuses, or read them differently. Add a column of the new type, backfill it, switch the application, then drop the old one.")
-            }
-        }
+extension LintIssue {
+    /// ST203 for `table.column`, as each dialect's type-change rule reports it.
+    public static func typeChange(_ table: String, _ column: String) -> LintIssue {
+        LintIssue(.typeChange, "The type of column \(table).\(column) is changed.",
+                  advice: "The running application may write values the new type refuses, or read them differently. Add a column of the new type, backfill it, switch the application, then drop the old one.")
+    }
+
+    /// ST201 or ST202, as the dialects that have their own rename syntax report it.
+    public static func renamed(_ code: LintCode, _ what: String) -> LintIssue {
+        LintIssue(code, what, advice: RenameRule.advice)
     }
 }
 

@@ -38,7 +38,7 @@ extension TenantFleetDefinition {
                 throw StrataError.configuration(
                     "\(location): `tenants: { \(scope.configurationKey): … }` does not apply to \(settings.dialect), which has no tenant \(scope.rawValue)s inside a server.",
                     hint: others.isEmpty
-                        ? "List the tenants' databases with `urls:`\(settings.dialect == "sqlite" ? " or `sqlite:` with a file pattern" : ""). Nothing was run."
+                        ? "List the tenants' databases with `urls:` (SQLite files also with `sqlite:` and a file pattern). Nothing was run."
                         : "Use \(others.joined(separator: " or ")) with a query returning their names. Nothing was run."
                 )
             }

@@ -181,7 +181,7 @@ public struct RollbackCheck: Sendable, Hashable {
                 let object = difference.object
                 let subject = "\(object.kind.rawValue) \(object.name)"
                 switch difference {
-                case .onlyHere: return "its down left behind \(subject)" + (object.definition.isEmpty ? "" : " (\(object.definition))")
+                case .onlyHere: return "its down left behind \(subject)" + (object.definition.isEmpty ? "" : ": \(object.definition)")
                 case .onlyInReference: return "its down removed \(subject), which was there before its up"
                 case .changed(let now, let before): return "its down did not restore \(subject): \(now.definition) instead of \(before.definition)"
                 }
