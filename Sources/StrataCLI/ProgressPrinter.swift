@@ -20,6 +20,10 @@ struct ProgressPrinter: Sendable {
         case .finished(let id, let direction, let duration):
             let verb = direction == .up ? appliedVerb : "reverted"
             Console.print("== \(id.version) \(id.name): \(verb) (\(Self.format(duration)))")
+        case .ran(let id, _, let duration):
+            Console.print("== \(id.version) \(id.name): ran (\(Self.format(duration))), commits with the others")
+        case .committed(let count, let duration):
+            Console.print("Committed \(migrationCount(count)) in one transaction (\(Self.format(duration))).")
         }
     }
 

@@ -425,6 +425,47 @@ import Testing
         #expect(try await project.tables().contains("big"))
     }
 
+    /// `migrate --atomic` killed outright after some of its migrations ran: the one
+    /// transaction never committed, so nothing of the run stays — not even the migrations
+    /// reported as ran — and the next run applies them all.
+    @Test func processKilledMidAtomicRunLeavesNothing() async throws {
+        let project = try Project()
+        defer { project.directory.remove() }
+        try project.migration("20250101000000", "quick", up: "CREATE TABLE quick (id INTEGER);")
+        try project.migration("20250101000001", "slow", up: """
+            CREATE TABLE big (n INTEGER);
+            INSERT INTO big (n) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) SELECT x FROM c;
+            """)
+
+        let started = try StrataProcess.start(["migrate", "--atomic"], in: project.path)
+        let (process, stdout, _) = started
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("quick: ran"), Date() < deadline {
+            seen += String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(seen.contains("== 20250101000000 quick: ran ("), "\(seen)")
+        #expect(seen.contains("commits with the others"), "\(seen)")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(process.isRunning, "the slow migration finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        #expect(await StrataProcess.finish(started).status == SIGKILL)
+
+        let tables = try await project.tables()
+        #expect(!tables.contains("quick"))
+        #expect(!tables.contains("big"))
+        #expect(try await project.query("SELECT version FROM strata_migrations").isEmpty)
+        try project.migration("20250101000001", "slow", up: "CREATE TABLE big (n INTEGER);")
+        let rerun = try await project.strata("migrate", "--atomic", "--lock-timeout", "2")
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(rerun.stdout.contains("Committed 2 migrations in one transaction ("), "\(rerun)")
+        #expect(try await project.tables().isSuperset(of: ["quick", "big"]))
+        #expect(try await project.query("SELECT version FROM strata_migrations").count == 2)
+        let resumed = try await project.strata("migrate", "--atomic", "--resume")
+        #expect(resumed.status == 2, "\(resumed)")
+        #expect(resumed.stderr.contains("--atomic cannot --resume"), "\(resumed)")
+    }
+
     @Test func seedersRunOnceAreListedAndRevert() async throws {
         let project = try Project()
         defer { project.directory.remove() }

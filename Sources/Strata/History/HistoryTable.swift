@@ -102,6 +102,19 @@ struct HistoryTable {
         return SQLStatement(text: insertBaselineSQL, line: 0, binds: binds + [.text(Self.baselineKind)])
     }
 
+    /// Statements that record applied migrations (not baselined ones) many rows at a time:
+    /// an atomic run records its migrations together.
+    func insertStatements(_ records: [HistoryRecord]) -> [SQLStatement] {
+        stride(from: 0, to: records.count, by: Self.rowsPerInsert).map { start in
+            let chunk = records[start..<min(start + Self.rowsPerInsert, records.count)]
+            let binds = chunk.flatMap { insertStatement($0).binds }
+            return SQLStatement(text: dialect.insertSQL(into: name, columns: Self.columns, rows: chunk.count), line: 0, binds: binds)
+        }
+    }
+
+    /// Rows per multi-row insert: 2,500 bind values, under every engine's limit.
+    private static let rowsPerInsert = 500
+
     /// The statement that forgets an applied migration (after it was undone).
     func deleteStatement(_ version: MigrationVersion) -> SQLStatement {
         SQLStatement(text: deleteSQL, line: 0, binds: [.text(version.digits)])

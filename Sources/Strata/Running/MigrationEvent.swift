@@ -16,6 +16,12 @@ public enum MigrationEvent: Sendable {
     case statementSkipped(MigrationID, SQLStatement)
     /// A migration finished and is recorded.
     case finished(MigrationID, MigrationDirection, Duration)
+    /// A migration of an atomic run (`migrate --atomic`) ran; it is recorded only when the
+    /// run's one transaction commits (``committed(_:_:)``), and undone if anything after it fails.
+    case ran(MigrationID, MigrationDirection, Duration)
+    /// An atomic run's one transaction committed: this many migrations are now recorded,
+    /// after this long from its start.
+    case committed(Int, Duration)
 }
 
 /// A migration that a run applied or undid.

@@ -10,7 +10,8 @@ enum MigrationFailure {
         body: MigrationBody,
         dialect: any SQLDialect,
         vocabulary: RunVocabulary,
-        resumedAt resumedStatement: Int? = nil
+        resumedAt resumedStatement: Int? = nil,
+        atomicRun: (before: Int, total: Int)? = nil
     ) -> StrataError {
         let databaseError = error as? DatabaseError
         let reason = databaseError?.description ?? String(describing: error)
@@ -25,7 +26,13 @@ enum MigrationFailure {
         let rolledBack = body.runsInTransaction && dialect.supportsTransactionalDDL
         let command = vocabulary.command(direction)
         let hint: String
-        if let resumedStatement, !rolledBack, statementsCompleted == resumedStatement {
+        if let atomicRun {
+            let noun = vocabulary.noun
+            let connectionLost = databaseError.map(dialect.isConnectionLost) == true ? "The connection to the database server was lost. " : ""
+            hint = connectionLost + "The run's \(atomicRun.total) \(noun)s ran in one transaction (--atomic), which rolled back: none was applied"
+                + (atomicRun.before > 0 ? ", not even the \(atomicRun.before) that ran before this one" : "")
+                + ", and the history is unchanged. Fix the SQL and run `\(command) --atomic` again."
+        } else if let resumedStatement, !rolledBack, statementsCompleted == resumedStatement {
             // The first statement a resumed run ran is the one the stopped run was running:
             // it may have run, and failed now because it did.
             let version = migration.id.version

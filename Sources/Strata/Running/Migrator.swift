@@ -77,11 +77,14 @@ public struct Migrator: Sendable {
         public var resume: Bool
         /// With ``resume``: continue at this statement (1-based) instead.
         public var resumeFromStatement: Int?
+        /// Whether each migration commits on its own (the default) or the whole run in one transaction.
+        public var transactions: TransactionMode
 
-        /// Creates options; by default every pending migration, refusing changed, missing or dirty ones.
+        /// Creates options; by default every pending migration, each in its own transaction,
+        /// refusing changed, missing or dirty ones.
         public init(
             target: MigrationReference? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false, resume: Bool = false,
-            resumeFromStatement: Int? = nil
+            resumeFromStatement: Int? = nil, transactions: TransactionMode = .perMigration
         ) {
             self.target = target
             self.step = step
@@ -89,6 +92,7 @@ public struct Migrator: Sendable {
             self.allowMissing = allowMissing
             self.resume = resume
             self.resumeFromStatement = resumeFromStatement
+            self.transactions = transactions
         }
     }
 
@@ -139,10 +143,13 @@ public struct Migrator: Sendable {
     /// The migrations `migrate` would apply now, without applying them (`--dry-run`).
     public func pendingPlan(_ options: MigrateOptions = MigrateOptions()) async throws -> [LoadedMigration] {
         try await withConnectionForDryRun { connection in
-            try await planner(connection).migrationsToApply(
+            let plan = try await planner(connection).migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
+            // Refused as the run itself would refuse.
+            _ = try atomicBatch(plan.map { ($0, .up) }, mode: options.transactions, on: connection)
+            return plan
         }
     }
 
@@ -165,17 +172,68 @@ public struct Migrator: Sendable {
         beforeApplying: (@Sendable ([LoadedMigration]) async throws -> Void)? = nil,
         progress: @escaping ProgressHandler = { _ in }
     ) async throws -> [CompletedMigration] {
-        try await withLockedSession(progress: progress, plan: { planner, connection in
+        try await withLockedSession(progress: progress, plan: { planner, connection -> MigratePlan? in
             let plan = try planner.migrationsToApply(
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
             try resumePoint(options.resumeFromStatement, resume: options.resume, direction: .up, plan: plan, planner: planner)
             try checkRunnable(plan.map { ($0, .up) }, on: connection)
-            return plan.isEmpty ? nil : plan
-        }, beforeChanges: beforeApplying) { session, plan, planner in
-            try await session.run(plan.map { ($0, .up) }, dirty: planner.progress, resumingAt: options.resumeFromStatement.map { $0 - 1 })
+            guard !plan.isEmpty else { return nil }
+            return MigratePlan(migrations: plan, atomic: try atomicBatch(plan.map { ($0, .up) }, mode: options.transactions, on: connection))
+        }, beforeChanges: { (plan: MigratePlan) in try await beforeApplying?(plan.migrations) }) { session, plan, planner -> [CompletedMigration] in
+            let steps = plan.migrations.map { (migration: $0, direction: MigrationDirection.up) }
+            if plan.atomic { return try await session.runAtomically(steps) }
+            return try await session.run(steps, dirty: planner.progress, resumingAt: options.resumeFromStatement.map { $0 - 1 })
         } ?? []
+    }
+
+    /// What `migrate` applies, and whether in one transaction.
+    private struct MigratePlan: Sendable {
+        let migrations: [LoadedMigration]
+        let atomic: Bool
+    }
+
+    /// Whether `plan` runs in one transaction, as `mode` asks: ``TransactionMode/atomic``
+    /// refuses, naming why, when the database's DDL commits by itself or a step must run
+    /// outside a transaction; ``TransactionMode/atomicWherePossible`` then runs each in its own.
+    func atomicBatch(
+        _ plan: [(migration: LoadedMigration, direction: MigrationDirection)], mode: TransactionMode, on connection: any DatabaseConnection
+    ) throws -> Bool {
+        guard mode != .perMigration else { return false }
+        let dialect = connection.dialect
+        let required = mode == .atomic
+        guard dialect.supportsTransactionalDDL else {
+            guard required else { return false }
+            throw StrataError.configuration(
+                "--atomic runs every pending \(vocabulary.noun) in one transaction, but \(dialect.name) commits each DDL statement by itself: "
+                    + "the \(vocabulary.noun)s could not roll back together. Nothing was changed.",
+                hint: "Run the command without --atomic: each \(vocabulary.noun) then commits on its own, and one that stops half-way is tracked statement by statement."
+            )
+        }
+        if let outside = plan.first(where: { $0.migration.body($0.direction)?.runsInTransaction == false }) {
+            guard required else { return false }
+            throw StrataError.configuration(
+                "--atomic runs every pending \(vocabulary.noun) in one transaction, but \(vocabulary.noun) \(outside.migration.id) (\(outside.migration.source)) "
+                    + "is marked transaction:false and must run outside one. Nothing was changed.",
+                hint: "Run the \(vocabulary.noun)s before it with `--atomic --to VERSION`, then the rest without --atomic."
+            )
+        }
+        return true
+    }
+
+    /// Whether a run's migrations commit one by one or all together.
+    public enum TransactionMode: Sendable, Hashable {
+        /// Each migration commits with its history row on its own (the default): a failure
+        /// keeps the migrations before it.
+        case perMigration
+        /// Every migration of the run and its history row in one transaction — all or
+        /// nothing (`migrate --atomic`). Refused where the database's DDL commits by itself
+        /// and when a migration is marked `transaction:false`.
+        case atomic
+        /// ``atomic`` where the database and the migrations allow it, else ``perMigration``:
+        /// how `db reset` builds a fresh database.
+        case atomicWherePossible
     }
 
     /// Reverts applied migrations, newest first; stops at the first failure.

@@ -47,6 +47,93 @@ struct RunSession {
         return completed
     }
 
+    /// Runs `steps` and their history changes in one transaction, committed at the end: all
+    /// or nothing (`migrate --atomic`). The caller checked that every step runs in a
+    /// transaction on a database with transactional DDL (``Migrator/atomicBatch(_:mode:on:)``).
+    /// Foreign keys are checked at the commit when any step needs them deferred. Each step is
+    /// reported as ``MigrationEvent/ran(_:_:_:)`` when its statements ran, and the run as
+    /// ``MigrationEvent/committed(_:_:)`` once recorded. The history rows go in together,
+    /// many to a statement, before the commit.
+    func runAtomically(_ steps: [(migration: LoadedMigration, direction: MigrationDirection)]) async throws -> [CompletedMigration] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var completed: [CompletedMigration] = []
+        var inserted: [HistoryRecord] = []
+        var deleted: [SQLStatement] = []
+        try await connection.checkMigrationLockHeld()
+        if steps.contains(where: { $0.migration.body($0.direction).map(defersForeignKeys) == true }) {
+            try await connection.beginTransactionDeferringForeignKeys()
+        } else {
+            try await connection.beginTransaction()
+        }
+        for step in steps {
+            let (migration, direction) = step
+            guard let body = migration.body(direction) else {
+                try? await connection.rollbackTransaction()
+                throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
+            }
+            var logger = self.logger
+            logger[metadataKey: "migration"] = "\(migration.id)"
+            logger[metadataKey: "direction"] = "\(direction.rawValue)"
+            report(.started(migration.id, direction))
+            logger.info("Starting migration in the run's one transaction")
+            let began = clock.now
+            let tracker = StatementTracker(completed: 0)
+            do {
+                let run = statementStep(migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger)
+                if let program = body.program {
+                    guard let schemaDialect = connection.dialect.schemaDialect else {
+                        throw StrataError.unsupported(
+                            "Swift migrations", dialect: connection.dialect.name,
+                            workaround: "write this migration as a SQL file in the migrations directory."
+                        )
+                    }
+                    let context = SchemaContext(database: connection, inTransaction: true)
+                    try await program.run(Schema(DatabaseSchemaBackend(dialect: schemaDialect, context: context, run: run)))
+                } else {
+                    for statement in body.statements { try await run(statement) }
+                }
+            } catch {
+                try? await connection.rollbackTransaction()
+                throw MigrationFailure.error(
+                    error, migration: migration, direction: direction, statement: tracker.current,
+                    statementsCompleted: tracker.completed, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary,
+                    atomicRun: (before: completed.count, total: steps.count)
+                )
+            }
+            let duration = clock.now - began
+            switch direction {
+            case .up:
+                inserted.append(HistoryRecord(
+                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
+                    appliedAt: Date(), executionMilliseconds: duration.milliseconds
+                ))
+            case .down:
+                deleted.append(history.deleteStatement(migration.id.version))
+            }
+            completed.append(CompletedMigration(id: migration.id, direction: direction, duration: duration))
+            report(.ran(migration.id, direction, duration))
+            logger.info("Ran migration; it commits with the run", metadata: ["ms": "\(duration.milliseconds)"])
+        }
+        do {
+            try await connection.executeAll(deleted + history.insertStatements(inserted))
+            try await connection.checkMigrationLockHeld()
+            try await connection.commitTransaction()
+        } catch {
+            try? await connection.rollbackTransaction()
+            let noun = migrator.vocabulary.noun
+            throw StrataError.failure(
+                "Committing the run's one transaction of \(steps.count) \(noun)s failed: \((error as? DatabaseError)?.description ?? String(describing: error))",
+                hint: "The transaction rolled back: none of the \(steps.count) \(noun)s was applied and the history is unchanged. "
+                    + "Fix what the database reported and run `\(migrator.vocabulary.command(.up)) --atomic` again.",
+                underlying: error as? DatabaseError
+            )
+        }
+        report(.committed(completed.count, clock.now - start))
+        logger.info("Committed the run's one transaction", metadata: ["migrations": "\(completed.count)"])
+        return completed
+    }
+
     /// Whether a migration's section runs in a transaction that ``DatabaseConnection/beginTransaction()``
     /// starts: it has a section, atomic, and needs no foreign-key deferral.
     private func runsInPlainTransaction(_ migration: LoadedMigration, _ direction: MigrationDirection) -> Bool {
