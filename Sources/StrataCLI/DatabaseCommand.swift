@@ -1,13 +1,23 @@
 import ArgumentParser
 import Strata
 
-/// `strata db create` and `strata db drop`.
+/// `strata db create | drop | reset | prepare`.
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Create or drop the environment's database.",
-        subcommands: [Create.self, Drop.self]
+        abstract: "Create, drop, rebuild or prepare the environment's database.",
+        subcommands: [Create.self, Drop.self, Reset.self, Prepare.self]
     )
+
+    /// Refuses to drop a production database without `--yes`.
+    static func requireConfirmation(_ yes: Bool, _ context: CommandContext, command: String) throws {
+        guard context.environment.name == "production", !yes else { return }
+        throw StrataError(
+            .configuration,
+            "Refusing to drop the production database (\(context.environment.connection.redactedDescription)) without --yes.",
+            hint: "Take a backup first; then run `strata \(command) --env production --yes` if you mean it."
+        )
+    }
 
     /// `strata db create`: creates the database if it does not exist.
     struct Create: AsyncParsableCommand {
@@ -46,13 +56,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try CommandContext(global)
-            if context.environment.name == "production", !yes {
-                throw StrataError(
-                    .configuration,
-                    "Refusing to drop the production database (\(context.environment.connection.redactedDescription)) without --yes.",
-                    hint: "Take a backup first; then run `strata db drop --env production --yes` if you mean it."
-                )
-            }
+            try DatabaseCommand.requireConfirmation(yes, context, command: "db drop")
             let dropped = try await context.driver.dropDatabase(context.environment.connection, logger: context.logger)
             guard !global.quiet else { return }
             Console.print(dropped

@@ -57,6 +57,13 @@ extension MySQLDriver {
         }
     }
 
+    /// Whether `information_schema.schemata` lists the database.
+    public func databaseExists(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        try await onServer(settings, logger: logger, verb: "look for") { connection, name in
+            try await !connection.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [.text(name)]).isEmpty
+        }
+    }
+
     /// `DROP DATABASE`.
     public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
         try await onServer(settings, logger: logger, verb: "drop") { connection, name in

@@ -161,6 +161,17 @@ extension PostgresDriver {
         }
     }
 
+    /// Whether `pg_database` lists the database and, with `schema:`, the database has the schema.
+    public func databaseExists(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        let found = try await onMaintenanceDatabase(settings, logger: logger, verb: "look for") { connection, name in
+            try await !connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty
+        }
+        guard found, let schema = settings.schema else { return found }
+        return try await inDatabase(settings, logger: logger) { connection in
+            try await !connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).isEmpty
+        }
+    }
+
     /// `DROP DATABASE`, from the server's `postgres` maintenance database — or, with
     /// `schema:`, `DROP SCHEMA … CASCADE` of that schema only: an environment that lives in
     /// one schema never drops the database the other schemas share.

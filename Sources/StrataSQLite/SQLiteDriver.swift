@@ -41,6 +41,12 @@ extension SQLiteDriver {
         return true
     }
 
+    /// Whether the database file exists (an in-memory database always does).
+    public func databaseExists(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
+        let storage = try self.storage(settings)
+        return storage == ":memory:" || FileManager.default.fileExists(atPath: storage)
+    }
+
     /// Deletes the database file with its journal, WAL and lock files.
     public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
         let storage = try self.storage(settings)

@@ -7,21 +7,15 @@ import Testing
 /// where it is not. Checked on the real databases, with the transaction verbs the run asked
 /// of its connection written down.
 @Suite struct AtomicRunTests {
-    private func writeTables(_ db: FreshDatabase, _ numbers: ClosedRange<Int>) throws {
-        for number in numbers {
-            try db.write("2025010100000\(number)", "table-\(number)", up: "CREATE TABLE t\(number) (id INTEGER);", down: "DROP TABLE t\(number);")
-        }
-    }
-
     private func atomic() -> Migrator.MigrateOptions { Migrator.MigrateOptions(transactions: .atomic) }
 
     @Test(arguments: TestDatabase.all)
     func allPendingMigrationsCommitInOneTransactionOrTheRunIsRefused(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
-        try writeTables(db, 1...3)
+        try db.writeTables(1...3)
         try await db.migrator().migrate(Migrator.MigrateOptions(step: 1))
-        try writeTables(db, 4...5)
+        try db.writeTables(4...5)
         let log = TransactionLog()
         var migrator = try db.migrator()
         let connect = migrator.connect
@@ -57,9 +51,9 @@ import Testing
     func aFailureRollsBackEveryMigrationOfTheRun(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
-        try writeTables(db, 1...2)
+        try db.writeTables(1...2)
         try db.write("20250101000003", "broken", up: "INSERT INTO t1 (id) VALUES (1);\nINSERT INTO no_such_table (id) VALUES (1);")
-        try writeTables(db, 4...4)
+        try db.writeTables(4...4)
 
         let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate(atomic()) }
         #expect(error?.message.contains("20250101000003-broken failed at") == true, "\(error?.message ?? "")")
@@ -97,9 +91,9 @@ import Testing
     func aMigrationOutsideATransactionIsRefusedOrRunOnItsOwn(engine: TestDatabase) async throws {
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
-        try writeTables(db, 1...1)
+        try db.writeTables(1...1)
         try db.write("20250101000002", "outside", up: engine.driver.dialect.name == "postgres" ? "VACUUM t1;" : "VACUUM;", upOptions: "transaction:false")
-        try writeTables(db, 3...3)
+        try db.writeTables(3...3)
 
         let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate(atomic()) }
         #expect(error?.code == .configuration)

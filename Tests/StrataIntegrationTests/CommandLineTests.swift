@@ -466,6 +466,56 @@ import Testing
         #expect(resumed.stderr.contains("--atomic cannot --resume"), "\(resumed)")
     }
 
+    @Test func dbResetAndPrepareOnTheCommandLine() async throws {
+        let project = try Project(config: """
+            environments:
+              development:
+                url: sqlite:db/development.sqlite3
+                schema_dump: db/schema.sql
+              production:
+                url: sqlite:db/production.sqlite3
+            """)
+        defer { project.directory.remove() }
+        try project.migration("20250101000001", "users", up: "CREATE TABLE users (id INTEGER);")
+        try project.migration("20250101000002", "posts", up: "CREATE TABLE posts (id INTEGER);")
+
+        let built = try await project.strata("db", "prepare")
+        #expect(built.status == 0, "\(built)")
+        #expect(built.stdout.contains("Resetting development (sqlite:db/development.sqlite3): it does not exist"), "\(built)")
+        #expect(built.stdout.contains("Committed 2 migrations in one transaction"), "\(built)")
+        #expect(built.stdout.contains("Reset development in "), "\(built)")
+        #expect(built.stdout.contains("(created): 2 migrations applied in one transaction."), "\(built)")
+        #expect(FileManager.default.fileExists(atPath: project.path + "/db/schema.sql"))
+
+        let current = try await project.strata("db", "prepare")
+        #expect(current.stdout.contains("is up to date; nothing was changed."), "\(current)")
+
+        let reset = try await project.strata("db", "reset")
+        #expect(reset.status == 0, "\(reset)")
+        #expect(reset.stdout.contains("(dropped and created): loaded db/schema.sql (2 migrations)."), "\(reset)")
+        #expect(try await project.query("SELECT version FROM strata_migrations").count == 2)
+
+        let noDump = try await project.strata("db", "reset", "--no-schema", "--quiet")
+        #expect(noDump.status == 0 && noDump.stdout.isEmpty, "\(noDump)")
+        #expect(try await project.tables().isSuperset(of: ["users", "posts"]))
+
+        let missing = try await project.strata("db", "reset", "--schema", "nowhere.sql")
+        #expect(missing.status == 2, "\(missing)")
+        #expect(missing.stderr.contains("Schema dump nowhere.sql does not exist"), "\(missing)")
+        let both = try await project.strata("db", "reset", "--schema", "db/schema.sql", "--no-schema")
+        #expect(both.status == 2 && both.stderr.contains("--schema and --no-schema exclude each other"), "\(both)")
+
+        for command in ["reset", "prepare"] {
+            let production = try await project.strata("db", command, "--env", "production")
+            #expect(production.status == 2, "\(production)")
+            #expect(production.stderr.contains("Refusing to drop the production database"), "\(production)")
+            #expect(production.stderr.contains("strata db \(command) --env production --yes"), "\(production)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/db/production.sqlite3"))
+        #expect(try await project.strata("db", "prepare", "--env", "production", "--yes", "--no-schema").status == 0)
+        #expect(try await project.tables(database: "db/production.sqlite3").isSuperset(of: ["users", "posts"]))
+    }
+
     @Test func seedersRunOnceAreListedAndRevert() async throws {
         let project = try Project()
         defer { project.directory.remove() }

@@ -137,6 +137,13 @@ struct FreshDatabase: Sendable {
         return path
     }
 
+    /// Writes migrations `2025010100000N-table-N` creating (and dropping) tables `tN`.
+    func writeTables(_ numbers: ClosedRange<Int>) throws {
+        for number in numbers {
+            try write("2025010100000\(number)", "table-\(number)", up: "CREATE TABLE t\(number) (id INTEGER);", down: "DROP TABLE t\(number);")
+        }
+    }
+
     /// A migrator over the migrations written so far.
     func migrator(lockTimeout: Duration = .seconds(10)) throws -> Migrator {
         let driver = engine.driver

@@ -208,6 +208,10 @@ public protocol DatabaseDriver: Sendable {
     /// Returns `false` if it did not exist, which is not an error.
     func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool
 
+    /// Whether the database `settings` names exists (with `schema:`, the schema too), asked
+    /// without creating anything: `strata db prepare` builds a missing one.
+    func databaseExists(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool
+
     /// How to back up the database `settings` names (`strata backup`).
     func backupMethod(_ settings: ConnectionSettings, logger: Logger) throws -> BackupMethod
 

@@ -364,8 +364,16 @@ struct RunSession {
         try await record(records.map(history.insertStatement))
     }
 
-    /// Runs statements that write history rows (a schema dump's), in one transaction.
-    func record(_ statements: [SQLStatement]) async throws {
+    /// Records the migrations a loaded schema dump lists as applied, in one transaction, as
+    /// the dump wrote them: applied at their version's time, in 0 ms.
+    func recordLoaded(_ migrations: [SchemaDumpFile.RecordedMigration]) async throws {
+        try await record(history.insertStatements(migrations.map {
+            HistoryRecord(version: $0.id.version, name: $0.id.name, checksum: $0.checksum, appliedAt: $0.id.version.date, executionMilliseconds: 0)
+        }))
+    }
+
+    /// Runs statements that write history rows, in one transaction.
+    private func record(_ statements: [SQLStatement]) async throws {
         guard !statements.isEmpty else { return }
         do {
             try await connection.executeAllAndCommit(statements, startingTransaction: true, beginningNext: false)

@@ -63,4 +63,36 @@ public struct SchemaDumpFile: Sendable, Hashable {
             history: lines[(marker + 1)...].joined(separator: "\n")
         )
     }
+
+    /// A migration the dump records as applied.
+    public struct RecordedMigration: Sendable, Hashable {
+        /// The migration's identity.
+        public var id: MigrationID
+        /// The checksum of its file when the dump was written.
+        public var checksum: String
+    }
+
+    /// The migrations the applied-migrations section records, in its order, read from its
+    /// `INSERT` statements (one per line, as `strata schema dump` writes them) into
+    /// `historyTable`.
+    ///
+    /// - Throws: ``StrataError`` (configuration) naming `file` and the line's text when a
+    ///   line is not such an insert: the section was edited.
+    public func recordedMigrations(historyTable: String, dialect sqlDialect: any SQLDialect, file: String) throws -> [RecordedMigration] {
+        let prefix = "INSERT INTO \(sqlDialect.quoteIdentifier(historyTable)) "
+        return try history.split(separator: "\n").compactMap { line -> RecordedMigration? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return nil }
+            let unreadable = StrataError.configuration(
+                "\(file): its applied-migrations section has a line that is not an INSERT into \(historyTable) of a version, name and checksum: \(text.prefix(100))",
+                hint: "Write the dump again with `strata schema dump` (from a database whose history table is \(historyTable)). Nothing was changed."
+            )
+            guard text.hasPrefix(prefix), let values = text.range(of: " VALUES (") else { throw unreadable }
+            let literals = text[values.upperBound...].split(separator: "'", omittingEmptySubsequences: false)
+            // 'version', 'name', 'checksum': the literals are the odd pieces between quotes.
+            guard literals.count >= 7, let version = MigrationVersion(String(literals[1])), MigrationName.problem(with: String(literals[3])) == nil,
+                  !literals[5].isEmpty, literals[5].allSatisfy(\.isHexDigit) else { throw unreadable }
+            return RecordedMigration(id: MigrationID(version: version, name: String(literals[3])), checksum: String(literals[5]))
+        }
+    }
 }

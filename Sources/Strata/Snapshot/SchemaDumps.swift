@@ -67,6 +67,7 @@ public struct SchemaDumps: Sendable {
     public func load(_ dump: SchemaDumpFile, from file: String) async throws -> Int {
         try requireDialect(of: dump, file: file)
         let method = try driver.schemaDumpMethod(settings, logger: logger)
+        let recorded = try dump.recordedMigrations(historyTable: migrator.historyTableName, dialect: driver.dialect, file: file)
         let loaded = try await migrator.withLockedSession(progress: { _ in }, plan: { planner, connection -> SchemaDumpFile? in
             let existing = try await connection.dialect.schemaDialect?.snapshot(in: connection).objects(.table).map(\.name) ?? []
             guard existing.isEmpty, planner.history.isEmpty, planner.progress.isEmpty else {
@@ -77,14 +78,9 @@ public struct SchemaDumps: Sendable {
             return dump.sql.isEmpty && dump.history.isEmpty ? nil : dump
         }, beforeChanges: { dump in
             try await Self.run(dump.sql, with: method)
-        }) { session, dump, _ in
-            let statements = try StatementSplitter(syntax: driver.dialect.syntax).split(dump.history)
-            guard statements.allSatisfy({ $0.text.uppercased().hasPrefix("INSERT INTO") }) else {
-                throw StrataError.configuration("\(file): its applied-migrations section holds statements other than INSERT; the schema was loaded, the history left empty.",
-                                                hint: "Write the dump again with `strata schema dump`.")
-            }
-            try await session.record(statements)
-            return statements.count
+        }) { session, _, _ in
+            try await session.recordLoaded(recorded)
+            return recorded.count
         }
         return loaded ?? 0
     }

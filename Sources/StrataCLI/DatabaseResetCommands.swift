@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Strata
+
+extension DatabaseCommand {
+    /// `strata db reset`: drop, create, then load the schema dump or migrate.
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset",
+            abstract: "Drop the database, create it again and bring it to the newest migration.",
+            discussion: """
+                The schema dump (--schema, else the environment's schema_dump, else db/schema.sql, when \
+                the file exists) is loaded when it records the oldest migrations with their files \
+                unchanged; the migrations newer than it are applied after it. Otherwise every migration \
+                is applied — in one transaction on PostgreSQL and SQLite, unless one is marked \
+                transaction:false. Everything in the database is lost: refused in production without --yes.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var lock: LockOptions
+        @OptionGroup var source: ResetSourceOptions
+
+        @Flag(help: "Confirm resetting a production database.")
+        var yes = false
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            try DatabaseCommand.requireConfirmation(yes, context, command: "db reset")
+            let reset = try await source.reset(context, lockTimeout: lock.duration)
+            let printer = ProgressPrinter(silent: global.quiet)
+            if !printer.silent {
+                Console.print("Resetting \(context.environmentDescription)")
+                try ResetPrinter.announce(reset)
+            }
+            let outcome = try await reset.reset(progress: printer.handle)
+            try await context.refreshSchemaDump(afterChanging: !outcome.applied.isEmpty, quiet: printer.silent)
+            if !printer.silent { ResetPrinter.print(outcome, environment: context.environment.name) }
+        }
+    }
+
+    /// `strata db prepare`: nothing when the database is current, else the least that makes it so.
+    struct Prepare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prepare",
+            abstract: "Bring the database to the newest migration with the least work: before a test suite, in CI.",
+            discussion: """
+                Does nothing when every migration is applied. When only migrations newer than every \
+                applied one are pending, applies them (in one transaction where the engine allows) and \
+                keeps the data. When the database is missing or empty, or migrating cannot settle it — a \
+                migration changed, is missing or dirty, or is pending before applied ones — rebuilds it \
+                as `db reset` does, losing its data. Refuses a database that has tables but no history, \
+                and production without --yes.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var lock: LockOptions
+        @OptionGroup var source: ResetSourceOptions
+
+        @Flag(help: "Confirm preparing a production database, which may drop it.")
+        var yes = false
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            try DatabaseCommand.requireConfirmation(yes, context, command: "db prepare")
+            let reset = try await source.reset(context, lockTimeout: lock.duration)
+            let printer = ProgressPrinter(silent: global.quiet)
+            let step = try await reset.preparationStep()
+            if !printer.silent {
+                switch step {
+                case .nothing: Console.print("\(context.environmentDescription) is up to date; nothing was changed.")
+                case .migrate: Console.print("Migrating \(context.environmentDescription)")
+                case .reset(let reason):
+                    Console.print("Resetting \(context.environmentDescription): \(reason)")
+                    try ResetPrinter.announce(reset)
+                }
+            }
+            switch try await reset.prepare(step, progress: printer.handle) {
+            case .upToDate:
+                break
+            case .migrated(let applied, let atomically):
+                try await context.refreshSchemaDump(afterChanging: !applied.isEmpty, quiet: printer.silent)
+                if !printer.silent, !atomically { Console.print("\(migrationCount(applied.count)) applied.") }
+            case .reset(let outcome, _):
+                try await context.refreshSchemaDump(afterChanging: !outcome.applied.isEmpty, quiet: printer.silent)
+                if !printer.silent { ResetPrinter.print(outcome, environment: context.environment.name) }
+            }
+        }
+    }
+}
+
+/// Where `db reset` and `db prepare` find the schema dump.
+struct ResetSourceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The schema dump to load (default: schema_dump, else db/schema.sql, when it exists).", valueName: "file"))
+    var schema: String?
+
+    @Flag(help: "Apply the migrations; load no schema dump.")
+    var noSchema = false
+
+    func validate() throws {
+        if schema != nil, noSchema { throw ValidationError("--schema and --no-schema exclude each other.") }
+    }
+
+    /// The reset of the environment's database, with the dump to load.
+    func reset(_ context: CommandContext, lockTimeout: Duration) async throws -> DatabaseReset {
+        var dump: DatabaseReset.Dump?
+        if !noSchema {
+            let path = SchemaCommand.path(schema, context: context)
+            // A dump named on the command line must exist; the default one may not yet.
+            if schema != nil || FileManager.default.fileExists(atPath: path) {
+                dump = DatabaseReset.Dump(path: path, file: try SchemaCommand.read(path))
+            }
+        }
+        return DatabaseReset(
+            migrator: try await context.migrator(lockTimeout: lockTimeout), driver: context.driver,
+            settings: context.environment.connection, logger: context.logger, dump: dump
+        )
+    }
+}
+
+/// What a reset did, for people.
+enum ResetPrinter {
+    /// Before a reset: why the dump will not be loaded, if it will not.
+    static func announce(_ reset: DatabaseReset) throws {
+        if let problem = try reset.dumpProblem() { Console.print("Not loading the schema dump: \(problem); applying the migrations instead.") }
+    }
+
+    /// After a reset: what was loaded and applied, and how long it took.
+    static func print(_ outcome: DatabaseReset.Outcome, environment: String) {
+        let what: String
+        if let dump = outcome.loadedDump {
+            what = "loaded \(dump) (\(migrationCount(outcome.recordedFromDump)))"
+                + (outcome.applied.isEmpty ? "" : ", then applied \(outcome.applied.count) newer")
+        } else {
+            what = "\(migrationCount(outcome.applied.count)) applied" + (outcome.appliedAtomically ? " in one transaction" : "")
+        }
+        Console.print("Reset \(environment) in \(ProgressPrinter.format(outcome.duration)) (\(outcome.dropped ? "dropped and created" : "created")): \(what).")
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import Strata
+import Testing
+
+/// `db reset` and `db prepare` on every engine: a database rebuilt from the schema dump when
+/// it is current, from the migrations (in one transaction where the engine allows) when it is
+/// not, and `prepare` doing only what the database needs.
+@Suite struct DatabaseResetTests {
+    private func reset(_ db: FreshDatabase, dump: SchemaDumpFile? = nil) throws -> DatabaseReset {
+        DatabaseReset(
+            migrator: try db.migrator(), driver: db.engine.driver, settings: db.settings, logger: Logger(label: "test"),
+            dump: dump.map { DatabaseReset.Dump(path: "db/schema.sql", file: $0) }
+        )
+    }
+
+    private func dump(_ db: FreshDatabase) async throws -> SchemaDumpFile {
+        try await SchemaDumps(migrator: db.migrator(), driver: db.engine.driver, settings: db.settings, logger: Logger(label: "test")).dump()
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func resetDropsEverythingAndAppliesEveryMigrationAtomicallyWhereTheEngineAllows(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...3)
+        try await db.migrator().migrate()
+        _ = try await db.query("INSERT INTO t1 (id) VALUES (7)")
+        try db.write("20250101000004", "not-yet", up: "CREATE TABLE t4 (id INTEGER);")
+
+        let outcome = try await reset(db).reset()
+        #expect(outcome.dropped)
+        #expect(outcome.loadedDump == nil)
+        #expect(outcome.dumpNotUsed == nil)
+        #expect(outcome.applied.count == 4)
+        #expect(outcome.appliedAtomically == engine.driver.dialect.supportsTransactionalDDL)
+        #expect(try await db.historyVersions() == (1...4).map { "2025010100000\($0)" })
+        #expect(try await db.query("SELECT id FROM t1").isEmpty, "the data before the reset is gone")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func resetLoadsACurrentDumpAndAppliesTheMigrationsNewerThanIt(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...3)
+        try await db.migrator().migrate()
+        let written = try await dump(db)
+        let historyRows = { () async throws -> [String] in
+            try await db.query("SELECT version, name, checksum FROM strata_migrations ORDER BY version")
+                .map { "\($0["version"].text ?? "") \($0["name"].text ?? "") \($0["checksum"].text ?? "")" }
+        }
+        let history = try await historyRows()
+        #expect(history.count == 3)
+
+        let current = try await reset(db, dump: written).reset()
+        #expect(current.loadedDump == "db/schema.sql")
+        #expect(current.recordedFromDump == 3)
+        #expect(current.applied.isEmpty)
+        #expect(try await historyRows() == history)
+        for number in 1...3 { #expect(try await db.hasTable("t\(number)")) }
+        #expect(try await db.migrator().status().allSatisfy { $0.state == .applied })
+
+        try db.writeTables(4...5)
+        let behind = try await reset(db, dump: written).reset()
+        #expect(behind.recordedFromDump == 3)
+        #expect(behind.applied.map(\.id.name) == ["table-4", "table-5"])
+        #expect(try await db.historyVersions() == (1...5).map { "2025010100000\($0)" })
+        #expect(try await db.hasTable("t5"))
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aDumpThatNoLongerMatchesTheFilesIsNotLoaded(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...2)
+        try await db.migrator().migrate()
+        let written = try await dump(db)
+        try db.write("20250101000002", "table-2", up: "CREATE TABLE t2 (id INTEGER, note TEXT);", down: "DROP TABLE t2;")
+
+        let resetter = try reset(db, dump: written)
+        #expect(try resetter.dumpProblem() == "migration 20250101000002-table-2 changed since db/schema.sql was written")
+        let outcome = try await resetter.reset()
+        #expect(outcome.loadedDump == nil)
+        #expect(outcome.dumpNotUsed == "migration 20250101000002-table-2 changed since db/schema.sql was written")
+        #expect(outcome.applied.count == 2)
+        #expect(try await db.query("SELECT note FROM t2").isEmpty, "t2 is the changed file's")
+
+        // A dump that records a migration whose file is gone is not loaded either.
+        try FileManager.default.removeItem(atPath: db.migrationsPath + "/20250101000001-table-1.sql")
+        #expect(try reset(db, dump: written).dumpProblem() == "db/schema.sql records migration 20250101000001-table-1, which is not the 1st migration file")
+    }
+
+    /// An applied-migrations section that is not what `schema dump` writes is refused before
+    /// anything is dropped.
+    @Test(arguments: TestDatabase.all)
+    func anUnreadableDumpChangesNothing(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...1)
+        try await db.migrator().migrate()
+        _ = try await db.query("INSERT INTO t1 (id) VALUES (7)")
+        var edited = try await dump(db)
+        edited.history += "\nDELETE FROM strata_migrations;"
+
+        let error = await #expect(throws: StrataError.self) { try await reset(db, dump: edited).reset() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("db/schema.sql: its applied-migrations section has a line that is not an INSERT") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("DELETE FROM strata_migrations;") == true)
+        #expect(try await db.query("SELECT id FROM t1").count == 1)
+        // `schema load` reads the section the same way.
+        let loading = await #expect(throws: StrataError.self) {
+            try await SchemaDumps(migrator: db.migrator(), driver: engine.driver, settings: db.settings, logger: Logger(label: "test")).load(edited, from: "db/schema.sql")
+        }
+        #expect(loading?.message == error?.message)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func prepareDoesOnlyWhatTheDatabaseNeeds(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...2)
+        _ = try await engine.driver.dropDatabase(db.settings, logger: Logger(label: "test"))
+
+        // Missing: built.
+        #expect(try await reset(db).preparationStep() == .reset(reason: "it does not exist"))
+        guard case .reset(let built, _) = try await reset(db).prepare() else { Issue.record("a missing database was not built"); return }
+        #expect(built.applied.count == 2)
+
+        // Current: nothing, and the data stays.
+        _ = try await db.query("INSERT INTO t1 (id) VALUES (7)")
+        #expect(try await reset(db).preparationStep() == .nothing)
+        guard case .upToDate = try await reset(db).prepare() else { Issue.record("a current database was changed"); return }
+
+        // Newer migrations pending: applied, the data kept.
+        try db.writeTables(3...3)
+        #expect(try await reset(db).preparationStep() == .migrate)
+        guard case .migrated(let applied, let atomically) = try await reset(db).prepare() else { Issue.record("pending migrations were not applied"); return }
+        #expect(applied.map(\.id.name) == ["table-3"])
+        #expect(atomically == engine.driver.dialect.supportsTransactionalDDL)
+        #expect(try await db.query("SELECT id FROM t1").count == 1)
+
+        // A migration pending before applied ones: migrating cannot settle it, so a rebuild.
+        try db.write("20250101000000", "older", up: "CREATE TABLE t0 (id INTEGER);")
+        #expect(try await reset(db).preparationStep() == .reset(reason: "migration 20250101000000-older is pending before applied ones"))
+
+        // A changed migration: rebuilt, and the data is gone.
+        try FileManager.default.removeItem(atPath: db.migrationsPath + "/20250101000000-older.sql")
+        try db.write("20250101000001", "table-1", up: "CREATE TABLE t1 (id INTEGER, note TEXT);", down: "DROP TABLE t1;")
+        #expect(try await reset(db).preparationStep() == .reset(reason: "migration 20250101000001-table-1 is changed"))
+        guard case .reset(let rebuilt, _) = try await reset(db).prepare() else { Issue.record("a changed migration did not rebuild"); return }
+        #expect(rebuilt.dropped)
+        #expect(try await db.query("SELECT id, note FROM t1").isEmpty)
+        #expect(try await db.historyVersions() == (1...3).map { "2025010100000\($0)" })
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func prepareRefusesADatabaseStrataDidNotBuild(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.writeTables(1...1)
+        _ = try await engine.driver.createDatabase(db.settings, logger: Logger(label: "test"))
+        _ = try await db.query("CREATE TABLE legacy (id INTEGER)")
+        let error = await #expect(throws: StrataError.self) { try await reset(db).prepare() }
+        #expect(error?.code == .refused)
+        #expect(error?.message.contains("it has tables (legacy) but no migration history") == true, "\(error?.message ?? "")")
+        #expect(error?.hint?.contains("strata baseline") == true)
+        #expect(try await db.hasTable("legacy"))
+        #expect(try await !db.hasTable("t1"))
+    }
+}
