@@ -30,7 +30,8 @@ import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STRATA = os.path.join(ROOT, ".build", "release", "strata")
+# The release build scripts/bench makes; the test command's smoke runs name the debug one.
+STRATA = os.path.abspath(os.environ.get("STRATA_BINARY", os.path.join(ROOT, ".build", "release", "strata")))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500,5000").split(",")]
 ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "11")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "2"))}
 NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "21"))
@@ -110,6 +111,12 @@ class SQLite(Engine):
             if os.path.exists(self.path + suffix):
                 os.remove(self.path + suffix)
 
+    def reset_with_client(self):
+        """Drops the database as a raw client would (deleting the file); returns the seconds."""
+        start = time.perf_counter()
+        self.reset()
+        return time.perf_counter() - start
+
     def url(self):
         return f"sqlite:{self.path}"
 
@@ -151,6 +158,11 @@ class Postgres(Engine):
     def reset(self):
         subprocess.run(self.client() + ["-c", "DROP SCHEMA IF EXISTS bench CASCADE", "-c", "CREATE SCHEMA bench"],
                        env=self.client_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def reset_with_client(self):
+        """Drops and creates the schema with psql, timed as a raw client's step; returns the seconds."""
+        return run(self.client() + ["-c", "SET client_min_messages = warning", "-c", "DROP SCHEMA IF EXISTS bench CASCADE",
+                                    "-c", "CREATE SCHEMA bench"], env=self.client_env())[0]
 
     def url(self):
         netloc = f"{self.parts.username}:${{BENCH_DB_PASSWORD}}@{self.parts.hostname}:{self.parts.port or 5432}"
@@ -216,6 +228,12 @@ class MariaDB(Engine):
         return run(self.client("strata_bench") + ["-e", "SELECT count(*) FROM strata_migrations"])
 
 
+def versions(n):
+    """The versions of n migrations, one second apart."""
+    base = datetime.datetime(2025, 1, 1)
+    return [(base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S") for i in range(n)]
+
+
 def write_project(engine, n):
     """A Strata project with n one-table migrations, and the raw up and down scripts."""
     project = os.path.join(engine.directory, f"project-{n}")
@@ -224,16 +242,14 @@ def write_project(engine, n):
     os.makedirs(migrations)
     with open(os.path.join(project, "strata.yml"), "w") as file:
         file.write(f"environments:\n  development:\n    url: {engine.url()}\n")
-    base = datetime.datetime(2025, 1, 1)
-    for i in range(n):
-        version = (base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S")
+    numbered = versions(n)
+    for i, version in enumerate(numbered):
         with open(os.path.join(migrations, f"{version}-create-bench-{i}.sql"), "w") as file:
             file.write(f"-- migrate:up\n{engine.create_table(i)};\n\n-- migrate:down\n{engine.drop_table(i)};\n")
     scripts = {}
     checksum = "0" * 64
-    versions = [(base + datetime.timedelta(seconds=i)).strftime("%Y%m%d%H%M%S") for i in range(n)]
-    insert = [f"INSERT INTO raw_history VALUES ('{versions[i]}', 'create-bench-{i}', '{checksum}', CURRENT_TIMESTAMP, 1)" for i in range(n)]
-    delete = [f"DELETE FROM raw_history WHERE version = '{versions[i]}'" for i in reversed(range(n))]
+    insert = [f"INSERT INTO raw_history VALUES ('{numbered[i]}', 'create-bench-{i}', '{checksum}', CURRENT_TIMESTAMP, 1)" for i in range(n)]
+    delete = [f"DELETE FROM raw_history WHERE version = '{numbered[i]}'" for i in reversed(range(n))]
     for name, statements, history in (
         ("up", [engine.create_table(i) for i in range(n)], None),
         ("down", [engine.drop_table(i) for i in reversed(range(n))], None),

@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (run, machine)
 
 SMOKE = "--smoke" in sys.argv[1:]
-STRATA = os.path.abspath(os.environ.get("STRATA_BINARY", bench.STRATA))
+STRATA = bench.STRATA
 TENANTS = {"sqlite": int(os.environ.get("BENCH_TENANTS_SQLITE", "12" if SMOKE else "1000")),
            "postgres": int(os.environ.get("BENCH_TENANTS_POSTGRES", "6" if SMOKE else "200"))}
 MIGRATIONS = int(os.environ.get("BENCH_TENANT_MIGRATIONS", "10"))

@@ -9,11 +9,14 @@ extension DatabaseCommand {
             commandName: "reset",
             abstract: "Drop the database, create it again and bring it to the newest migration.",
             discussion: """
-                The schema dump (--schema, else the environment's schema_dump, else db/schema.sql, when \
-                the file exists) is loaded when it records the oldest migrations with their files \
-                unchanged; the migrations newer than it are applied after it. Otherwise every migration \
-                is applied — in one transaction on PostgreSQL and SQLite, unless one is marked \
-                transaction:false. Everything in the database is lost: refused in production without --yes.
+                When a template of the database at these very migrations was kept by an earlier reset, \
+                the database is cloned from it: a file copy on SQLite, CREATE DATABASE … TEMPLATE on \
+                PostgreSQL (not with schema:). Otherwise the schema dump (--schema, else the environment's \
+                schema_dump, else db/schema.sql, when the file exists) is loaded when it records the oldest \
+                migrations with their files unchanged, and the migrations newer than it are applied after \
+                it; else every migration is applied — in one transaction on PostgreSQL and SQLite, unless \
+                one is marked transaction:false — and the result is kept as the template (--no-template: \
+                not). Everything in the database is lost: refused in production without --yes.
                 """
         )
 
@@ -98,6 +101,9 @@ struct ResetSourceOptions: ParsableArguments {
     @Flag(help: "Apply the migrations; load no schema dump.")
     var noSchema = false
 
+    @Flag(help: "Neither clone a template of the database nor keep one.")
+    var noTemplate = false
+
     func validate() throws {
         if schema != nil, noSchema { throw ValidationError("--schema and --no-schema exclude each other.") }
     }
@@ -114,7 +120,7 @@ struct ResetSourceOptions: ParsableArguments {
         }
         return DatabaseReset(
             migrator: try await context.migrator(lockTimeout: lockTimeout), driver: context.driver,
-            settings: context.environment.connection, logger: context.logger, dump: dump
+            settings: context.environment.connection, logger: context.logger, dump: dump, usesTemplates: !noTemplate
         )
     }
 }
@@ -126,15 +132,18 @@ enum ResetPrinter {
         if let problem = try reset.dumpProblem() { Console.print("Not loading the schema dump: \(problem); applying the migrations instead.") }
     }
 
-    /// After a reset: what was loaded and applied, and how long it took.
+    /// After a reset: what was cloned, loaded or applied, and how long it took.
     static func print(_ outcome: DatabaseReset.Outcome, environment: String) {
-        let what: String
-        if let dump = outcome.loadedDump {
+        var what: String
+        if let template = outcome.clonedTemplate {
+            what = "cloned \(template) (\(migrationCount(outcome.migrationCount)))"
+        } else if let dump = outcome.loadedDump {
             what = "loaded \(dump) (\(migrationCount(outcome.recordedFromDump)))"
                 + (outcome.applied.isEmpty ? "" : ", then applied \(outcome.applied.count) newer")
         } else {
             what = "\(migrationCount(outcome.applied.count)) applied" + (outcome.appliedAtomically ? " in one transaction" : "")
         }
+        if let template = outcome.savedTemplate { what += "; kept as \(template), which the next reset clones" }
         Console.print("Reset \(environment) in \(ProgressPrinter.format(outcome.duration)) (\(outcome.dropped ? "dropped and created" : "created")): \(what).")
     }
 }

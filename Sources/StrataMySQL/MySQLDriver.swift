@@ -57,6 +57,9 @@ extension MySQLDriver {
         }
     }
 
+    /// None: MySQL has no copy of a database in one step.
+    public func databaseTemplates(_ settings: ConnectionSettings, logger: Logger) -> DatabaseTemplates? { nil }
+
     /// Whether `information_schema.schemata` lists the database.
     public func databaseExists(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
         try await onServer(settings, logger: logger, verb: "look for") { connection, name in

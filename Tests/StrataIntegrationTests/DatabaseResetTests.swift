@@ -167,3 +167,84 @@ import Testing
         #expect(try await !db.hasTable("t1"))
     }
 }
+
+/// Templates: a reset keeps the database it built, and the next reset at the same
+/// migrations clones it — on SQLite and on PostgreSQL (a database of its own, not a schema);
+/// MySQL has none.
+@Suite struct DatabaseTemplateTests {
+    @Test(arguments: TestDatabase.all)
+    func aResetClonesTheTemplateKeptForTheSameMigrations(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        // A database of its own: a PostgreSQL schema shares its database, which has no template.
+        let settings = engine.server == nil ? db.settings : try engine.unusedDatabase()
+        let logger = Logger(label: "test")
+        let templates = engine.driver.databaseTemplates(settings, logger: logger)
+        #expect((templates == nil) == (engine.driver.dialect.name == "mysql"))
+        #expect(engine.driver.databaseTemplates(db.settings, logger: logger) == nil || engine.server == nil, "a schema has no template")
+        let reset = { (usesTemplates: Bool) throws -> DatabaseReset in
+            let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
+            let migrator = Migrator(migrations: migrations, connect: { try await engine.driver.connect(settings, for: $0, logger: logger) })
+            return DatabaseReset(migrator: migrator, driver: engine.driver, settings: settings, logger: logger, dump: nil, usesTemplates: usesTemplates)
+        }
+        let query = { (sql: String) async throws -> [DatabaseRow] in try await queryOnce(sql, on: engine.driver.connect(settings, logger: logger)) }
+        // The templates kept, removed at the end whatever happens.
+        let kept = TransactionLog()
+        defer {
+            let templates = kept.take()
+            Task {
+                _ = try? await engine.driver.dropDatabase(settings, logger: logger)
+                for template in templates { await Self.remove(template, engine: engine, settings: settings) }
+            }
+        }
+        try db.writeTables(1...3)
+
+        let built = try await reset(true).reset()
+        #expect(built.clonedTemplate == nil)
+        #expect(built.applied.count == 3)
+        #expect((built.savedTemplate != nil) == (templates != nil))
+        if let saved = built.savedTemplate { kept.append(saved) }
+        _ = try await query("INSERT INTO t1 (id) VALUES (7)")
+
+        let cloned = try await reset(true).reset()
+        #expect(cloned.clonedTemplate == built.savedTemplate)
+        #expect(cloned.migrationCount == 3)
+        #expect(cloned.applied.isEmpty == (templates != nil))
+        #expect(try await query("SELECT id FROM t1").isEmpty, "the template holds no data written after it was kept")
+        #expect(try await query("SELECT version FROM strata_migrations").count == 3)
+
+        // A new migration: another fingerprint, so the database is built and kept afresh, and
+        // the old template goes.
+        try db.writeTables(4...4)
+        let rebuilt = try await reset(true).reset()
+        #expect(rebuilt.clonedTemplate == nil)
+        #expect(rebuilt.applied.count == 4)
+        if let saved = rebuilt.savedTemplate {
+            kept.append(saved)
+            #expect(saved != built.savedTemplate)
+            #expect(try await templates?.exists(DatabaseReset.fingerprint(of: reset(true).migrator)) == true)
+            #expect(try await !Self.exists(try #require(built.savedTemplate), engine: engine, settings: settings), "the older template was removed")
+        }
+        let without = try await reset(false).reset()
+        #expect(without.clonedTemplate == nil && without.savedTemplate == nil)
+        #expect(without.applied.count == 4)
+    }
+
+    /// Whether the template at `location` (a file, a database) exists.
+    private static func exists(_ location: String, engine: TestDatabase, settings: ConnectionSettings) async throws -> Bool {
+        guard engine.server != nil else { return FileManager.default.fileExists(atPath: location) }
+        var maintenance = settings
+        maintenance.database = "postgres"
+        return try await !queryOnce("SELECT 1 FROM pg_database WHERE datname = '\(location)'", on: engine.driver.connect(maintenance, logger: Logger(label: "test"))).isEmpty
+    }
+
+    private static func remove(_ location: String, engine: TestDatabase, settings: ConnectionSettings) async {
+        guard engine.server != nil else {
+            try? FileManager.default.removeItem(atPath: location)
+            return
+        }
+        var maintenance = settings
+        maintenance.database = "postgres"
+        _ = try? await queryOnce("DROP DATABASE IF EXISTS \"\(location)\"", on: engine.driver.connect(maintenance, logger: Logger(label: "test")))
+    }
+}

@@ -222,6 +222,10 @@ public protocol DatabaseDriver: Sendable {
     /// on it (`strata schema dump`, `load` and `check`).
     func schemaDumpMethod(_ settings: ConnectionSettings, logger: Logger) throws -> SchemaDumpMethod
 
+    /// How to keep the database `settings` names as a template and clone it (`strata db
+    /// reset`), or `nil` when the engine or the settings allow no such copy.
+    func databaseTemplates(_ settings: ConnectionSettings, logger: Logger) -> DatabaseTemplates?
+
     /// A database of its own beside the one `settings` names, not created yet, with the
     /// same schema setting: where `strata schema check` loads a dump to read its snapshot.
     func scratchSettings(beside settings: ConnectionSettings) -> ConnectionSettings

@@ -21,14 +21,20 @@ public struct DatabaseReset: Sendable {
     public var logger: Logger
     /// The schema dump to load, if any.
     public var dump: Dump?
+    /// Whether a reset clones a template of the database at the same migrations, and keeps
+    /// one after building it (``DatabaseTemplates``), where the driver can.
+    public var usesTemplates: Bool
 
     /// Creates the commands for a database.
-    public init(migrator: Migrator, driver: any DatabaseDriver, settings: ConnectionSettings, logger: Logger, dump: Dump?) {
+    public init(
+        migrator: Migrator, driver: any DatabaseDriver, settings: ConnectionSettings, logger: Logger, dump: Dump?, usesTemplates: Bool = true
+    ) {
         self.migrator = migrator
         self.driver = driver
         self.settings = settings
         self.logger = logger
         self.dump = dump
+        self.usesTemplates = usesTemplates
     }
 
     /// A schema dump and the file it was read from.
@@ -59,6 +65,12 @@ public struct DatabaseReset: Sendable {
         public var applied: [CompletedMigration]
         /// Whether they were applied in one transaction.
         public var appliedAtomically: Bool
+        /// The template the database was cloned from, instead of being built, if it was.
+        public var clonedTemplate: String?
+        /// The template the database was kept as after being built, if it was.
+        public var savedTemplate: String?
+        /// How many migrations the database has applied now.
+        public var migrationCount: Int
         /// From the first step to the last.
         public var duration: Duration
     }
@@ -75,34 +87,66 @@ public struct DatabaseReset: Sendable {
         case reset(Outcome, reason: String)
     }
 
-    /// Drops the database (with everything in it), creates it again, then loads the dump
-    /// when it is current — applying the migrations newer than it — or else applies every
-    /// migration; in one transaction where the engine's DDL is transactional and no migration
-    /// is marked `transaction:false`.
+    /// Drops the database (with everything in it) and makes it again at the newest migration:
+    /// as a clone of the template kept for these very migrations, when there is one; else
+    /// created, then the dump loaded when it is current — the migrations newer than it
+    /// applied after it — or else every migration applied, in one transaction where the
+    /// engine's DDL is transactional and no migration is marked `transaction:false`; and then
+    /// kept as the template the next reset clones.
     public func reset(progress: @escaping Migrator.ProgressHandler = { _ in }) async throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         // Read before anything is dropped: a dump that cannot be read changes nothing.
         let currentness = try dump.map(currentness(of:))
-        let dropped = try await driver.dropDatabase(settings, logger: logger)
-        _ = try await driver.createDatabase(settings, logger: logger)
+        let templates = usesTemplates ? driver.databaseTemplates(settings, logger: logger) : nil
+        let fingerprint = Self.fingerprint(of: migrator)
+        let cloneable = try await templates?.exists(fingerprint) == true
         var outcome = Outcome(
-            dropped: dropped, loadedDump: nil, recordedFromDump: 0, dumpNotUsed: nil, applied: [], appliedAtomically: false, duration: .zero
+            dropped: try await driver.dropDatabase(settings, logger: logger), loadedDump: nil, recordedFromDump: 0, dumpNotUsed: nil,
+            applied: [], appliedAtomically: false, clonedTemplate: nil, savedTemplate: nil, migrationCount: 0, duration: .zero
         )
+        if let templates, cloneable {
+            try await templates.clone(fingerprint)
+            outcome.clonedTemplate = templates.location(fingerprint)
+            outcome.migrationCount = migrator.migrations.count
+            outcome.duration = clock.now - start
+            return outcome
+        }
+        _ = try await driver.createDatabase(settings, logger: logger)
         if let dump, let currentness {
             switch currentness {
-            case .usable:
+            case .usable(let recorded):
                 outcome.recordedFromDump = try await SchemaDumps(migrator: migrator, driver: driver, settings: settings, logger: logger)
-                    .load(dump.file, from: dump.path)
+                    .load(dump.file, from: dump.path, recorded: recorded)
                 outcome.loadedDump = dump.path
             case .unusable(let reason):
                 outcome.dumpNotUsed = reason
                 logger.info("Not loading the schema dump", metadata: ["dump": "\(dump.path)", "reason": "\(reason)"])
             }
         }
-        (outcome.applied, outcome.appliedAtomically) = try await migratePending(progress: progress)
+        // A dump that records every migration leaves nothing to apply: no need to look.
+        if outcome.recordedFromDump < migrator.migrations.count {
+            (outcome.applied, outcome.appliedAtomically) = try await migratePending(progress: progress)
+        }
+        outcome.migrationCount = outcome.recordedFromDump + outcome.applied.count
+        if let templates {
+            try await templates.save(fingerprint)
+            outcome.savedTemplate = templates.location(fingerprint)
+        }
         outcome.duration = clock.now - start
         return outcome
+    }
+
+    /// What a database at the newest of `migrator`'s migrations holds, as a hex digest: the
+    /// history table, and every migration's version, name and checksum. A
+    /// template is kept under it, so a changed, added or removed migration never clones an
+    /// old one.
+    public static func fingerprint(of migrator: Migrator) -> String {
+        var text = "\(migrator.historyTableName)\n"
+        for migration in migrator.migrations.sorted(by: { $0.id.version < $1.id.version }) {
+            text += "\(migration.id.version.digits) \(migration.id.name) \(migration.checksum)\n"
+        }
+        return Checksum.sha256(Array(text.utf8))
     }
 
     /// What ``prepare(_:progress:)`` must do to bring the database to the newest migration.
@@ -179,8 +223,8 @@ public struct DatabaseReset: Sendable {
 
     /// Whether a dump may stand for the oldest migrations.
     enum Currentness: Equatable {
-        /// It records the oldest migrations, in order, with the checksums their files have now.
-        case usable
+        /// It records these, the oldest migrations, in order, with the checksums their files have now.
+        case usable([SchemaDumpFile.RecordedMigration])
         /// It may not, for this reason.
         case unusable(String)
     }
@@ -202,7 +246,7 @@ public struct DatabaseReset: Sendable {
                 return .unusable("migration \(migrations[index].id) changed since \(dump.path) was written")
             }
         }
-        return .usable
+        return .usable(recorded)
     }
 
     /// Applies what is pending, in one transaction where possible.

@@ -65,9 +65,14 @@ public struct SchemaDumps: Sendable {
     /// - Returns: how many migrations were recorded.
     @discardableResult
     public func load(_ dump: SchemaDumpFile, from file: String) async throws -> Int {
+        try await load(dump, from: file, recorded: nil)
+    }
+
+    /// ``load(_:from:)`` with the dump's recorded migrations, when the caller read them already.
+    func load(_ dump: SchemaDumpFile, from file: String, recorded: [SchemaDumpFile.RecordedMigration]?) async throws -> Int {
         try requireDialect(of: dump, file: file)
         let method = try driver.schemaDumpMethod(settings, logger: logger)
-        let recorded = try dump.recordedMigrations(historyTable: migrator.historyTableName, dialect: driver.dialect, file: file)
+        let recorded = try recorded ?? dump.recordedMigrations(historyTable: migrator.historyTableName, dialect: driver.dialect, file: file)
         let loaded = try await migrator.withLockedSession(progress: { _ in }, plan: { planner, connection -> SchemaDumpFile? in
             let existing = try await connection.dialect.schemaDialect?.snapshot(in: connection).objects(.table).map(\.name) ?? []
             guard existing.isEmpty, planner.history.isEmpty, planner.progress.isEmpty else {
