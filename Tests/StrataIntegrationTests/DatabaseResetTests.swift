@@ -188,15 +188,25 @@ import Testing
             return DatabaseReset(migrator: migrator, driver: engine.driver, settings: settings, logger: logger, dump: nil, usesTemplates: usesTemplates)
         }
         let query = { (sql: String) async throws -> [DatabaseRow] in try await queryOnce(sql, on: engine.driver.connect(settings, logger: logger)) }
-        // The templates kept, removed at the end whatever happens.
+        // The database and the templates kept are removed at the end, whatever happens.
         let kept = TransactionLog()
-        defer {
-            let templates = kept.take()
-            Task {
-                _ = try? await engine.driver.dropDatabase(settings, logger: logger)
-                for template in templates { await Self.remove(template, engine: engine, settings: settings) }
-            }
+        let cleanUp = { @Sendable () async in
+            _ = try? await engine.driver.dropDatabase(settings, logger: logger)
+            for template in kept.take() { await Self.remove(template, engine: engine, settings: settings) }
         }
+        do {
+            try await exercise(reset: reset, query: query, templates: templates, kept: kept, db: db, engine: engine, settings: settings)
+        } catch {
+            await cleanUp()
+            throw error
+        }
+        await cleanUp()
+    }
+
+    private func exercise(
+        reset: (Bool) throws -> DatabaseReset, query: (String) async throws -> [DatabaseRow], templates: DatabaseTemplates?,
+        kept: TransactionLog, db: FreshDatabase, engine: TestDatabase, settings: ConnectionSettings
+    ) async throws {
         try db.writeTables(1...3)
 
         let built = try await reset(true).reset()
