@@ -32,9 +32,12 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The release build scripts/bench makes; the test command's smoke runs name the debug one.
 STRATA = os.path.abspath(os.environ.get("STRATA_BINARY", os.path.join(ROOT, ".build", "release", "strata")))
-SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500,5000").split(",")]
-ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "11")), 5000: int(os.environ.get("BENCH_ROUNDS_5000", "2"))}
-NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "21"))
+# `--quick`: N = 500 only, 3 rounds, 7 no-op rounds — a few minutes, for a first look.
+QUICK = "--quick" in sys.argv[1:]
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "500" if QUICK else "500,5000").split(",")]
+ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "3" if QUICK else "11")),
+          5000: int(os.environ.get("BENCH_ROUNDS_5000", "3" if QUICK else "11"))}
+NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "7" if QUICK else "21"))
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(",")
 
 
@@ -184,6 +187,16 @@ class Postgres(Engine):
         """The client's own no-op: connect, authenticate, read the history table."""
         return run(self.client() + ["-c", "SELECT count(*) FROM bench.strata_migrations"], env=self.client_env())
 
+    def server_counters(self):
+        """The server's own counts: transactions committed in the database, WAL records
+        written and WAL syncs (pg_stat_wal), read once the last client's backend has exited
+        and reported them."""
+        time.sleep(0.5)
+        row = subprocess.run(self.client() + ["-Atc", "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
+                                              "wal_records, wal_sync FROM pg_stat_wal"],
+                             env=self.client_env(), check=True, capture_output=True, text=True).stdout.strip().split("|")
+        return {"commits": int(row[0]), "wal_records": int(row[1]), "wal_syncs": int(row[2])}
+
 
 class MariaDB(Engine):
     begin = "START TRANSACTION"
@@ -226,6 +239,17 @@ class MariaDB(Engine):
     def client_select(self):
         """The client's own no-op: connect, authenticate, read the history table."""
         return run(self.client("strata_bench") + ["-e", "SELECT count(*) FROM strata_migrations"])
+
+    def server_counters(self):
+        """The server's own counts, server-wide: COMMIT statements (Com_commit; DDL commits by itself, uncounted), InnoDB
+        log writes (Innodb_log_writes) and InnoDB syncs (Innodb_data_fsyncs: MariaDB 10.11 has
+        no Innodb_os_log_fsyncs, and counts the log's syncs with the data files')."""
+        output = subprocess.run(self.client() + ["-N", "-B", "-e", "SHOW GLOBAL STATUS WHERE Variable_name IN "
+                                                 "('Com_commit', 'Innodb_log_writes', 'Innodb_data_fsyncs')"],
+                                check=True, capture_output=True, text=True).stdout
+        values = dict(line.split("\t") for line in output.strip().splitlines())
+        return {"commits": int(values["Com_commit"]), "log_writes": int(values["Innodb_log_writes"]),
+                "fsyncs": int(values["Innodb_data_fsyncs"])}
 
 
 def versions(n):
@@ -344,6 +368,8 @@ def measure_noop(engine, n=1000):
         result[name] = {"median_ms": statistics.median(values) * 1000, "min_ms": min(values) * 1000, "runs": NOOP_RUNS}
         if name in memory:
             result[name]["peak_rss_mib"] = max(memory[name])
+            # Against the client's own no-op of the same round.
+            result[name]["ratio_to_client"] = statistics.median(a / b for a, b in zip(values, times["client"]))
     return result
 
 
@@ -406,6 +432,37 @@ def count_io(engine):
     return result
 
 
+def count_server(engine):
+    """What a migration costs the server by its own counters (Engine.server_counters), read
+    before and after runs of 100 and 50 migrations, up and down, by Strata, the raw client
+    and the raw client writing the history row: the difference between the two sizes, per
+    migration, so that connecting and setting up count for nothing."""
+    small, large = COUNT_SIZES
+    counts = {}
+    for n in COUNT_SIZES:
+        project, scripts = write_project(engine, n)
+        env = dict(os.environ, **engine.environment())
+        runs = {
+            "strata": (lambda: run([STRATA, "migrate", "--quiet"], cwd=project, env=env),
+                       lambda: run([STRATA, "undo", "--all", "--quiet"], cwd=project, env=env)),
+            "raw": (lambda: engine.raw(scripts["up"]), lambda: engine.raw(scripts["down"])),
+            "history": (lambda: engine.raw(scripts["history_up"]), lambda: engine.raw(scripts["history_down"])),
+        }
+        for who, (up, down) in runs.items():
+            engine.reset()
+            for direction, step in (("up", up), ("down", down)):
+                before = engine.server_counters()
+                step()
+                after = engine.server_counters()
+                counts[(who, direction, n)] = {key: after[key] - before[key] for key in after}
+    result = {"engine": engine.name}
+    for who in ("strata", "raw", "history"):
+        for direction in ("up", "down"):
+            a, b = counts[(who, direction, small)], counts[(who, direction, large)]
+            result[f"{who}_{direction}"] = {key: (b[key] - a[key]) / (large - small) for key in a}
+    return result
+
+
 def machine():
     cpu = "unknown"
     with open("/proc/cpuinfo") as file:
@@ -434,7 +491,9 @@ def render(results):
     lines = [
         f"Measured {machine['date']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
         f"{machine['os']}; {machine['swift']}; {machine['sqlite3'].split()[0] if machine['sqlite3'] != 'not found' else 'sqlite3'} "
-        f"(client), {machine['psql']}, {machine['mariadb']}.",
+        f"(client), {machine['psql']}, {machine['mariadb']}. Rounds: "
+        + ", ".join(f"{row['rounds']} at N = {row['n']}" for row in results["migrations"] if row["engine"] == results["migrations"][0]["engine"])
+        + (" (`--quick`)." if results.get("quick") else "."),
         "",
         "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw (median per round) | Strata / (raw + history row) | peak RSS (MiB) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -476,18 +535,32 @@ def render(results):
                 lines.append(f"| {row['engine']} | {direction} | "
                              + (f"{mine['requests']:.2f} | {raw['requests']:.2f} | – | – |" if server
                                 else f"– | – | {mine['syncs']:.2f} | {raw['syncs']:.2f} |"))
+    if results.get("server"):
+        lines += ["", "What one migration costs the server, by the server's own counters read before and after each run (the",
+                  "difference between runs of 100 and 50 migrations, per migration): PostgreSQL's transactions committed",
+                  "(`pg_stat_database.xact_commit`), WAL records and WAL syncs (`pg_stat_wal`); MariaDB's COMMIT statements",
+                  "(`Com_commit`; DDL commits by itself, uncounted), InnoDB log writes (`Innodb_log_writes`) and syncs (`Innodb_data_fsyncs`, which counts the",
+                  "log's: MariaDB 10.11 has no `Innodb_os_log_fsyncs`):", "",
+                  "| engine | direction | counter | Strata | raw client | raw + history row |", "|---|---|---|---:|---:|---:|"]
+        for row in results["server"]:
+            for direction in ("up", "down"):
+                for counter in row[f"strata_{direction}"]:
+                    lines.append(f"| {row['engine']} | {direction} | {counter.replace('_', ' ')} | {row[f'strata_{direction}'][counter]:.2f} | "
+                                 f"{row[f'raw_{direction}'][counter]:.2f} | {row[f'history_{direction}'][counter]:.2f} |")
     lines += ["", "No-op runs with 1,000 migrations applied (process start to exit; `status` prints its table of 1,000 rows,",
               "`migrate` runs with `--quiet`); for comparison, the database's own client connecting and reading the history",
-              "table (`sqlite3`, `psql -c`, `mariadb -e` with `SELECT count(*)`). The three take turns in every round:", "",
-              "| engine | command | median (ms) | min (ms) | runs | peak RSS (MiB) |", "|---|---|---:|---:|---:|---:|"]
+              "table (`sqlite3`, `psql -c`, `mariadb -e` with `SELECT count(*)`). The three take turns in every round; the",
+              "ratio is the median of the ratios to the client's no-op of the same round:", "",
+              "| engine | command | median (ms) | min (ms) | / client's no-op | runs | peak RSS (MiB) |", "|---|---|---:|---:|---:|---:|---:|"]
     clients = {"sqlite": "sqlite3", "postgres": "psql", "mysql": "mariadb"}
     for row in results["noop"]:
         for command in ("status", "migrate"):
             c = row[command]
-            lines.append(f"| {row['engine']} | strata {command} | {c['median_ms']:.1f} | {c['min_ms']:.1f} | {c['runs']} | {c['peak_rss_mib']:.1f} |")
+            ratio = f"{c['ratio_to_client']:.2f}x" if "ratio_to_client" in c else ""
+            lines.append(f"| {row['engine']} | strata {command} | {c['median_ms']:.1f} | {c['min_ms']:.1f} | {ratio} | {c['runs']} | {c['peak_rss_mib']:.1f} |")
         if "client" in row:
             c = row["client"]
-            lines.append(f"| {row['engine']} | {clients.get(row['engine'], 'client')} SELECT | {c['median_ms']:.1f} | {c['min_ms']:.1f} | {c['runs']} | |")
+            lines.append(f"| {row['engine']} | {clients.get(row['engine'], 'client')} SELECT | {c['median_ms']:.1f} | {c['min_ms']:.1f} | | {c['runs']} | |")
     return "\n".join(lines)
 
 
@@ -521,7 +594,7 @@ def make_engine(name, directory):
 
 
 def main():
-    if sys.argv[1:] == ["--render"]:
+    if "--render" in sys.argv[1:]:
         # The tables again from docs/benchmarks.json, measuring nothing.
         with open(os.path.join(ROOT, "docs", "benchmarks.json")) as file:
             write_markdown(json.load(file))
@@ -532,7 +605,7 @@ def main():
         directory = os.path.join(work, name)
         os.makedirs(directory)
         engines.append(make_engine(name, directory))
-    results = {"machine": machine(), "migrations": [], "noop": [], "io": []}
+    results = {"machine": machine(), "quick": QUICK, "migrations": [], "noop": [], "io": [], "server": []}
     for engine in engines:
         for n in SIZES:
             print(f"{engine.name}: {n} migrations up and down, Strata and raw interleaved", flush=True)
@@ -541,6 +614,9 @@ def main():
         results["noop"].append(measure_noop(engine))
         print(f"{engine.name}: requests and syncs per migration, counted with strace", flush=True)
         results["io"].append(count_io(engine))
+        if hasattr(engine, "server_counters"):
+            print(f"{engine.name}: the server's commit and log-sync counters per migration", flush=True)
+            results["server"].append(count_server(engine))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
     with open(os.path.join(ROOT, "docs", "benchmarks.json"), "w") as file:

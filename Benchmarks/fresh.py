@@ -6,11 +6,13 @@ going first (ratios are the median of the ratios within each round, as in bench.
 
   - `strata migrate --atomic` of N one-table migrations from empty, against the raw client
     running the same statements — each table and its history row — in one transaction;
-  - with 1,000 migrations: `strata db reset` loading the current schema dump, `strata db reset
-    --no-schema` (every migration in one transaction), and `strata migrate` one transaction
-    per migration, against the raw client dropping, creating and loading the same schema and
-    history rows (`sqlite3`, `psql --single-transaction`); and `strata db prepare` with nothing
-    to do.
+  - with 1,000 migrations: `strata db reset` cloning the template an earlier reset kept,
+    `strata db reset --no-template` loading the current schema dump, `strata db reset
+    --no-template --no-schema` (every migration in one transaction), and `strata migrate` one
+    transaction per migration, against the raw client dropping, creating and loading the same
+    schema and history rows (`sqlite3`, `psql`, in one transaction); and `strata db prepare`
+    with nothing to do. PostgreSQL works in a database of its own here (templates are
+    databases), not in a schema.
 
 Run it through `scripts/bench fresh` (`--quick`: fewer rounds, N = 500 only). Writes
 docs/benchmarks-fresh.json and its part of docs/benchmarks.md. `--smoke` runs a few
@@ -21,6 +23,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -41,10 +44,45 @@ HISTORY_TABLE = {
 }
 
 
+class PostgresDatabase(bench.Postgres):
+    """PostgreSQL in a database of its own, `strata_bench_fresh`: a reset drops and creates a
+    database, and may clone a template."""
+
+    DATABASE = "strata_bench_fresh"
+
+    def __init__(self, directory, url):
+        super().__init__(directory, url)
+        self.maintenance = super().client()[:-1] + ["postgres"]
+
+    def client(self):
+        return super().client()[:-1] + [self.DATABASE]
+
+    def url(self):
+        return f"postgres://{self.parts.username}:${{BENCH_DB_PASSWORD}}@{self.parts.hostname}:{self.port}/{self.DATABASE}"
+
+    def reset(self):
+        subprocess.run(self.maintenance + ["-c", f"DROP DATABASE IF EXISTS {self.DATABASE}", "-c", f"CREATE DATABASE {self.DATABASE}"],
+                       env=self.client_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def reset_with_client(self):
+        return bench.run(self.maintenance + ["-c", f"DROP DATABASE IF EXISTS {self.DATABASE}", "-c", f"CREATE DATABASE {self.DATABASE}"],
+                         env=self.client_env())[0]
+
+    def remove(self):
+        """Drops the database and the templates Strata kept of it."""
+        names = subprocess.run(self.maintenance + ["-Atc", f"SELECT datname FROM pg_database WHERE datname LIKE 'strata_tpl_{self.DATABASE}_%'"],
+                               env=self.client_env(), check=True, capture_output=True, text=True).stdout.split()
+        for name in names + [self.DATABASE]:
+            subprocess.run(self.maintenance + ["-c", f"DROP DATABASE IF EXISTS {name}"], env=self.client_env(), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def prelude(engine):
     """What the raw client's script starts with: SQLite in the journal mode Strata commits in,
-    PostgreSQL in the benchmark's schema."""
-    return "PRAGMA journal_mode = TRUNCATE;\n" if engine.name == "sqlite" else "SET search_path TO bench;\n"
+    PostgreSQL in the benchmark's schema (or database)."""
+    if engine.name == "sqlite":
+        return "PRAGMA journal_mode = TRUNCATE;\n"
+    return "" if isinstance(engine, PostgresDatabase) else "SET search_path TO bench;\n"
 
 
 def one_transaction_script(engine, n, path):
@@ -134,27 +172,29 @@ def measure_reset(engine, n):
         # Dropping and creating are the raw client's too: `strata db reset` does both.
         return engine.reset_with_client() + engine.raw(script)[0]
 
+    # The first reset keeps the template the others clone.
+    strata_timed("db", "reset")
     variants = {
-        "reset_dump": lambda: strata_timed("db", "reset"),
-        "reset_atomic": lambda: strata_timed("db", "reset", "--no-schema"),
+        "reset_template": lambda: strata_timed("db", "reset"),
+        "reset_dump": lambda: strata_timed("db", "reset", "--no-template"),
+        "reset_atomic": lambda: strata_timed("db", "reset", "--no-template", "--no-schema"),
         "raw_load": raw_load,
         "migrate": migrate_per_transaction,
     }
     samples = timed_rounds(variants, ROUNDS, f"{engine.name} reset N={n}")
     # `db prepare` on the current database: nothing to do.
-    engine.reset()
     strata_timed("db", "reset")
     prepare = [strata_timed("db", "prepare") for _ in range(1 if SMOKE else max(ROUNDS, 11))]
-    return {
+    result = {
         "engine": engine.name, "n": n, "rounds": ROUNDS, "peak_rss_mib": max(memory),
         "medians_s": {name: statistics.median(values) for name, values in samples.items()},
-        "reset_dump_to_raw": per_round_ratio(samples, "reset_dump", "raw_load"),
-        "reset_atomic_to_raw": per_round_ratio(samples, "reset_atomic", "raw_load"),
-        "migrate_to_reset_dump": per_round_ratio(samples, "migrate", "reset_dump"),
-        "migrate_to_reset_atomic": per_round_ratio(samples, "migrate", "reset_atomic"),
         "prepare_noop_ms": statistics.median(prepare) * 1000,
         "samples": samples,
     }
+    for variant in ("reset_template", "reset_dump", "reset_atomic"):
+        result[f"{variant}_to_raw"] = per_round_ratio(samples, variant, "raw_load")
+        result[f"migrate_to_{variant}"] = per_round_ratio(samples, "migrate", variant)
+    return result
 
 
 def render(results):
@@ -172,19 +212,24 @@ def render(results):
         lines.append(f"| {row['engine']} | {row['n']} | {row['strata_s']:.3f} | {row['raw_s']:.3f} | {row['ratio']:.2f}x | {row['peak_rss_mib']:.1f} |")
     lines += [
         "",
-        f"A fresh database with {results['reset'][0]['n'] if results['reset'] else RESET_SIZE:,} migrations, process start to exit: "
-        "`db reset` loading the current schema dump, `db reset --no-schema` (every migration in one transaction), and `migrate`",
-        "one transaction per migration, against the raw client dropping and creating the database (schema) and loading the",
-        "dump's schema and history rows in one transaction; and `db prepare` when there is nothing to do:",
+        f"A fresh database with {results['reset'][0]['n'] if results['reset'] else RESET_SIZE:,} migrations, process start to exit, three ways — "
+        "`db reset` cloning the template an earlier reset kept, `db reset --no-template` loading the current schema dump, and",
+        "`db reset --no-template --no-schema` applying every migration in one transaction — against the raw client dropping and",
+        "creating the database and loading the dump's schema and history rows in one transaction (the Strata / raw column), and",
+        "against `migrate` one transaction per migration (the migrate / Strata column: how many times faster); and `db prepare`",
+        "when there is nothing to do:",
         "",
-        "| engine | db reset (s) | db reset --no-schema (s) | migrate, per migration (s) | raw load (s) | reset / raw | reset --no-schema / raw | migrate / reset | migrate / reset --no-schema | db prepare, nothing to do (ms) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | how | Strata (s) | raw load (s) | migrate, per migration (s) | Strata / raw | migrate / Strata |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
+    hows = {"reset_template": "db reset (template)", "reset_dump": "db reset --no-template (dump)",
+            "reset_atomic": "db reset --no-template --no-schema"}
     for row in results["reset"]:
         m = row["medians_s"]
-        lines.append(f"| {row['engine']} | {m['reset_dump']:.3f} | {m['reset_atomic']:.3f} | {m['migrate']:.3f} | {m['raw_load']:.3f} | "
-                     f"{row['reset_dump_to_raw']:.2f}x | {row['reset_atomic_to_raw']:.2f}x | {row['migrate_to_reset_dump']:.1f}x | "
-                     f"{row['migrate_to_reset_atomic']:.1f}x | {row['prepare_noop_ms']:.1f} |")
+        for variant, how in hows.items():
+            lines.append(f"| {row['engine']} | {how} | {m[variant]:.3f} | {m['raw_load']:.3f} | {m['migrate']:.3f} | "
+                         f"{row[f'{variant}_to_raw']:.2f}x | {row[f'migrate_to_{variant}']:.1f}x |")
+        lines.append(f"| {row['engine']} | db prepare, nothing to do | {row['prepare_noop_ms'] / 1000:.3f} | | | | |")
     return "\n".join(lines)
 
 
@@ -208,7 +253,11 @@ def main():
             print(f"{engine.name}: migrate --atomic, {n} migrations", flush=True)
             results["atomic"].append(measure_atomic(engine, n))
         print(f"{engine.name}: db reset and prepare, {RESET_SIZE} migrations", flush=True)
+        if name == "postgres":
+            engine = PostgresDatabase(directory, os.environ["STRATA_POSTGRES_URL"])
         results["reset"].append(measure_reset(engine, RESET_SIZE))
+        if hasattr(engine, "remove"):
+            engine.remove()
     shutil.rmtree(work, ignore_errors=True)
     if not SMOKE:
         with open(output, "w") as file:
