@@ -172,7 +172,8 @@ extension PostgresDriver {
         }
     }
 
-    /// `DROP DATABASE`, from the server's `postgres` maintenance database — or, with
+    /// `DROP DATABASE` (`WITH (FORCE)` from PostgreSQL 13 on, which ends the sessions still
+    /// connected to it), from the server's `postgres` maintenance database — or, with
     /// `schema:`, `DROP SCHEMA … CASCADE` of that schema only: an environment that lives in
     /// one schema never drops the database the other schemas share.
     public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
@@ -184,8 +185,14 @@ extension PostgresDriver {
             }
         }
         return try await onMaintenanceDatabase(settings, logger: logger, verb: "drop") { connection, name in
-            guard try await !connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty else { return false }
-            try await connection.execute("DROP DATABASE \(PostgresDialect().quoteIdentifier(name))")
+            let rows = try await connection.query(
+                "SELECT current_setting('server_version_num')::integer AS version FROM pg_database WHERE datname = $1", [.text(name)]
+            )
+            guard let row = rows.first else { return false }
+            // Sessions still connected (a test run that crashed, a console left open) are
+            // ended rather than making the drop fail: PostgreSQL 13 and later.
+            let force = (row["version"].integer ?? 0) >= 130_000 ? " WITH (FORCE)" : ""
+            try await connection.execute("DROP DATABASE \(PostgresDialect().quoteIdentifier(name))\(force)")
             return true
         }
     }

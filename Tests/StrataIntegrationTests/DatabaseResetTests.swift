@@ -258,3 +258,29 @@ import Testing
         _ = try? await queryOnce("DROP DATABASE IF EXISTS \"\(location)\"", on: engine.driver.connect(maintenance, logger: Logger(label: "test")))
     }
 }
+
+extension DatabaseTemplateTests {
+    /// A session left connected to a PostgreSQL test database (a crashed test run, a console)
+    /// does not make `db reset` fail: the drop ends it.
+    @Test func aResetEndsTheSessionsStillConnectedToAPostgreSQLDatabase() async throws {
+        guard ServerEnvironment.postgresWanted else { return }
+        let engine = TestDatabase.postgres
+        let settings = try engine.unusedDatabase()
+        let logger = Logger(label: "test")
+        _ = try await engine.driver.createDatabase(settings, logger: logger)
+        let lingering = try await engine.driver.connect(settings, logger: logger)
+        let migrator = Migrator(migrations: [], connect: { try await engine.driver.connect(settings, for: $0, logger: logger) })
+        let outcome = try await DatabaseReset(migrator: migrator, driver: engine.driver, settings: settings, logger: logger, dump: nil, usesTemplates: false).reset()
+        #expect(outcome.dropped)
+        // The session was ended; the database is the new one, to which nobody else is connected.
+        var maintenance = settings
+        maintenance.database = "postgres"
+        let sessions = try await queryOnce(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '\(settings.database ?? "")' AND pid <> pg_backend_pid()",
+            on: engine.driver.connect(maintenance, logger: logger)
+        )
+        #expect(sessions.first?["n"].integer == 0)
+        await lingering.close()
+        #expect(try await engine.driver.dropDatabase(settings, logger: logger))
+    }
+}
