@@ -80,19 +80,9 @@ struct RunSession {
             let began = clock.now
             let tracker = StatementTracker(completed: 0)
             do {
-                let run = statementStep(migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger)
-                if let program = body.program {
-                    guard let schemaDialect = connection.dialect.schemaDialect else {
-                        throw StrataError.unsupported(
-                            "Swift migrations", dialect: connection.dialect.name,
-                            workaround: "write this migration as a SQL file in the migrations directory."
-                        )
-                    }
-                    let context = SchemaContext(database: connection, inTransaction: true)
-                    try await program.run(Schema(DatabaseSchemaBackend(dialect: schemaDialect, context: context, run: run)))
-                } else {
-                    for statement in body.statements { try await run(statement) }
-                }
+                try await execute(body, inTransaction: true, step: statementStep(
+                    migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger
+                ))
             } catch {
                 try? await connection.rollbackTransaction()
                 throw MigrationFailure.error(
@@ -225,19 +215,9 @@ struct RunSession {
                     }
                 }
             }
-            let step = statementStep(migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger)
-            if let program = body.program {
-                guard let schemaDialect = connection.dialect.schemaDialect else {
-                    throw StrataError.unsupported(
-                        "Swift migrations", dialect: connection.dialect.name,
-                        workaround: "write this migration as a SQL file in the migrations directory."
-                    )
-                }
-                let context = SchemaContext(database: connection, inTransaction: atomic)
-                try await program.run(Schema(DatabaseSchemaBackend(dialect: schemaDialect, context: context, run: step)))
-            } else {
-                for statement in body.statements { try await step(statement) }
-            }
+            try await execute(body, inTransaction: atomic, step: statementStep(
+                migration, body: body, atomic: atomic, skipping: firstStatement, tracker: tracker, logger: logger
+            ))
             let duration = clock.now - start
             var bookkeeping = [recordStatement(migration, direction, duration: duration)]
             if !atomic { bookkeeping.append(progress.deleteStatement(migration.id.version)) }
@@ -285,6 +265,22 @@ struct RunSession {
             // Thrown, not logged: the caller reports it once.
             throw failure
         }
+    }
+
+    /// Runs a section's statements through `step`: a file's in order, a Swift migration's as
+    /// its program renders them.
+    private func execute(_ body: MigrationBody, inTransaction: Bool, step: @escaping @Sendable (SQLStatement) async throws -> Void) async throws {
+        guard let program = body.program else {
+            for statement in body.statements { try await step(statement) }
+            return
+        }
+        guard let schemaDialect = connection.dialect.schemaDialect else {
+            throw StrataError.unsupported(
+                "Swift migrations", dialect: connection.dialect.name, workaround: "write this migration as a SQL file in the migrations directory."
+            )
+        }
+        let context = SchemaContext(database: connection, inTransaction: inTransaction)
+        try await program.run(Schema(DatabaseSchemaBackend(dialect: schemaDialect, context: context, run: step)))
     }
 
     /// Runs `body`, retried while it loses to a concurrent transaction
