@@ -44,7 +44,8 @@ struct DatabaseCommand: AsyncParsableCommand {
             commandName: "drop",
             abstract: "Drop the environment's database with everything in it.",
             discussion: """
-                Refuses in the production environment unless given --yes. A PostgreSQL environment \
+                Removes the templates `db reset` kept of it too. Refuses in the production environment \
+                unless given --yes. A PostgreSQL environment \
                 with `schema:` drops that schema only, never the database its other schemas share.
                 """
         )
@@ -58,10 +59,13 @@ struct DatabaseCommand: AsyncParsableCommand {
             let context = try CommandContext(global)
             try DatabaseCommand.requireConfirmation(yes, context, command: "db drop")
             let dropped = try await context.driver.dropDatabase(context.environment.connection, logger: context.logger)
+            // The templates `db reset` kept of it go with it.
+            let templates = try await context.driver.databaseTemplates(context.environment.connection, logger: context.logger)?.removeAll() ?? []
             guard !global.quiet else { return }
             Console.print(dropped
                 ? "Dropped the database of \(context.environmentDescription)."
                 : "The database of \(context.environmentDescription) does not exist; nothing was changed.")
+            if !templates.isEmpty { Console.print("Removed its \(templates.count == 1 ? "template" : "templates") (kept by db reset): \(templates.joined(separator: ", ")).") }
         }
     }
 }

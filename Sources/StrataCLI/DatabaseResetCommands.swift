@@ -34,7 +34,7 @@ extension DatabaseCommand {
             let printer = ProgressPrinter(silent: global.quiet)
             if !printer.silent {
                 Console.print("Resetting \(context.environmentDescription)")
-                try ResetPrinter.announce(reset)
+                try await ResetPrinter.announce(reset)
             }
             let outcome = try await reset.reset(progress: printer.handle)
             try await context.refreshSchemaDump(afterChanging: !outcome.applied.isEmpty, quiet: printer.silent)
@@ -76,7 +76,7 @@ extension DatabaseCommand {
                 case .migrate: Console.print("Migrating \(context.environmentDescription)")
                 case .reset(let reason):
                     Console.print("Resetting \(context.environmentDescription): \(reason)")
-                    try ResetPrinter.announce(reset)
+                    try await ResetPrinter.announce(reset)
                 }
             }
             switch try await reset.prepare(step, progress: printer.handle) {
@@ -127,9 +127,11 @@ struct ResetSourceOptions: ParsableArguments {
 
 /// What a reset did, for people.
 enum ResetPrinter {
-    /// Before a reset: why the dump will not be loaded, if it will not.
-    static func announce(_ reset: DatabaseReset) throws {
-        if let problem = try reset.dumpProblem() { Console.print("Not loading the schema dump: \(problem); applying the migrations instead.") }
+    /// Before a reset that builds the database (clones no template): why the dump will not
+    /// be loaded, if it will not.
+    static func announce(_ reset: DatabaseReset) async throws {
+        guard try await reset.templateToClone() == nil, let problem = try reset.dumpProblem() else { return }
+        Console.print("Not loading the schema dump: \(problem); applying the migrations instead.")
     }
 
     /// After a reset: what was cloned, loaded or applied, and how long it took.

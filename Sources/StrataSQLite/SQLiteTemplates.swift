@@ -11,17 +11,23 @@ extension SQLiteDriver {
         let folder = (storage as NSString).deletingLastPathComponent
         let prefix = "." + (storage as NSString).lastPathComponent + ".strata-template-"
         let path = { @Sendable (fingerprint: String) in (folder.isEmpty ? "" : folder + "/") + prefix + fingerprint.prefix(16) }
+        // This database's templates: the prefix and 16 digits (no `.partial`), but `keeping`.
+        let removeTemplates = { @Sendable (keeping: String?) -> [String] in
+            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+            return siblings.filter { $0.hasPrefix(prefix) && $0.utf8.count == prefix.utf8.count + 16 && $0 != keeping }.compactMap { sibling in
+                let location = (folder.isEmpty ? "" : folder + "/") + sibling
+                return (try? FileManager.default.removeItem(atPath: location)).map { location }
+            }
+        }
         return DatabaseTemplates(
             location: path,
             exists: { FileManager.default.fileExists(atPath: path($0)) },
             save: { fingerprint in
                 try Self.copy(storage, to: path(fingerprint))
-                let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-                for sibling in siblings where sibling.hasPrefix(prefix) && sibling != prefix + fingerprint.prefix(16) && !sibling.hasSuffix(".partial") {
-                    try? FileManager.default.removeItem(atPath: (folder.isEmpty ? "" : folder + "/") + sibling)
-                }
+                _ = removeTemplates(prefix + fingerprint.prefix(16))
             },
-            clone: { fingerprint in try Self.copy(path(fingerprint), to: storage) }
+            clone: { fingerprint in try Self.copy(path(fingerprint), to: storage) },
+            removeAll: { removeTemplates(nil) }
         )
     }
 

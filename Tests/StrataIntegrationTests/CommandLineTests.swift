@@ -518,6 +518,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: project.path + "/db/production.sqlite3"))
         #expect(try await project.strata("db", "prepare", "--env", "production", "--yes", "--no-schema").status == 0)
         #expect(try await project.tables(database: "db/production.sqlite3").isSuperset(of: ["users", "posts"]))
+
+        // `db drop` takes the templates with it.
+        let templates = { try FileManager.default.contentsOfDirectory(atPath: project.path + "/db").filter { $0.hasPrefix(".development.sqlite3.strata-template-") } }
+        #expect(try templates().count == 1)
+        let dropped = try await project.strata("db", "drop")
+        #expect(dropped.stdout.contains("Removed its template (kept by db reset): db/.development.sqlite3.strata-template-"), "\(dropped)")
+        #expect(try templates().isEmpty)
     }
 
     @Test func seedersRunOnceAreListedAndRevert() async throws {

@@ -238,6 +238,11 @@ import Testing
         let without = try await reset(false).reset()
         #expect(without.clonedTemplate == nil && without.savedTemplate == nil)
         #expect(without.applied.count == 4)
+        // `db drop` removes the templates left: the one kept last.
+        if let templates {
+            #expect(try await templates.removeAll() == [try #require(rebuilt.savedTemplate)])
+            #expect(try await templates.removeAll().isEmpty)
+        }
     }
 
     /// Whether the template at `location` (a file, a database) exists.
@@ -282,5 +287,39 @@ extension DatabaseTemplateTests {
         #expect(sessions.first?["n"].integer == 0)
         await lingering.close()
         #expect(try await engine.driver.dropDatabase(settings, logger: logger))
+    }
+}
+
+extension DatabaseTemplateTests {
+    /// Saving a database's template removes its older templates, never those of another
+    /// database whose name starts alike (`app` and `app_x`).
+    @Test func savingATemplateKeepsTheTemplatesOfADatabaseNamedAlike() async throws {
+        guard ServerEnvironment.postgresWanted else { return }
+        let engine = TestDatabase.postgres
+        let logger = Logger(label: "test")
+        let short = try engine.unusedDatabase()
+        var long = short
+        long.database = (short.database ?? "") + "_x"
+        let fingerprint = String(repeating: "ab", count: 32)
+        let templates = try #require(engine.driver.databaseTemplates(short, logger: logger))
+        let others = try #require(engine.driver.databaseTemplates(long, logger: logger))
+        for settings in [short, long] { _ = try await engine.driver.createDatabase(settings, logger: logger) }
+        do {
+            try await others.save(fingerprint)
+            try await templates.save(fingerprint)
+            try await templates.save(String(repeating: "cd", count: 32))
+            #expect(try await others.exists(fingerprint), "another database's template was removed")
+            #expect(try await !templates.exists(fingerprint), "the older template was kept")
+        } catch {
+            Issue.record(error)
+        }
+        for settings in [short, long] {
+            _ = try? await engine.driver.dropDatabase(settings, logger: logger)
+            for location in [fingerprint, String(repeating: "cd", count: 32)].compactMap({ engine.driver.databaseTemplates(settings, logger: logger)?.location($0) }) {
+                var maintenance = settings
+                maintenance.database = "postgres"
+                _ = try? await queryOnce("DROP DATABASE IF EXISTS \"\(location)\"", on: engine.driver.connect(maintenance, logger: logger))
+            }
+        }
     }
 }

@@ -147,8 +147,8 @@ public struct Migrator: Sendable {
                 target: options.target, step: options.step,
                 allowChanged: options.allowChanged, allowMissing: options.allowMissing, resume: options.resume
             )
-            // Refused as the run itself would refuse.
-            _ = try atomicBatch(plan.map { ($0, .up) }, mode: options.transactions, on: connection)
+            // Refused as the run itself would refuse: when there is something to apply.
+            if !plan.isEmpty { _ = try atomicBatch(plan.map { ($0, .up) }, mode: options.transactions, on: connection) }
             return plan
         }
     }

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
 
-/// `strata db reset` and `strata db prepare`: a database at the newest migration, built as
-/// fast as the engine allows — from the committed schema dump when it is current, else by
+/// `strata db reset` and `strata db prepare`: a database at the newest migration, made as
+/// fast as the engine allows — cloned from the template an earlier reset kept at the same
+/// migrations, else loaded from the committed schema dump when it is current, else built by
 /// applying every migration in one transaction where the engine's DDL is transactional.
 ///
 /// ```swift
-/// let reset = DatabaseReset(migrator: migrator, driver: driver, settings: settings, logger: logger,
-///                           dump: try DatabaseReset.Dump(path: "db/schema.sql"))
+/// let text = try String(contentsOfFile: "db/schema.sql", encoding: .utf8)
+/// let dump = DatabaseReset.Dump(path: "db/schema.sql", file: try SchemaDumpFile(parsing: text, file: "db/schema.sql"))
+/// let reset = DatabaseReset(migrator: migrator, driver: driver, settings: settings, logger: logger, dump: dump)
 /// let outcome = try await reset.prepare()   // nothing when current; else the least that makes it so
 /// ```
 public struct DatabaseReset: Sendable {
@@ -213,7 +215,15 @@ public struct DatabaseReset: Sendable {
         }
     }
 
-    /// Why the dump will not be loaded by a reset, or `nil` when it will be (or there is none).
+    /// The template a reset would clone now, or `nil` when it would build the database.
+    public func templateToClone() async throws -> String? {
+        guard usesTemplates, let templates = driver.databaseTemplates(settings, logger: logger) else { return nil }
+        let fingerprint = Self.fingerprint(of: migrator)
+        return try await templates.exists(fingerprint) ? templates.location(fingerprint) : nil
+    }
+
+    /// Why the dump will not be loaded by a reset that builds the database, or `nil` when it
+    /// will be (or there is none).
     ///
     /// - Throws: ``StrataError`` (configuration) when its applied-migrations section cannot be read.
     public func dumpProblem() throws -> String? {

@@ -16,17 +16,21 @@ public struct DatabaseTemplates: Sendable {
     public var save: @Sendable (_ fingerprint: String) async throws -> Void
     /// Creates the database, which does not exist, as a copy of the template with a fingerprint.
     public var clone: @Sendable (_ fingerprint: String) async throws -> Void
+    /// Removes every template of the database (`strata db drop`), returning where they were.
+    public var removeAll: @Sendable () async throws -> [String]
 
     /// Creates the operations.
     public init(
         location: @escaping @Sendable (String) -> String,
         exists: @escaping @Sendable (String) async throws -> Bool,
         save: @escaping @Sendable (String) async throws -> Void,
-        clone: @escaping @Sendable (String) async throws -> Void
+        clone: @escaping @Sendable (String) async throws -> Void,
+        removeAll: @escaping @Sendable () async throws -> [String]
     ) {
         self.location = location
         self.exists = exists
         self.save = save
         self.clone = clone
+        self.removeAll = removeAll
     }
 }
