@@ -21,16 +21,11 @@ extension DatabaseCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var lock: LockOptions
-        @OptionGroup var source: ResetSourceOptions
-
-        @Flag(help: "Confirm resetting a production database.")
-        var yes = false
+        @OptionGroup var options: ResetOptions
 
         func run() async throws {
             let context = try CommandContext(global)
-            try DatabaseCommand.requireConfirmation(yes, context, command: "db reset")
-            let reset = try await source.reset(context, lockTimeout: lock.duration)
+            let reset = try await options.reset(context, command: "db reset")
             let printer = ProgressPrinter(silent: global.quiet)
             if !printer.silent {
                 Console.print("Resetting \(context.environmentDescription)")
@@ -58,16 +53,11 @@ extension DatabaseCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var lock: LockOptions
-        @OptionGroup var source: ResetSourceOptions
-
-        @Flag(help: "Confirm preparing a production database, which may drop it.")
-        var yes = false
+        @OptionGroup var options: ResetOptions
 
         func run() async throws {
             let context = try CommandContext(global)
-            try DatabaseCommand.requireConfirmation(yes, context, command: "db prepare")
-            let reset = try await source.reset(context, lockTimeout: lock.duration)
+            let reset = try await options.reset(context, command: "db prepare")
             let printer = ProgressPrinter(silent: global.quiet)
             let step = try await reset.preparationStep()
             if !printer.silent {
@@ -93,8 +83,14 @@ extension DatabaseCommand {
     }
 }
 
-/// Where `db reset` and `db prepare` find the schema dump.
-struct ResetSourceOptions: ParsableArguments {
+/// What `db reset` and `db prepare` take: where the schema dump is, whether templates are
+/// used, the lock timeout, and the confirmation production needs.
+struct ResetOptions: ParsableArguments {
+    @OptionGroup var lock: LockOptions
+
+    @Flag(help: "Confirm resetting a production database (db prepare may reset it).")
+    var yes = false
+
     @Option(help: ArgumentHelp("The schema dump to load (default: schema_dump, else db/schema.sql, when it exists).", valueName: "file"))
     var schema: String?
 
@@ -108,8 +104,10 @@ struct ResetSourceOptions: ParsableArguments {
         if schema != nil, noSchema { throw ValidationError("--schema and --no-schema exclude each other.") }
     }
 
-    /// The reset of the environment's database, with the dump to load.
-    func reset(_ context: CommandContext, lockTimeout: Duration) async throws -> DatabaseReset {
+    /// The reset of the environment's database, with the dump to load, once production's
+    /// confirmation is checked.
+    func reset(_ context: CommandContext, command: String) async throws -> DatabaseReset {
+        try DatabaseCommand.requireConfirmation(yes, context, command: command)
         var dump: DatabaseReset.Dump?
         if !noSchema {
             let path = SchemaCommand.path(schema, context: context)
@@ -119,7 +117,7 @@ struct ResetSourceOptions: ParsableArguments {
             }
         }
         return DatabaseReset(
-            migrator: try await context.migrator(lockTimeout: lockTimeout), driver: context.driver,
+            migrator: try await context.migrator(lockTimeout: lock.duration), driver: context.driver,
             settings: context.environment.connection, logger: context.logger, dump: dump, usesTemplates: !noTemplate
         )
     }

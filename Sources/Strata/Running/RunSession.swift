@@ -94,10 +94,7 @@ struct RunSession {
             let duration = clock.now - began
             switch direction {
             case .up:
-                inserted.append(HistoryRecord(
-                    version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
-                    appliedAt: Date(), executionMilliseconds: duration.milliseconds
-                ))
+                inserted.append(historyRecord(migration, duration: duration))
             case .down:
                 deleted.append(history.deleteStatement(migration.id.version))
             }
@@ -337,13 +334,18 @@ struct RunSession {
     private func recordStatement(_ migration: LoadedMigration, _ direction: MigrationDirection, duration: Duration) -> SQLStatement {
         switch direction {
         case .up:
-            history.insertStatement(HistoryRecord(
-                version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
-                appliedAt: Date(), executionMilliseconds: duration.milliseconds
-            ))
+            history.insertStatement(historyRecord(migration, duration: duration))
         case .down:
             history.deleteStatement(migration.id.version)
         }
+    }
+
+    /// The history row of a migration applied now, whose statements took `duration`.
+    private func historyRecord(_ migration: LoadedMigration, duration: Duration) -> HistoryRecord {
+        HistoryRecord(
+            version: migration.id.version, name: migration.id.name, checksum: migration.checksum,
+            appliedAt: Date(), executionMilliseconds: duration.milliseconds
+        )
     }
 
     /// Records `migrations` as applied without running them (`baseline`, `import`), in one
