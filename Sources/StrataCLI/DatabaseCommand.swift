@@ -10,11 +10,14 @@ struct DatabaseCommand: AsyncParsableCommand {
     )
 
     /// Refuses to drop a production database without `--yes`.
-    static func requireConfirmation(_ yes: Bool, _ context: CommandContext, command: String) throws {
+    static func requireConfirmation(_ yes: Bool, _ context: CommandContext, command: String, tenants: Bool = false) throws {
         guard context.environment.name == "production", !yes else { return }
+        let what = tenants
+            ? "the databases of the production tenants (\(context.environment.tenants?.summary ?? "tenants"))"
+            : "the production database (\(context.environment.connection.redactedDescription))"
         throw StrataError(
             .configuration,
-            "Refusing to drop the production database (\(context.environment.connection.redactedDescription)) without --yes.",
+            "Refusing to drop \(what) without --yes.",
             hint: "Take a backup first; then run `strata \(command) --env production --yes` if you mean it."
         )
     }

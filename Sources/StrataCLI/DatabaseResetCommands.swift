@@ -22,9 +22,11 @@ extension DatabaseCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ResetOptions
+        @OptionGroup var tenants: TenantOptions
 
         func run() async throws {
-            let context = try CommandContext(global)
+            let context = try CommandContext(global, tenants: tenants)
+            if tenants.selected { return try await runOnTenants(context) }
             let reset = try await options.reset(context, command: "db reset")
             let printer = ProgressPrinter(silent: global.quiet)
             if !printer.silent {
@@ -54,9 +56,11 @@ extension DatabaseCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ResetOptions
+        @OptionGroup var tenants: TenantOptions
 
         func run() async throws {
-            let context = try CommandContext(global)
+            let context = try CommandContext(global, tenants: tenants)
+            if tenants.selected { return try await runOnTenants(context) }
             let reset = try await options.reset(context, command: "db prepare")
             let printer = ProgressPrinter(silent: global.quiet)
             let step = try await reset.preparationStep()
@@ -108,18 +112,30 @@ struct ResetOptions: ParsableArguments {
     /// confirmation is checked.
     func reset(_ context: CommandContext, command: String) async throws -> DatabaseReset {
         try DatabaseCommand.requireConfirmation(yes, context, command: command)
-        var dump: DatabaseReset.Dump?
-        if !noSchema {
-            let path = SchemaCommand.path(schema, context: context)
-            // A dump named on the command line must exist; the default one may not yet.
-            if schema != nil || FileManager.default.fileExists(atPath: path) {
-                dump = DatabaseReset.Dump(path: path, file: try SchemaCommand.read(path))
-            }
-        }
-        return DatabaseReset(
-            migrator: try await context.migrator(lockTimeout: lock.duration), driver: context.driver,
-            settings: context.environment.connection, logger: context.logger, dump: dump, usesTemplates: !noTemplate
+        return reset(context, migrator: try await context.migrator(lockTimeout: lock.duration), dump: try dump(context))
+    }
+
+    /// The reset of a tenant's database, with the environment's `migrations` and `dump`,
+    /// read once for the whole fleet.
+    func reset(_ tenant: CommandContext, migrations: [LoadedMigration], dump: DatabaseReset.Dump?) -> DatabaseReset {
+        reset(tenant, migrator: tenant.engine(migrations, lockTimeout: lock.duration), dump: dump)
+    }
+
+    private func reset(_ context: CommandContext, migrator: Migrator, dump: DatabaseReset.Dump?) -> DatabaseReset {
+        DatabaseReset(
+            migrator: migrator, driver: context.driver, settings: context.environment.connection, logger: context.logger,
+            dump: dump, usesTemplates: !noTemplate
         )
+    }
+
+    /// The schema dump to load: `--schema`, else the environment's, else `db/schema.sql`
+    /// when it exists; none with `--no-schema`.
+    func dump(_ context: CommandContext) throws -> DatabaseReset.Dump? {
+        guard !noSchema else { return nil }
+        let path = SchemaCommand.path(schema, context: context)
+        // A dump named on the command line must exist; the default one may not yet.
+        guard schema != nil || FileManager.default.fileExists(atPath: path) else { return nil }
+        return DatabaseReset.Dump(path: path, file: try SchemaCommand.read(path))
     }
 }
 
@@ -134,6 +150,22 @@ enum ResetPrinter {
 
     /// After a reset: what was cloned, loaded or applied, and how long it took.
     static func print(_ outcome: DatabaseReset.Outcome, environment: String) {
+        Console.print("Reset \(environment) in \(ProgressPrinter.format(outcome.duration)) (\(outcome.dropped ? "dropped and created" : "created")): \(summary(outcome)).")
+        if let reason = outcome.templateNotSaved { Console.error(templateWarning(reason)) }
+    }
+
+    /// Why the next reset will build the database again.
+    static func templateWarning(_ reason: String) -> String {
+        "Warning: the database is ready, but it could not be kept as a template, so the next reset builds it again: \(reason)"
+    }
+
+    /// A tenant's line: `cloned …`, `loaded … then applied 2 newer`, `3 applied in one transaction`.
+    static func line(_ outcome: DatabaseReset.Outcome) -> String {
+        summary(outcome) + (outcome.templateNotSaved.map { "\n   " + templateWarning($0) } ?? "")
+    }
+
+    /// What was cloned, loaded or applied, and kept.
+    private static func summary(_ outcome: DatabaseReset.Outcome) -> String {
         var what: String
         if let template = outcome.clonedTemplate {
             what = "cloned \(template) (\(migrationCount(outcome.migrationCount)))"
@@ -144,6 +176,41 @@ enum ResetPrinter {
             what = "\(migrationCount(outcome.applied.count)) applied" + (outcome.appliedAtomically ? " in one transaction" : "")
         }
         if let template = outcome.savedTemplate { what += "; kept as \(template), which the next reset clones" }
-        Console.print("Reset \(environment) in \(ProgressPrinter.format(outcome.duration)) (\(outcome.dropped ? "dropped and created" : "created")): \(what).")
+        return what
+    }
+}
+
+extension DatabaseCommand.Reset {
+    /// `--all-tenants` / `--tenant`: each tenant's database (or schema, or file) reset, a few
+    /// at a time; production is confirmed once, before any is dropped.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        try DatabaseCommand.requireConfirmation(options.yes, context, command: "db reset", tenants: true)
+        let (migrations, dump, options) = (try await context.loadMigrations(), try options.dump(context), self.options)
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Resetting", doneWord: "reset")
+        let report = try await fleet.run({ tenant -> DatabaseReset.Outcome in
+            try await options.reset(tenant, migrations: migrations, dump: dump).reset()
+        }, line: ResetPrinter.line)
+        try fleet.finish(report, quietSummary: global.quiet)
+    }
+}
+
+extension DatabaseCommand.Prepare {
+    /// `--all-tenants` / `--tenant`: each tenant prepared — left alone, migrated or rebuilt,
+    /// whichever it needs — a few at a time.
+    private func runOnTenants(_ context: CommandContext) async throws {
+        try DatabaseCommand.requireConfirmation(options.yes, context, command: "db prepare", tenants: true)
+        let (migrations, dump, options) = (try await context.loadMigrations(), try options.dump(context), self.options)
+        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Preparing", doneWord: "prepared")
+        let report = try await fleet.run({ tenant -> DatabaseReset.Preparation in
+            let reset = options.reset(tenant, migrations: migrations, dump: dump)
+            return try await reset.prepare(try await reset.preparationStep())
+        }, line: { preparation in
+            switch preparation {
+            case .upToDate: "up to date"
+            case .migrated(let applied, let atomically): "\(migrationCount(applied.count)) applied" + (atomically ? " in one transaction" : "")
+            case .reset(let outcome, let reason): "reset (\(reason)): " + ResetPrinter.line(outcome)
+            }
+        })
+        try fleet.finish(report, quietSummary: global.quiet)
     }
 }

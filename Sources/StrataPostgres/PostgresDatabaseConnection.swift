@@ -106,10 +106,16 @@ final class PostgresDatabaseConnection: DatabaseConnection {
             }
         }
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            // The rows collected on the event loop and handed over once: the async row
+            // sequence costs a suspension, a cancellation handler and back-pressure
+            // bookkeeping per row and per statement, which a migration's statements —
+            // mostly without rows — would pay on every round trip.
+            let pending: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            let rows = try await pending.get()
             var result: [DatabaseRow] = []
+            result.reserveCapacity(rows.count)
             var names: [String]?
-            for try await row in rows {
+            for row in rows {
                 // The result's column names once, shared by every row.
                 let columns = names ?? row.map(\.columnName)
                 names = columns
@@ -162,8 +168,22 @@ final class PostgresDatabaseConnection: DatabaseConnection {
     /// alarm costs one round trip, a missed one would carry the setting into the next
     /// migration.
     private static func maySetTransactionCharacteristics(_ sql: String) -> Bool {
-        sql.range(of: "transaction", options: .caseInsensitive) != nil
+        // On the bytes, ASCII case folded: Foundation's case-insensitive search costs
+        // thousands of instructions a statement, and every statement is checked.
+        let word = Self.transactionWord
+        var sql = sql
+        return sql.withUTF8 { bytes in
+            guard bytes.count >= word.count else { return false }
+            for start in 0...(bytes.count - word.count) where bytes[start] | 0x20 == word[0] {
+                var offset = 1
+                while offset < word.count, bytes[start + offset] | 0x20 == word[offset] { offset += 1 }
+                if offset == word.count { return true }
+            }
+            return false
+        }
     }
+
+    private static let transactionWord = Array("transaction".utf8)
 
     /// Whether the server knows `COMMIT AND CHAIN`, asked once per connection, when first
     /// needed: a run that applies one migration never asks.

@@ -474,6 +474,8 @@ import Testing
                 schema_dump: db/schema.sql
               production:
                 url: sqlite:db/production.sqlite3
+              staging:
+                url: sqlite:db/\(String(repeating: "s", count: 222)).sqlite3
             """)
         defer { project.directory.remove() }
         try project.migration("20250101000001", "users", up: "CREATE TABLE users (id INTEGER);")
@@ -525,6 +527,13 @@ import Testing
         let dropped = try await project.strata("db", "drop")
         #expect(dropped.stdout.contains("Removed its template (kept by db reset): db/.development.sqlite3.strata-template-"), "\(dropped)")
         #expect(try templates().isEmpty)
+
+        // A template that cannot be kept (its file name would pass 255 bytes) is a warning:
+        // the database is ready, and the command succeeds.
+        let unkept = try await project.strata("db", "reset", "--env", "staging", "--no-schema")
+        #expect(unkept.status == 0, "\(unkept)")
+        #expect(unkept.stdout.contains("Reset staging in ") && unkept.stdout.contains("(created): 2 migrations applied in one transaction."), "\(unkept)")
+        #expect(unkept.stderr.contains("Warning: the database is ready, but it could not be kept as a template, so the next reset builds it again: Cannot copy"), "\(unkept)")
     }
 
     @Test func seedersRunOnceAreListedAndRevert() async throws {

@@ -166,6 +166,29 @@ import Testing
         #expect(try await db.hasTable("legacy"))
         #expect(try await !db.hasTable("t1"))
     }
+
+    /// While another run holds the lock and is part-way through a migration, `prepare`
+    /// refuses — it neither waits on nor drops a database being migrated — and changes nothing.
+    @Test(arguments: TestDatabase.all)
+    func prepareRefusesWhileAnotherRunIsMigrating(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "half", up: "CREATE TABLE half (id INTEGER);\nINSERT INTO missing_table VALUES (1);",
+                     upOptions: "transaction:false")
+        await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        let holder = try await db.connect()
+        #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(5)) == .acquired)
+
+        let error = await #expect(throws: StrataError.self) { try await reset(db).prepare() }
+        #expect(error?.code == .refused)
+        #expect(error?.message.contains("another run is migrating it now (migration 20250101000001-half)") == true, "\(error?.message ?? "")")
+        #expect(error?.hint?.contains("Wait for that run to finish") == true)
+        #expect(try await db.hasTable("half"), "nothing was dropped")
+        #expect(try await db.migrator().status().first?.state == .running)
+
+        try await holder.releaseMigrationLock(key: "strata:strata_migrations")
+        await holder.close()
+    }
 }
 
 /// Templates: a reset keeps the database it built, and the next reset at the same
@@ -320,6 +343,45 @@ extension DatabaseTemplateTests {
                 maintenance.database = "postgres"
                 _ = try? await queryOnce("DROP DATABASE IF EXISTS \"\(location)\"", on: engine.driver.connect(maintenance, logger: logger))
             }
+        }
+    }
+}
+
+extension DatabaseTemplateTests {
+    /// A database built correctly but not kept as a template (here: SQLite, a database file
+    /// whose template's name would pass the file system's 255 bytes) is a warning, not a
+    /// failure: the reset's database is ready, the outcome says why, no partial copy is
+    /// left, and the next reset builds the database again.
+    @Test func aTemplateThatCannotBeKeptLeavesTheDatabaseReadyAndSaysWhy() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let folder = db.files.path + "/long"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let settings = {
+            var settings = db.settings
+            // 230 bytes is a valid file name; with `.` + `.strata-template-` and 16 digits, 264 is not.
+            settings.storage = folder + "/" + String(repeating: "d", count: 222) + ".sqlite3"
+            return settings
+        }()
+        try db.writeTables(1...2)
+        let logger = Logger(label: "test")
+        let reset = { () throws -> DatabaseReset in
+            let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: db.engine.driver.dialect.syntax).load()
+            let migrator = Migrator(migrations: migrations, connect: { try await db.engine.driver.connect(settings, for: $0, logger: logger) })
+            return DatabaseReset(migrator: migrator, driver: db.engine.driver, settings: settings, logger: logger, dump: nil, usesTemplates: true)
+        }
+
+        for _ in 1...2 {
+            let outcome = try await reset().reset()
+            #expect(outcome.savedTemplate == nil)
+            #expect(outcome.clonedTemplate == nil, "no template was kept to clone")
+            #expect(outcome.applied.count == 2)
+            let reason = try #require(outcome.templateNotSaved)
+            #expect(reason.hasPrefix("Cannot copy \(settings.storage ?? "")") && reason.contains(".strata-template-"), "\(reason)")
+            let history = try await queryOnce("SELECT version FROM strata_migrations ORDER BY version", on: db.engine.driver.connect(settings, logger: logger))
+            #expect(history.compactMap { $0["version"].text } == ["20250101000001", "20250101000002"])
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(!left.contains { $0.contains("strata-template") }, "no partial template is left: \(left)")
         }
     }
 }

@@ -178,6 +178,45 @@ import Testing
         #expect(stray.status == 2 && stray.stderr.contains("--concurrency and --fail-fast go with --all-tenants"), "\(stray)")
     }
 
+    /// `db prepare` and `db reset` fan out like every command: each tenant rebuilt, migrated
+    /// or left alone as it needs, kept as its own template and cloned from it; production
+    /// confirmed once; a tenant that is not a database fails alone.
+    @Test func resetAndPrepareRunTenantByTenant() async throws {
+        let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
+        defer { project.remove() }
+        let folder = project.path + "/tenants"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["acme", "beta", "gamma"] { FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil) }
+        let production = ["--env", "production"]
+
+        let unconfirmed = try await StrataProcess.run(["db", "prepare", "--all-tenants"] + production, in: project.path)
+        #expect(unconfirmed.status == 2, "\(unconfirmed)")
+        #expect(unconfirmed.stderr.contains("Refusing to drop the databases of the production tenants (SQLite files tenants/*.sqlite3) without --yes."), "\(unconfirmed)")
+        #expect(try FileManager.default.attributesOfItem(atPath: "\(folder)/acme.sqlite3")[.size] as? Int == 0, "nothing was touched")
+
+        let prepared = try await StrataProcess.run(["db", "prepare", "--all-tenants", "--yes"] + production, in: project.path)
+        #expect(prepared.status == 0, "\(prepared)")
+        #expect(prepared.stdout.contains("== acme: reset (it has no migration applied): 3 migrations applied; kept as tenants/.acme.sqlite3.strata-template-"), "\(prepared)")
+        #expect(prepared.stdout.contains("3 tenants prepared."), "\(prepared)")
+        let again = try await StrataProcess.run(["db", "prepare", "--all-tenants", "--yes"] + production, in: project.path)
+        #expect(again.status == 0 && again.stdout.contains("== beta: up to date (") && again.stdout.contains("3 tenants prepared."), "\(again)")
+
+        let reset = try await StrataProcess.run(["db", "reset", "--tenant", "beta", "--yes"] + production, in: project.path)
+        #expect(reset.status == 0, "\(reset)")
+        #expect(reset.stdout.contains("== beta: cloned tenants/.beta.sqlite3.strata-template-") && reset.stdout.contains("1 tenant reset."), "\(reset)")
+        #expect(!reset.stdout.contains("acme"), "only the tenant named was reset: \(reset)")
+        // The templates are hidden files the tenants' glob does not take for tenants.
+        let matrix = try await Self.statusMatrix(in: project)
+        #expect(matrix == ["acme": ["applied", "applied", "applied"], "beta": ["applied", "applied", "applied"], "gamma": ["applied", "applied", "applied"]])
+
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: "\(folder)/gamma.sqlite3"))
+        let broken = try await StrataProcess.run(["db", "prepare", "--all-tenants", "--yes"] + production, in: project.path)
+        #expect(broken.status == 1, "\(broken)")
+        #expect(broken.stdout.contains("2 tenants prepared, 1 failed: gamma ("), "\(broken)")
+        #expect(broken.stderr.contains("error: tenant gamma:"), "\(broken)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/gamma.sqlite3")) == Data(repeating: 0x42, count: 4096), "the file that is not a database was not dropped")
+    }
+
     @Test func deploySeedBackupAndRestoreWorkTenantByTenant() async throws {
         let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
         defer { project.remove() }

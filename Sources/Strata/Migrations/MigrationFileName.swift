@@ -15,16 +15,16 @@ public enum MigrationFileName {
                 hint: "Rename the file, or create migrations with `strata generate NAME`."
             )
         }
-        let suffix = ".\(ext)".utf8
-        guard fileName.utf8.count >= suffix.count, fileName.utf8.suffix(suffix.count).elementsEqual(suffix) else {
-            throw bad("it does not end in .\(ext)")
-        }
-        do {
+        let suffix = Array(".\(ext)".utf8)
+        var fileName = fileName
+        let parsed: Result<MigrationID, StrataError> = fileName.withUTF8 { bytes in
+            guard bytes.count >= suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) else {
+                return .failure(bad("it does not end in .\(ext)"))
+            }
             // The suffix is ASCII, so dropping its bytes leaves whole characters.
-            return try MigrationID(parsing: String(decoding: fileName.utf8.dropLast(suffix.count), as: UTF8.self))
-        } catch {
-            throw bad(error.reason)
+            return MigrationID.parse(UnsafeBufferPointer(rebasing: bytes.dropLast(suffix.count))).mapError { bad($0.reason) }
         }
+        return try parsed.get()
     }
 
     /// The file name for a migration: `VERSION-name.EXT`.

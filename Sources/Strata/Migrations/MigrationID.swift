@@ -32,17 +32,22 @@ extension MigrationID {
     /// Parses `VERSION-name`, as in `20250519123045-create-users`.
     /// - Throws: ``ParseError`` saying what is wrong.
     public init(parsing text: String) throws(ParseError) {
-        // On the UTF-8 bytes: every file name is parsed on every run.
-        let bytes = text.utf8
-        guard let version = MigrationVersion(String(decoding: bytes.prefix(14), as: UTF8.self)) else {
-            throw ParseError(reason: "it does not start with a valid 14-digit UTC timestamp")
+        var text = text
+        self = try text.withUTF8 { Self.parse($0) }.get()
+    }
+
+    /// Parses `VERSION-name` from its UTF-8 bytes: every file name is parsed on every run,
+    /// so this stays on the bytes, one pass each.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<MigrationID, ParseError> {
+        guard bytes.count >= 14, let version = MigrationVersion(ascii: UnsafeBufferPointer(rebasing: bytes[..<14])) else {
+            return .failure(ParseError(reason: "it does not start with a valid 14-digit UTC timestamp"))
         }
-        // The 14 bytes were ASCII digits, so byte 15 starts a character.
-        let rest = bytes.dropFirst(14)
-        guard rest.first == UInt8(ascii: "-") else { throw ParseError(reason: "the timestamp must be followed by a hyphen and a name") }
-        let name = String(decoding: rest.dropFirst(), as: UTF8.self)
-        if let problem = MigrationName.problem(with: name) { throw ParseError(reason: problem) }
-        self.init(version: version, name: name)
+        guard bytes.count > 14, bytes[14] == UInt8(ascii: "-") else {
+            return .failure(ParseError(reason: "the timestamp must be followed by a hyphen and a name"))
+        }
+        let name = UnsafeBufferPointer(rebasing: bytes[15...])
+        if let problem = MigrationName.problem(with: name) { return .failure(ParseError(reason: problem)) }
+        return .success(MigrationID(version: version, name: String(decoding: name, as: UTF8.self)))
     }
 }
 
@@ -53,22 +58,35 @@ public enum MigrationName {
     /// Valid names are lowercase ASCII letters and digits in words joined by single
     /// hyphens: `create-users`, `add-status-to-users`, `v2-backfill`.
     public static func problem(with name: String) -> String? {
-        // Byte by byte: every migration file's name is checked on every run.
-        let bytes = name.utf8
+        var name = name
+        return name.withUTF8 { problem(with: $0) }
+    }
+
+    /// Why the UTF-8 bytes of a name are not a valid migration name, or `nil` if they are;
+    /// one pass over the bytes, as every migration file's name is checked on every run.
+    static func problem(with bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.isEmpty { return "the name is empty" }
-        if bytes.contains(UInt8(ascii: "/")) || bytes.contains(UInt8(ascii: "\\")) { return "the name contains a path separator" }
         let hyphen = UInt8(ascii: "-")
-        let allowed = bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == hyphen
+        var kebab = true
+        var separator = false
+        var previous: UInt8 = 0
+        var doubled = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case hyphen: doubled = doubled || previous == hyphen
+            case UInt8(ascii: "/"), UInt8(ascii: "\\"): separator = true; kebab = false
+            default: kebab = false
+            }
+            previous = byte
         }
-        if !allowed {
-            if name.count > 200 { return "the name is longer than 200 characters" }
+        if separator { return "the name contains a path separator" }
+        if !kebab {
+            if String(decoding: bytes, as: UTF8.self).count > 200 { return "the name is longer than 200 characters" }
             return "the name may contain only lowercase letters a-z, digits and hyphens (kebab-case)"
         }
         // ASCII only from here: a byte is a character, and counting them breaks no graphemes.
         if bytes.count > 200 { return "the name is longer than 200 characters" }
-        let doubled = zip(bytes, bytes.dropFirst()).contains { $0 == hyphen && $1 == hyphen }
         if bytes.first == hyphen || bytes.last == hyphen || doubled {
             return "hyphens must join words: no leading, trailing or double hyphens"
         }

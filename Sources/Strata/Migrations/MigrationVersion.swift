@@ -14,13 +14,27 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
     /// `20250519123045` is valid; `2025051912304` (13 digits) and `20251319123045`
     /// (month 13) are not.
     public init?(_ text: String) {
-        guard text.utf8.count == 14, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        let fields = Self.fields(of: text)
+        var text = text
+        guard let version = text.withUTF8({ Self(ascii: $0) }) else { return nil }
+        self = version
+    }
+
+    /// Parses the 14 ASCII digits of `bytes`, as ``init(_:)`` does a string's: the file
+    /// names of every migration are parsed on every run, so this stays on the bytes.
+    init?(ascii bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 14 else { return nil }
+        var number: UInt64 = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            number = number * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        let fields = Self.fields(of: number)
         guard (1...12).contains(fields.month),
               (1...Self.daysIn(month: fields.month, year: fields.year)).contains(fields.day),
               fields.hour < 24, fields.minute < 60, fields.second < 60
         else { return nil }
-        self.init(validDigits: text)
+        digits = String(decoding: bytes, as: UTF8.self)
+        self.number = number
     }
 
     private init(validDigits: String) {
@@ -43,7 +57,7 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
 
     /// The UTC date and time this version stands for.
     public var date: Date {
-        let fields = Self.fields(of: digits)
+        let fields = Self.fields(of: number)
         let components = DateComponents(
             year: fields.year, month: fields.month, day: fields.day,
             hour: fields.hour, minute: fields.minute, second: fields.second
@@ -80,12 +94,11 @@ public struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConv
         return calendar
     }()
 
-    private static func fields(of text: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let digits = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int {
-            digits[range].reduce(0) { $0 * 10 + Int($1) - Int(UInt8(ascii: "0")) }
-        }
-        return (number(0..<4), number(4..<6), number(6..<8), number(8..<10), number(10..<12), number(12..<14))
+    /// The date's fields of a version's number, `YYYYMMDDHHMMSS` read as decimal.
+    private static func fields(of number: UInt64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let value = Int(number)
+        return (value / 10_000_000_000, value / 100_000_000 % 100, value / 1_000_000 % 100,
+                value / 10_000 % 100, value / 100 % 100, value % 100)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -71,6 +71,9 @@ public struct DatabaseReset: Sendable {
         public var clonedTemplate: String?
         /// The template the database was kept as after being built, if it was.
         public var savedTemplate: String?
+        /// Why the database, built and correct, could not be kept as a template (the next
+        /// reset builds it again): e.g. the user may not create databases.
+        public var templateNotSaved: String?
         /// How many migrations the database has applied now.
         public var migrationCount: Int
         /// From the first step to the last.
@@ -105,7 +108,8 @@ public struct DatabaseReset: Sendable {
         let cloneable = try await templates?.exists(fingerprint) == true
         var outcome = Outcome(
             dropped: try await driver.dropDatabase(settings, logger: logger), loadedDump: nil, recordedFromDump: 0, dumpNotUsed: nil,
-            applied: [], appliedAtomically: false, clonedTemplate: nil, savedTemplate: nil, migrationCount: 0, duration: .zero
+            applied: [], appliedAtomically: false, clonedTemplate: nil, savedTemplate: nil, templateNotSaved: nil, migrationCount: 0,
+            duration: .zero
         )
         if let templates, cloneable {
             try await templates.clone(fingerprint)
@@ -132,8 +136,15 @@ public struct DatabaseReset: Sendable {
         }
         outcome.migrationCount = outcome.recordedFromDump + outcome.applied.count
         if let templates {
-            try await templates.save(fingerprint)
-            outcome.savedTemplate = templates.location(fingerprint)
+            // The database is built and correct by now: a template that cannot be kept only
+            // makes the next reset slower, so it is reported, not thrown.
+            do {
+                try await templates.save(fingerprint)
+                outcome.savedTemplate = templates.location(fingerprint)
+            } catch {
+                outcome.templateNotSaved = (error as? StrataError)?.message ?? "\(error)"
+                logger.warning("The database was built but not kept as a template", metadata: ["reason": "\(outcome.templateNotSaved ?? "")"])
+            }
         }
         outcome.duration = clock.now - start
         return outcome
