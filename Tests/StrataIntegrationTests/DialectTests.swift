@@ -37,6 +37,11 @@ import Testing
         #expect(result == "SELECT '?', `a?`, \"b\\\"?\" FROM t WHERE x = 1 AND y = 'two'")
         #expect(throws: MySQLLiterals.Mismatch.self) { try MySQLLiterals.interpolate("SELECT ?", literals: ["1", "2"]) }
         #expect(throws: MySQLLiterals.Mismatch.self) { try MySQLLiterals.interpolate("SELECT ?, ?", literals: ["1"]) }
+        // Characters of several bytes (and a combining accent) pass whole, inside quotes and out;
+        // a backslash escapes a quote in a string, not in a quoted name.
+        let accented = "INSERT INTO café (naïve, \u{65}\u{301}) VALUES ('日本 ? \\' ?', ?) -- ✓"
+        #expect(try MySQLLiterals.interpolate(accented, literals: ["'ü'"]) == "INSERT INTO café (naïve, \u{65}\u{301}) VALUES ('日本 ? \\' ?', 'ü') -- ✓")
+        #expect(try MySQLLiterals.interpolate("SELECT `a\\`, ?", literals: ["2"]) == "SELECT `a\\`, 2")
     }
 
     @Test func mysqlDateTimesRoundTripInUTC() throws {
