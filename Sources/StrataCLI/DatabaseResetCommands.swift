@@ -182,15 +182,10 @@ enum ResetPrinter {
 
 extension DatabaseCommand.Reset {
     /// `--all-tenants` / `--tenant`: each tenant's database (or schema, or file) reset, a few
-    /// at a time; production is confirmed once, before any is dropped.
+    /// at a time.
     private func runOnTenants(_ context: CommandContext) async throws {
-        try DatabaseCommand.requireConfirmation(options.yes, context, command: "db reset", tenants: true)
-        let (migrations, dump, options) = (try await context.loadMigrations(), try options.dump(context), self.options)
-        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Resetting", doneWord: "reset")
-        let report = try await fleet.run({ tenant -> DatabaseReset.Outcome in
-            try await options.reset(tenant, migrations: migrations, dump: dump).reset()
-        }, line: ResetPrinter.line)
-        try fleet.finish(report, quietSummary: global.quiet)
+        try await options.runOnTenants(context, tenants, quiet: global.quiet, command: "db reset", heading: "Resetting", doneWord: "reset",
+                                       { try await $0.reset() }, line: ResetPrinter.line)
     }
 }
 
@@ -198,19 +193,31 @@ extension DatabaseCommand.Prepare {
     /// `--all-tenants` / `--tenant`: each tenant prepared — left alone, migrated or rebuilt,
     /// whichever it needs — a few at a time.
     private func runOnTenants(_ context: CommandContext) async throws {
-        try DatabaseCommand.requireConfirmation(options.yes, context, command: "db prepare", tenants: true)
-        let (migrations, dump, options) = (try await context.loadMigrations(), try options.dump(context), self.options)
-        let fleet = FleetRun(context: context, options: tenants, silent: global.quiet, heading: "Preparing", doneWord: "prepared")
-        let report = try await fleet.run({ tenant -> DatabaseReset.Preparation in
-            let reset = options.reset(tenant, migrations: migrations, dump: dump)
-            return try await reset.prepare(try await reset.preparationStep())
-        }, line: { preparation in
+        try await options.runOnTenants(context, tenants, quiet: global.quiet, command: "db prepare", heading: "Preparing", doneWord: "prepared",
+                                       { try await $0.prepare(try await $0.preparationStep()) }, line: { preparation in
             switch preparation {
             case .upToDate: "up to date"
             case .migrated(let applied, let atomically): "\(migrationCount(applied.count)) applied" + (atomically ? " in one transaction" : "")
             case .reset(let outcome, let reason): "reset (\(reason)): " + ResetPrinter.line(outcome)
             }
         })
-        try fleet.finish(report, quietSummary: global.quiet)
+    }
+}
+
+extension ResetOptions {
+    /// Runs `work` on the reset of each tenant `tenants` selects, a few at a time, with the
+    /// environment's migrations and dump read once; production is confirmed once, before
+    /// any tenant is dropped.
+    func runOnTenants<Value: Sendable>(
+        _ context: CommandContext, _ tenants: TenantOptions, quiet: Bool, command: String, heading: String, doneWord: String,
+        _ work: @escaping @Sendable (DatabaseReset) async throws -> Value, line: (Value) -> String
+    ) async throws {
+        try DatabaseCommand.requireConfirmation(yes, context, command: command, tenants: true)
+        let (migrations, dump, options) = (try await context.loadMigrations(), try self.dump(context), self)
+        let fleet = FleetRun(context: context, options: tenants, silent: quiet, heading: heading, doneWord: doneWord)
+        let report = try await fleet.run({ tenant in
+            try await work(options.reset(tenant, migrations: migrations, dump: dump))
+        }, line: line)
+        try fleet.finish(report, quietSummary: quiet)
     }
 }

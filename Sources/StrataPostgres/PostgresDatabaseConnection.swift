@@ -110,8 +110,7 @@ final class PostgresDatabaseConnection: DatabaseConnection {
             // sequence costs a suspension, a cancellation handler and back-pressure
             // bookkeeping per row and per statement, which a migration's statements —
             // mostly without rows — would pay on every round trip.
-            let pending: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            let rows = try await pending.get()
+            let rows = try await Self.send(PostgresQuery(unsafeSQL: sql, binds: bindings), on: connection, endpoint: endpoint, logger: logger)
             var result: [DatabaseRow] = []
             result.reserveCapacity(rows.count)
             var names: [String]?
@@ -125,6 +124,20 @@ final class PostgresDatabaseConnection: DatabaseConnection {
         } catch {
             throw PostgresErrors.databaseError(error)
         }
+    }
+
+    /// Sends `query` on `connection` and collects its rows — failing at once if the server
+    /// already closed the connection. PostgresNIO hands a query to a closed connection's
+    /// channel with no way to hear that the write failed, and its answer never comes: the run
+    /// would wait forever after the server ended an idle session (`pg_terminate_backend`, a
+    /// restart). On the event loop, the check and the write cannot be split by the close.
+    static func send(_ query: PostgresQuery, on connection: PostgresConnection, endpoint: ServerEndpoint, logger: Logger) async throws -> PostgresQueryResult {
+        let eventLoop = connection.eventLoop
+        let send = { @Sendable () -> EventLoopFuture<PostgresQueryResult> in
+            guard !connection.isClosed else { return eventLoop.makeFailedFuture(ConnectionClosed(endpoint: endpoint)) }
+            return connection.query(query, logger: logger)
+        }
+        return try await (eventLoop.inEventLoop ? send() : eventLoop.flatSubmit(send)).get()
     }
 
     func beginTransaction() async throws {
@@ -235,18 +248,17 @@ final class PostgresDatabaseConnection: DatabaseConnection {
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
-                _ = try await session.query("BEGIN", logger: logger)
-                let rows = try await session.query("SELECT pg_try_advisory_xact_lock(\(lockKey)) AS locked", logger: logger)
-                var locked = false
-                for try await row in rows { locked = (try? row.decode(Bool.self)) ?? false }
+                _ = try await Self.send("BEGIN", on: session, endpoint: endpoint, logger: logger)
+                let rows = try await Self.send("SELECT pg_try_advisory_xact_lock(\(lockKey)) AS locked", on: session, endpoint: endpoint, logger: logger)
+                let locked = rows.first.flatMap { try? $0.decode(Bool.self) } ?? false
                 if locked {
                     // A utility statement replaces the lock query's portal, which held its
                     // snapshot: the open transaction then holds no snapshot, so it neither
                     // holds back vacuum nor makes `CREATE INDEX CONCURRENTLY` wait on it.
-                    _ = try await session.query("SET LOCAL application_name = 'strata: migration lock'", logger: logger)
+                    _ = try await Self.send("SET LOCAL application_name = 'strata: migration lock'", on: session, endpoint: endpoint, logger: logger)
                     return .acquired
                 }
-                _ = try await session.query("ROLLBACK", logger: logger)
+                _ = try await Self.send("ROLLBACK", on: session, endpoint: endpoint, logger: logger)
             } catch {
                 throw PostgresErrors.databaseError(error)
             }

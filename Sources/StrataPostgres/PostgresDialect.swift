@@ -27,6 +27,19 @@ public struct PostgresDialect: SQLDialect {
             || code.hasPrefix("57P") || code.hasPrefix("08")
     }
 
+    /// `CREATE INDEX CONCURRENTLY` that met "already exists" (42P07): an interrupted one —
+    /// its session ended, the server restarted — leaves its index behind, marked invalid,
+    /// which running it again meets. PostgreSQL's documentation: drop it and build it again.
+    public func leftoverHint(for statement: SQLStatement, error: DatabaseError) -> String? {
+        guard error.code == "42P07",
+              let match = statement.text.firstMatch(of: #/(?i)^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("[^"]+"|[\w.]+)/#)
+        else { return nil }
+        let index = String(match.1)
+        return "An interrupted CREATE INDEX CONCURRENTLY leaves its index behind, marked invalid. If "
+            + "`SELECT indisvalid FROM pg_index WHERE indexrelid = '\(index)'::regclass` says false, drop it with "
+            + "`DROP INDEX CONCURRENTLY \(index)` and run the statement again as below."
+    }
+
     /// None.
     public var keyedTableOptions: String { "" }
 

@@ -9,6 +9,9 @@ import Strata
 enum PostgresErrors {
     /// A statement's error, with everything the server said.
     static func databaseError(_ error: any Error) -> DatabaseError {
+        if let closed = error as? ConnectionClosed {
+            return DatabaseError(message: closed.description, code: "serverClosedConnection")
+        }
         guard let error = error as? PSQLError else {
             return DatabaseError(message: String(describing: error))
         }
@@ -52,15 +55,22 @@ enum PostgresErrors {
                                    hint: "Enable TLS on the server, or set tls: disable if the network is trusted.")
             case .connectionError:
                 return cause(error.underlying, prefix: prefix, endpoint: endpoint, tls: tls)
+            case .authMechanismRequiresPassword:
+                return StrataError(.failure, "\(prefix): the server asks for a password, and the environment gives none.",
+                                   hint: "Put it in the url (postgres://\(user):PASSWORD@\(endpoint)/\(database)) or in password:, e.g. password: ${PGPASSWORD}.")
+            case .unsupportedAuthMechanism, .saslError:
+                return StrataError(.failure, "\(prefix): authentication failed (\(error.code)).",
+                                   hint: "Strata authenticates with SCRAM-SHA-256, MD5 or a clear-text password; check the server's pg_hba.conf and the user's password.")
             default:
-                return cause(error.underlying ?? error, prefix: prefix, endpoint: endpoint, tls: tls)
+                // PSQLError's own description hides everything; its code and cause say what happened.
+                return cause(error.underlying, prefix: prefix, endpoint: endpoint, tls: tls, code: "\(error.code)")
             }
         }
         return cause(error, prefix: prefix, endpoint: endpoint, tls: tls)
     }
 
-    private static func cause(_ error: (any Error)?, prefix: String, endpoint: ServerEndpoint, tls: TLSMode) -> StrataError {
-        let text = error.map { String(describing: $0) } ?? "unknown error"
+    private static func cause(_ error: (any Error)?, prefix: String, endpoint: ServerEndpoint, tls: TLSMode, code: String? = nil) -> StrataError {
+        let text = error.map { String(describing: $0) } ?? code ?? "unknown error"
         if error is NIOSSLError || text.contains("handshake") || text.contains("certificate") {
             return StrataError(.failure, "\(prefix): the TLS handshake failed (\(text)).",
                                hint: tls == .verifyFull
@@ -80,5 +90,13 @@ enum PostgresErrors {
                                hint: "Check the host name.")
         }
         return StrataError(.failure, "\(prefix): \(text).")
+    }
+}
+
+/// A statement was to be sent on a connection the server had already closed.
+struct ConnectionClosed: Error, CustomStringConvertible {
+    let endpoint: ServerEndpoint
+    var description: String {
+        "the connection to PostgreSQL at \(endpoint) is closed: the server ended the session (pg_terminate_backend, a restart) or the network dropped it"
     }
 }

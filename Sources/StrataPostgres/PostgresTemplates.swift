@@ -41,6 +41,14 @@ extension PostgresDriver {
                         try await connection.execute("DROP DATABASE IF EXISTS \(quote(other))")
                     }
                     try await connection.execute("DROP DATABASE IF EXISTS \(quote(template))")
+                    // The copy needs the database to itself: the sessions of the run that just
+                    // built it end on the server a moment after they close. A session of
+                    // someone else's, still there after five seconds, makes the copy fail.
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while ContinuousClock.now < deadline,
+                          try await connection.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 LIMIT 1", [.text(database)]).isEmpty == false {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
                     try await connection.execute("CREATE DATABASE \(quote(template)) TEMPLATE \(quote(database))")
                     // Nobody connects to it by mistake, which would stop it being cloned.
                     try await connection.execute("ALTER DATABASE \(quote(template)) WITH ALLOW_CONNECTIONS false")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Strata
 import StrataPostgres
 import Testing
@@ -91,6 +92,66 @@ struct PostgresTests {
         try FileManager.default.removeItem(atPath: db.migrationsPath + "/20250101000003-index-in-transaction.sql")
         try await db.migrator().undo()
         #expect(try await db.query("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'users_email'").isEmpty)
+    }
+
+    /// A `CREATE INDEX CONCURRENTLY` that meets an index of its name — what an interrupted one
+    /// leaves behind, invalid — says how to check it and drop it; other statements meeting a
+    /// name in use do not.
+    @Test func createIndexConcurrentlyMeetingItsIndexSaysHowToClearALeftover() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-users", up: "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT);\nCREATE INDEX users_email ON users (email);")
+        try await db.migrator().migrate()
+        try db.write("20250101000002", "index-again", up: "CREATE TABLE notes (id INTEGER);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);",
+                     upOptions: "transaction:false")
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("relation \"users_email\" already exists (42P07)") == true, "\(error?.message ?? "")")
+        #expect(error?.hint?.hasPrefix("An interrupted CREATE INDEX CONCURRENTLY leaves its index behind, marked invalid.") == true, "\(error?.hint ?? "")")
+        #expect(error?.hint?.contains("`DROP INDEX CONCURRENTLY users_email`") == true, "\(error?.hint ?? "")")
+        #expect(error?.hint?.contains("strata resolve 20250101000002 --rolled-back") == true, "the usual ways on follow: \(error?.hint ?? "")")
+
+        let dialect = PostgresDialect()
+        let duplicate = DatabaseError(message: "relation \"t\" already exists", code: "42P07")
+        #expect(dialect.leftoverHint(for: SQLStatement(text: "CREATE TABLE t (id INTEGER)", line: 1), error: duplicate) == nil)
+        #expect(dialect.leftoverHint(for: SQLStatement(text: "create index concurrently if not exists \"Odd Name\" on t (id)", line: 1), error: duplicate)?
+            .contains("DROP INDEX CONCURRENTLY \"Odd Name\"") == true)
+        #expect(dialect.leftoverHint(for: SQLStatement(text: "CREATE INDEX CONCURRENTLY ix ON t (id)", line: 1),
+                                     error: DatabaseError(message: "deadlock detected", code: "40P01")) == nil)
+    }
+
+    /// A session the server ended while it was idle (`pg_terminate_backend`, a restart)
+    /// fails its next statement at once, saying the connection is closed; it never waits for
+    /// an answer that cannot come. (Before the fix, the statement waited forever: found by
+    /// `scripts/reliability cut`.)
+    @Test func aStatementOnASessionTheServerEndedFailsAtOnce() async throws {
+        let db = try await TestDatabase.postgres.fresh()
+        defer { Task { await db.remove() } }
+        let connection = try await db.connect()
+        let pid = try #require(try await connection.query("SELECT pg_backend_pid() AS pid", []).first?["pid"].integer)
+        let observer = try await db.connect()
+        _ = try await observer.query("SELECT pg_terminate_backend(\(pid))", [])
+        await observer.close()
+        // The server's goodbye reaches the client; then the next statement is sent.
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        // Not a task group, which would wait for a statement that never ends: the statement
+        // runs in a task of its own, and the test looks for its outcome for 20 s.
+        let outcome = Mutex<String?>(nil)
+        Task {
+            do {
+                _ = try await connection.query("SELECT 1 AS one", [])
+                outcome.withLock { $0 = "answered" }
+            } catch {
+                outcome.withLock { $0 = "\(error)" }
+            }
+        }
+        while outcome.withLock({ $0 }) == nil, ContinuousClock.now - started < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let said = outcome.withLock { $0 } ?? "no answer within 20 s"
+        #expect(said.contains("is closed") || said.contains("terminating connection"), "\(said)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        await connection.close()
     }
 
     @Test func errorsCarryTheServersHintAndTheLineOfThePosition() async throws {

@@ -70,7 +70,10 @@ struct Workspace {
             let path = "\(root)/\(relative)"
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             let mode = String(attributes[.posixPermissions] as? Int ?? -1, radix: 8)
-            if attributes[.type] as? FileAttributeType == .typeDirectory {
+            if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+                // A link's target, not what it points to (which may not exist).
+                lines.append("\(label) link \(relative) -> \(try FileManager.default.destinationOfSymbolicLink(atPath: path))")
+            } else if attributes[.type] as? FileAttributeType == .typeDirectory {
                 lines.append("\(label) dir \(relative) \(mode)")
             } else if relative.hasSuffix(".strata-lock") {
                 // The lock's holder (pid, host, time) is written by every run that takes it.

@@ -48,6 +48,9 @@ public enum DatabaseURL {
         let (firstHostOnly, otherHosts) = try additionalHosts(in: text)
         let port = try port(in: firstHostOnly)
         guard let components = URLComponents(string: firstHostOnly), let host = components.host, !host.isEmpty else {
+            if let authority = Self.authority(of: firstHostOnly), authority.contains("["), !authority.contains("]") {
+                throw URLProblem("the IPv6 address in its host is opened with [ but not closed with ]; write it as \(scheme)://user@[::1]:5432/db")
+            }
             throw URLProblem("it is not a valid \(scheme):// URL with a host (special characters in the password must be percent-encoded)")
         }
         var options: [String: String] = [:]
@@ -139,5 +142,12 @@ public enum DatabaseURL {
         init(_ reason: String) { self.reason = reason }
         /// The reason.
         public var description: String { reason }
+    }
+
+    /// The part of `text` between `://` and the path: user, password, host and port.
+    private static func authority(of text: String) -> Substring? {
+        guard let start = text.range(of: "://")?.upperBound else { return nil }
+        let rest = text[start...]
+        return rest.prefix { $0 != "/" && $0 != "?" }
     }
 }

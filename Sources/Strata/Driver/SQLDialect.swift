@@ -42,6 +42,11 @@ public protocol SQLDialect: Sendable {
     /// Whether `error` says the connection to the server is gone, rather than that a
     /// statement failed. The default is `false`.
     func isConnectionLost(_ error: DatabaseError) -> Bool
+    /// What a statement that was cut short may have left behind, when `error` is what running
+    /// it again met — e.g. on PostgreSQL the invalid index of an interrupted `CREATE INDEX
+    /// CONCURRENTLY` — and how to clear it; put before the hint of a failed migration. The
+    /// default is `nil`.
+    func leftoverHint(for statement: SQLStatement, error: DatabaseError) -> String?
     /// The lint rules that are this dialect's own (lock-heavy statements, its syntax of
     /// enum columns), checked after ``CommonLintRules``. The default is none.
     var lintRules: [any LintRule] { get }
@@ -73,6 +78,9 @@ extension SQLDialect {
 
     /// No error says the connection is gone by default.
     public func isConnectionLost(_ error: DatabaseError) -> Bool { false }
+
+    /// Nothing is known to be left behind by default.
+    public func leftoverHint(for statement: SQLStatement, error: DatabaseError) -> String? { nil }
     /// None: only ``CommonLintRules``.
     public var lintRules: [any LintRule] { [] }
 

@@ -59,7 +59,12 @@ public struct MigrationDirectory: Sendable {
         let filePath = "\(path)/\(file.fileName)"
         let bytes: [UInt8]
         do {
-            bytes = try directory.contents(of: file.fileName)
+            bytes = try directory.contents(of: file.fileName, limit: Self.sizeLimit)
+        } catch where error.code == EFBIG {
+            throw StrataError.configuration(
+                "\(noun) \(filePath) is larger than \(Self.sizeLimit >> 20) MB: every run reads every \(noun.lowercased()) file whole, so Strata refuses one this large. Nothing was run.",
+                hint: "Keep bulk data out of migrations: load it with the database's own tool (psql \\copy, LOAD DATA, sqlite3 .import), or split the file into migrations of their own."
+            )
         } catch {
             throw StrataError.failure("Cannot read \(noun.lowercased()) \(filePath): \(error.reason).", hint: "Check that it is a readable file.")
         }
@@ -69,6 +74,9 @@ public struct MigrationDirectory: Sendable {
         let sections = try parser.parse(utf8: bytes, fileName: filePath)
         return LoadedMigration(id: file.id, checksum: Checksum.sha256(bytes), source: filePath, up: sections.up, down: sections.down)
     }
+
+    /// The largest migration file Strata reads: 64 MB.
+    public static let sizeLimit = 64 << 20
 
     /// The directory, or `nil` if it does not exist.
     private func open() throws -> DirectoryHandle? {

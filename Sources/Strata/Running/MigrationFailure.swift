@@ -65,7 +65,8 @@ enum MigrationFailure {
                   \(fix) (leaving the statements that ran unchanged) and run `\(command) --resume`.
                 """
         }
-        return StrataError(.failure, message, hint: hint, underlying: databaseError)
+        let leftover = statement.flatMap { statement in databaseError.flatMap { dialect.leftoverHint(for: statement, error: $0) } }
+        return StrataError(.failure, message, hint: leftover.map { "\($0)\n\(hint)" } ?? hint, underlying: databaseError)
     }
 
     /// The file line of the error: the statement's first line, moved down by the newlines

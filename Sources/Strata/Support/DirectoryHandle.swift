@@ -63,7 +63,10 @@ final class DirectoryHandle: @unchecked Sendable {
     }
 
     /// The bytes of the file called `name` in the directory.
-    func contents(of name: String) throws(SystemError) -> [UInt8] {
+    ///
+    /// - Throws: ``SystemError`` — `EFBIG` once the file is found to hold more than `limit`
+    ///   bytes, which are not all read.
+    func contents(of name: String, limit: Int = .max) throws(SystemError) -> [UInt8] {
         let file = openat(descriptor, name, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw SystemError(errno: errno) }
         defer { close(file) }
@@ -79,6 +82,7 @@ final class DirectoryHandle: @unchecked Sendable {
                 throw SystemError(errno: errno)
             }
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+            if bytes.count > limit { throw SystemError(errno: EFBIG) }
             // A regular file reads short only at its end: no extra call to see it return 0.
             if count < scratch.count { return bytes }
         }
