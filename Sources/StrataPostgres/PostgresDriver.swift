@@ -192,8 +192,19 @@ extension PostgresDriver {
             // Sessions still connected (a test run that crashed, a console left open) are
             // ended rather than making the drop fail: PostgreSQL 13 and later.
             let force = (row["version"].integer ?? 0) >= 130_000 ? " WITH (FORCE)" : ""
-            try await connection.execute("DROP DATABASE \(PostgresDialect().quoteIdentifier(name))\(force)")
-            return true
+            let drop = "DROP DATABASE \(PostgresDialect().quoteIdentifier(name))\(force)"
+            // FORCE may not end an autovacuum worker visiting the database (it has no role
+            // the user could signal: 42501); such a worker soon ends, or is asked to by a
+            // plain drop, so the drop is tried again for a few seconds.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while true {
+                do {
+                    try await connection.execute(drop)
+                    return true
+                } catch let error as DatabaseError where error.code == "42501" && !force.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
         }
     }
 
