@@ -23,7 +23,7 @@ public struct PostgresDialect: SQLDialect {
     /// The connection closed under the client, or the server shut down (SQLSTATE class 57P, 08).
     public func isConnectionLost(_ error: DatabaseError) -> Bool {
         guard let code = error.code else { return false }
-        return ["serverClosedConnection", "clientClosedConnection", "uncleanShutdown"].contains(code)
+        return ["serverClosedConnection", "clientClosedConnection", "uncleanShutdown", "connectionError"].contains(code)
             || code.hasPrefix("57P") || code.hasPrefix("08")
     }
 

@@ -24,6 +24,10 @@ enum PostgresErrors {
         switch error.code {
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             return DatabaseError(message: "the connection to the server was closed", code: error.code.description)
+        case .connectionError:
+            // The socket failed under a statement: a server that stopped resets it.
+            let cause = error.underlying.map { " (\($0))" } ?? ""
+            return DatabaseError(message: "the connection to the server was lost\(cause)", code: error.code.description)
         default:
             let underlying = error.underlying.map { ": \($0)" } ?? ""
             return DatabaseError(message: "\(error.code)\(underlying)", code: error.code.description)

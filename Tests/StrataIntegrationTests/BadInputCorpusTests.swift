@@ -45,6 +45,26 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         try await workspace.expectNothingChanged(input.arguments, status: input.status, says: input.says)
     }
 
+    /// A migration its user may not read (mode 000, Strata run as `nobody`: root reads
+    /// anything): named, with the reason, and nothing changed.
+    @Test func aMigrationItsUserMayNotReadIsNamedAndChangesNothing() async throws {
+        let workspace = try await Workspace(.sqliteFile)
+        defer { Task { await workspace.remove() } }
+        try workspace.migration("20250101000001", "create-users", up: "CREATE TABLE users (id INTEGER PRIMARY KEY);", down: "DROP TABLE users;")
+        let file = workspace.project.path + "/db/migrations/20250101000001-create-users.sql"
+        for directory in [workspace.project.path, workspace.project.path + "/db", workspace.project.path + "/db/migrations",
+                          ((workspace.db.settings.storage ?? "") as NSString).deletingLastPathComponent] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file)
+        let before = try await workspace.footprint()
+        let run = await StrataProcess.finish(try StrataProcess.start(
+            ["-u", "nobody", "--", StrataProcess.binary, "migrate"], in: workspace.project.path, program: "/usr/sbin/runuser"))
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("Cannot read migration db/migrations/20250101000001-create-users.sql: Permission denied"), "\(run)")
+        #expect(try await workspace.footprint() == before)
+    }
+
     @Test func theCorpusHasSixtyCasesAndNoTwoAlike() {
         let all = BadInputCorpus.configuration + BadInputCorpus.files + BadInputCorpus.commandLines + BadInputCorpus.databases
         #expect(all.count >= 60)
@@ -192,6 +212,12 @@ enum BadInputCorpus {
                      let folder = workspace.project.path + "/db/migrations/"
                      try FileManager.default.createSymbolicLink(atPath: folder + "20250101000009-loop.sql", withDestinationPath: "20250101000010-pool.sql")
                      try FileManager.default.createSymbolicLink(atPath: folder + "20250101000010-pool.sql", withDestinationPath: "20250101000009-loop.sql")
+                 }),
+        BadInput("a migration whose reading fails (a link to /proc/self/mem: EIO)", ["migrate"], 1,
+                 says: ["Cannot read migration db/migrations/20250101000009-unreadable.sql: Input/output error"],
+                 prepare: { workspace in
+                     try FileManager.default.createSymbolicLink(atPath: workspace.project.path + "/db/migrations/20250101000009-unreadable.sql",
+                                                                withDestinationPath: "/proc/self/mem")
                  }),
         BadInput("a migration of 100 MB", ["migrate"], 2, says: ["20250101000009-huge.sql", "MB"],
                  prepare: { workspace in

@@ -235,7 +235,7 @@ import Testing
         let built = try await reset(true).reset()
         #expect(built.clonedTemplate == nil)
         #expect(built.applied.count == 3)
-        #expect((built.savedTemplate != nil) == (templates != nil))
+        #expect((built.savedTemplate != nil) == (templates != nil), "\(built.templateNotSaved ?? "")")
         if let saved = built.savedTemplate { kept.append(saved) }
         _ = try await query("INSERT INTO t1 (id) VALUES (7)")
 
@@ -250,6 +250,7 @@ import Testing
         // the old template goes.
         try db.writeTables(4...4)
         let rebuilt = try await reset(true).reset()
+        #expect(rebuilt.templateNotSaved == nil, "\(rebuilt.templateNotSaved ?? "")")
         #expect(rebuilt.clonedTemplate == nil)
         #expect(rebuilt.applied.count == 4)
         if let saved = rebuilt.savedTemplate {

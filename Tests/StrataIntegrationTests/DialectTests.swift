@@ -19,6 +19,19 @@ import Testing
         #expect(all.map(\.supportsTransactionalDDL) == [true, true, false])
     }
 
+    /// Which driver errors mean the connection is gone, so that the message says so and
+    /// never tells the user to fix SQL. A stopped PostgreSQL server can also reset the socket
+    /// under a statement (`connectionError`, seen in the stop campaign).
+    @Test func lostConnectionsAreToldFromFailingStatements() {
+        func lost(_ dialect: any SQLDialect, _ codes: [String]) -> [Bool] {
+            codes.map { dialect.isConnectionLost(DatabaseError(message: "", code: $0)) }
+        }
+        #expect(lost(PostgresDialect(), ["serverClosedConnection", "connectionError", "uncleanShutdown", "57P01", "08006", "42P01", "40001"])
+            == [true, true, true, true, true, false, false])
+        #expect(lost(MySQLDialect(), ["2013", "2006", "1053", "1146", "1213"]) == [true, true, true, false, false])
+        #expect(lost(SQLiteDialect(), ["SQLITE_FULL", "SQLITE_BUSY"]) == [false, false])
+    }
+
     @Test func createTableTemplatePerDialect() throws {
         let sqlite = try MigrationTemplate.createTable.render(name: "create-users", dialect: SQLiteDialect())
         #expect(sqlite.contains("\"id\" INTEGER PRIMARY KEY AUTOINCREMENT,"))

@@ -129,6 +129,31 @@ struct MySQLTests {
         #expect(pending.status == 3, "\(pending)")
     }
 
+    /// The server ends Strata's connection while statement 2 runs (`KILL CONNECTION`, as a
+    /// restart or a failover would): the migration stays dirty after statement 1, and the
+    /// message says the connection was lost, that statement 2's outcome is unknown, and how
+    /// to go on after it.
+    @Test func aConnectionLostMidMigrationSaysTheStatementsOutcomeIsUnknown() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        let directory = try db.project([("20250101000001", "slow", "CREATE TABLE first_step (id INT);\nSELECT SLEEP(60);\nCREATE TABLE never (id INT);")])
+        defer { directory.remove() }
+        let started = try StrataProcess.start(["migrate"], in: directory.path, environment: db.projectConfiguration().environment)
+        let sleeping = try await eventually(within: 30) {
+            try await db.query("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'").first?["n"].integer == 1
+        }
+        try #require(sleeping, "the run did not reach its second statement")
+        let sessions = try await db.query("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'")
+        for session in sessions { _ = try await db.query("KILL CONNECTION \(session["id"].integer ?? 0)") }
+        let result = await StrataProcess.finish(started)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("(2013)"), "\(result)")
+        #expect(result.stderr.contains("The connection to the database server was lost (a restart, a failover?) while statement 2 ran: whether it ran is unknown"), "\(result)")
+        #expect(result.stderr.contains("strata migrate --resume --from-statement 3"), "\(result)")
+        #expect(try await db.query("SELECT statements_done AS d FROM strata_migrations_progress").first?["d"].integer == 1)
+        #expect(!(try await db.hasTable("never")))
+    }
+
     /// A run killed while its first statement runs on the server: the statement completes
     /// there, but the progress says nothing was done. Resuming runs it again, which fails
     /// because it ran. The migration must stay dirty — never be reported as "nothing applied"

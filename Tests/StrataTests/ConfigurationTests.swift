@@ -116,6 +116,10 @@ import Testing
         ("environments:\n  development:\n    url: sqlite:x\n  production:\n    url: sqlite:z\n  development:\n    url: sqlite:y",
          "strata.yml:6: duplicate key `development` (first given on line 2)"),
         ("migrations: a\nenvironments:\n  development:\n    url: sqlite:x\nmigrations: b", "strata.yml:5: duplicate key `migrations` (first given on line 1)"),
+        // Found by Fuzz/FuzzConfiguration: YAML (and Yams' line numbers) ends lines at a lone CR
+        // too; counting only LF, finding the repeated key's line trapped on a range.
+        ("environments:\r  development:\r    url: sqlite:x\r    url: sqlite:y\r", "strata.yml:4: duplicate key `url` (first given on line 3)"),
+        ("a: 1\r\r\r\r\ra: 2\n", "strata.yml:6: duplicate key `a` (first given on line 1)"),
         ("environments:\n  development:\n    url: 'sqlite:x\n", "strata.yml:4: malformed YAML"),
         ("environments:\n  development:\n    url: sqlite:x\n   bad: indentation", "strata.yml:4: malformed YAML"),
         ("", "strata.yml is empty"),
@@ -184,6 +188,15 @@ import Testing
     @Test func dollarSignsOtherwiseStayAsWritten() throws {
         #expect(try interpolation.expand("pa$$word$") == "pa$$word$")
         #expect(try interpolation.expand("$${HOST}") == "${HOST}")
+    }
+
+    /// Seen while writing Fuzz/FuzzInterpolation's property: read as Swift `Character`s, a
+    /// combining mark after `{` made `$${́` no escape at all (it stayed `$${́`), and one after
+    /// `}` left a reference unclosed. Read as bytes, as a shell reads them, they are not.
+    @Test func anEscapeIsAnEscapeWhateverFollowsIt() throws {
+        #expect(try interpolation.expand("$${\u{301}HOST}") == "${\u{301}HOST}")
+        #expect(try interpolation.expand("${HOST}\u{301}") == "db\u{301}")
+        #expect(try interpolation.expand("${HOST:-\u{301}}") == "db")
     }
 
     @Test func failures() {

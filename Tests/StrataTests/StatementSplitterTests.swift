@@ -98,6 +98,10 @@ import Testing
         ("SELECT 'open", 1, "unterminated string literal"),
         ("SELECT 1;\nSELECT \"open", 2, "unterminated quoted identifier"),
         ("SELECT 1;\n\n/* open", 3, "unterminated /* comment */"),
+        // Found by Fuzz/FuzzStatementSplitter: a body without its END swallowed every later
+        // statement into one, which would be sent to the server as one.
+        ("SELECT 1;\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\nCREATE TABLE b (id INT);", 2,
+         "unterminated BEGIN … END block: the statement opens more BEGIN (or CASE) blocks than it closes with END"),
     ])
     func unterminatedConstructsAreErrorsWithTheirLine(sql: String, line: Int, message: String) {
         #expect(throws: StatementSplitter.SyntaxError(message: message, line: line)) {

@@ -67,13 +67,26 @@ public struct BackupManager: Sendable {
         }
         let target = method.compress ? uncompressed : partial
         try createPrivateFile(target)
-        switch method.source {
-        case .tool(let tool): try await tool.run(output: target)
-        case .copy(let copy): try await copy(target)
-        }
-        chmod(target, 0o600)
-        if method.compress {
-            try await ToolInvocation(["gzip"], arguments: ["-c", target]).run(output: partial)
+        do {
+            switch method.source {
+            case .tool(let tool): try await tool.run(output: target)
+            case .copy(let copy): try await copy(target)
+            }
+            chmod(target, 0o600)
+            if method.compress {
+                try await ToolInvocation(["gzip"], arguments: ["-c", target]).run(output: partial)
+            }
+        } catch {
+            // Whatever the tool or SQLite said, a full disk is what the user must act on.
+            let written = [partial, uncompressed].map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }.reduce(0, +)
+            if let free = Self.freeBytes(in: folder), free < Self.fullDiskThreshold {
+                throw StrataError(
+                    .failure,
+                    "Cannot write the backup into \(folder): No space left on device (its file system had \(free / 1024) KiB free after \(written / 1024) KiB of the backup). No backup was written; the partial file is removed.",
+                    hint: "Free space there, or point `backups:` in strata.yml (or --output) at a file system with room for more than \(written / 1024) KiB."
+                )
+            }
+            throw error
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
         guard size > 0 else {
@@ -85,6 +98,16 @@ public struct BackupManager: Sendable {
             try? FileManager.default.removeItem(atPath: BackupManifest.path(for: destination))
             throw StrataError(.failure, "Cannot move the backup to \(destination): \(String(cString: strerror(errno))).")
         }
+    }
+
+    /// Below this many free bytes, a failed backup is put down to a full disk.
+    static let fullDiskThreshold = 1 << 20
+
+    /// The bytes an unprivileged writer may still use on the file system holding `path`.
+    static func freeBytes(in path: String) -> Int? {
+        var facts = statvfs()
+        guard statvfs(path, &facts) == 0 else { return nil }
+        return Int(facts.f_bavail) * Int(facts.f_frsize)
     }
 
     /// What a restore did.

@@ -115,8 +115,9 @@ public enum ConfigurationLoader {
     /// mapping is not written one key a line (a flow mapping `{a: 1, a: 2}`).
     private static func repeatedKeyLine(_ key: String, after first: Yams.Mark, in text: String) -> Int? {
         let indent = first.column - 1
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard indent >= 0, first.line >= 1 else { return nil }
+        // Lines as YAML counts them (Yams' marks do): CR, LF, CR LF, NEL, LS and PS each end one.
+        let lines = text.split(omittingEmptySubsequences: false) { ["\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }
+        guard indent >= 0, first.line >= 1, first.line <= lines.count else { return nil }
         for index in first.line..<lines.count {
             let line = lines[index]
             let content = line.drop { $0 == " " }

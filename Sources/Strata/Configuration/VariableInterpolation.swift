@@ -23,55 +23,71 @@ public struct VariableInterpolation: Sendable {
     }
 
     /// `text` with every `${…}` replaced.
+    ///
+    /// Read byte by byte, as a shell reads it: `$${` is a literal `${` whatever follows it,
+    /// even a combining mark that Swift would join to the `{` in one `Character`.
     public func expand(_ text: String) throws(Failure) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let dollar = rest.firstIndex(of: "$") {
-            result += rest[..<dollar]
-            let afterDollar = rest[rest.index(after: dollar)...]
-            if afterDollar.hasPrefix("${") {
-                result += "${"
-                rest = afterDollar.dropFirst(2)
+        let bytes = Array(text.utf8)
+        guard bytes.contains(Self.dollar) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == Self.dollar else {
+                result.append(bytes[index])
+                index += 1
                 continue
             }
-            guard afterDollar.hasPrefix("{") else {
-                result += "$"
-                rest = afterDollar
+            let next = index + 1 < bytes.count ? bytes[index + 1] : nil
+            if next == Self.dollar, index + 2 < bytes.count, bytes[index + 2] == Self.openBrace {
+                result += [Self.dollar, Self.openBrace]
+                index += 3
                 continue
             }
-            guard let close = afterDollar.firstIndex(of: "}") else {
+            guard next == Self.openBrace else {
+                result.append(Self.dollar)
+                index += 1
+                continue
+            }
+            guard let close = bytes[(index + 2)...].firstIndex(of: Self.closeBrace) else {
                 throw .malformed("`${` without a closing `}` in \"\(text)\"")
             }
-            let expression = afterDollar[afterDollar.index(after: afterDollar.startIndex)..<close]
-            result += try value(of: expression, in: text)
-            rest = afterDollar[afterDollar.index(after: close)...]
+            result += try value(of: bytes[(index + 2)..<close]).utf8
+            index = close + 1
         }
-        return result + rest
+        return String(decoding: result, as: UTF8.self)
     }
 
-    private func value(of expression: Substring, in text: String) throws(Failure) -> String {
-        let name: Substring
-        let fallback: Substring?
-        if let separator = expression.range(of: ":-") {
-            name = expression[..<separator.lowerBound]
-            fallback = expression[separator.upperBound...]
-        } else {
-            name = expression
-            fallback = nil
+    private static let dollar = UInt8(ascii: "$")
+    private static let openBrace = UInt8(ascii: "{")
+    private static let closeBrace = UInt8(ascii: "}")
+
+    /// The value of the reference between `${` and `}`: `NAME` or `NAME:-default`.
+    private func value(of expression: ArraySlice<UInt8>) throws(Failure) -> String {
+        var name = expression
+        var fallback: ArraySlice<UInt8>?
+        if let colon = expression.indices.first(where: { expression[$0] == UInt8(ascii: ":") && $0 + 1 < expression.endIndex && expression[$0 + 1] == UInt8(ascii: "-") }) {
+            name = expression[..<colon]
+            fallback = expression[(colon + 2)...]
         }
         guard Self.isValidName(name) else {
-            throw .malformed("\"${\(expression)}\" is not a valid variable reference (use ${NAME} or ${NAME:-default})")
+            throw .malformed("\"${\(String(decoding: expression, as: UTF8.self))}\" is not a valid variable reference (use ${NAME} or ${NAME:-default})")
         }
+        let key = String(decoding: name, as: UTF8.self)
         if let fallback {
-            if let value = variables[String(name)], !value.isEmpty { return value }
-            return String(fallback)
+            if let value = variables[key], !value.isEmpty { return value }
+            return String(decoding: fallback, as: UTF8.self)
         }
-        guard let value = variables[String(name)] else { throw .missingVariable(String(name)) }
+        guard let value = variables[key] else { throw .missingVariable(key) }
         return value
     }
 
-    private static func isValidName(_ name: Substring) -> Bool {
-        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    /// `[A-Za-z_][A-Za-z0-9_]*`, as a shell's variable names.
+    private static func isValidName(_ name: ArraySlice<UInt8>) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
+        }
+        guard let first = name.first, isLetter(first) else { return false }
+        return name.allSatisfy { isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
     }
 }

@@ -57,7 +57,12 @@ enum MigrationFailure {
                 ? "\(dialect.name) commits DDL implicitly"
                 : "the section is marked transaction:false"
             let version = migration.id.version
-            hint = """
+            // The server may have finished the statement the lost connection was running.
+            let lost = databaseError.map(dialect.isConnectionLost) == true
+                ? "The connection to the database server was lost (a restart, a failover?) while statement \(statementsCompleted + 1) ran: "
+                    + "whether it ran is unknown, so check it first (`\(command) --resume --from-statement \(statementsCompleted + 2)` goes on after it). "
+                : ""
+            hint = lost + """
                 \(statementsCompleted)\(body.program == nil ? " of its \(body.statements.count)" : "") statements ran and stay \(direction == .up ? "applied" : "undone") (\(why)), \
                 so the \(vocabulary.noun) is marked dirty and further runs are refused until it is settled. Check the database, then either:
                   revert those statements by hand and run `\(vocabulary.resolveCommand) \(version) --rolled-back`,

@@ -9,7 +9,8 @@ import Foundation
 /// A line comment of the form `-- strata:skip-if QUERY` attaches its query to the next
 /// statement as ``SQLStatement/skipIf``.
 public struct StatementSplitter: Sendable {
-    /// A script the splitter cannot read: an unterminated string, identifier or comment.
+    /// A script the splitter cannot read: an unterminated string, identifier, comment or
+    /// `BEGIN … END` block.
     public struct SyntaxError: Error, Sendable, Equatable {
         /// What is unterminated, e.g. `string literal`.
         public var message: String
@@ -34,7 +35,8 @@ public struct StatementSplitter: Sendable {
     /// Splits `script`, whose first line is line `firstLine` of its file.
     ///
     /// Statements made only of comments and white space are dropped.
-    /// - Throws: ``SyntaxError`` for an unterminated string, quoted identifier or comment.
+    /// - Throws: ``SyntaxError`` for an unterminated string, quoted identifier, comment or
+    ///   `BEGIN … END` block.
     public func split(_ script: String, firstLine: Int = 1) throws -> [SQLStatement] {
         try split(Array(script.utf8)[...], firstLine: firstLine)
     }
@@ -123,6 +125,10 @@ extension StatementSplitter {
                     markSignificant()
                     index += 1
                 }
+            }
+            if statementStart != nil, blockDepth > 0 {
+                // Every later statement would be sent inside this one: refuse, naming where it starts.
+                throw SyntaxError(message: "unterminated BEGIN … END block: the statement opens more BEGIN (or CASE) blocks than it closes with END", line: statementLine)
             }
             finishStatement(end: bytes.endIndex)
             if let dangling = pendingSkipIf {
