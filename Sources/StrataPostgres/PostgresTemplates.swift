@@ -64,7 +64,7 @@ extension PostgresDriver {
                     }
                     if !sessions.isEmpty {
                         let named = sessions.map { "pid \($0["pid"].integer ?? 0) (\($0["application"].text ?? ""), \($0["state"].text ?? ""): \($0["query"].text ?? ""))" }
-                        throw DatabaseError(message: "\(sessions.count) other sessions are still connected to \(database) after 15 s: \(named.joined(separator: "; "))", code: "55006")
+                        throw DatabaseError(message: "\(sessions.count) other sessions are still connected to \(database) after 15 s: \(named.joined(separator: "; ")) (close them, or reset with --no-template)", code: "55006")
                     }
                     try await connection.execute("CREATE DATABASE \(quote(template)) TEMPLATE \(quote(database))")
                     // Nobody connects to it by mistake, which would stop it being cloned.

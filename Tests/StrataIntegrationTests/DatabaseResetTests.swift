@@ -315,6 +315,37 @@ extension DatabaseTemplateTests {
 }
 
 extension DatabaseTemplateTests {
+    /// Saving a template needs the database to itself. A session of Strata's own left idle
+    /// (a close that never reached the server) is ended after five seconds; anyone else's is
+    /// waited for up to fifteen and then named in the failure, and left alone.
+    @Test func savingATemplateEndsStratasIdleSessionsAndNamesAnyoneElses() async throws {
+        guard ServerEnvironment.postgresWanted else { return }
+        let engine = TestDatabase.postgres
+        let logger = Logger(label: "test")
+        let settings = try engine.unusedDatabase()
+        let templates = try #require(engine.driver.databaseTemplates(settings, logger: logger))
+        _ = try await engine.driver.createDatabase(settings, logger: logger)
+        let ours = try await engine.driver.connect(settings, logger: logger)
+        let theirs = try await engine.driver.connect(settings, logger: logger)
+        try await theirs.execute("SET application_name = 'someone-else'")
+        let theirPID = try await theirs.query("SELECT pg_backend_pid() AS pid", []).first?["pid"].integer ?? 0
+        let refused = await #expect(throws: StrataError.self) { try await templates.save(String(repeating: "ab", count: 32)) }
+        #expect(refused?.message.contains("1 other sessions are still connected to \(settings.database ?? "") after 15 s: pid \(theirPID) (someone-else, idle") == true,
+                "\(refused?.message ?? "")")
+        #expect(refused?.message.contains("--no-template") == true)
+        #expect(try await theirs.query("SELECT 1 AS one", []).first?["one"].integer == 1, "another's session is left alone")
+        await theirs.close()
+        let ended = await #expect(throws: (any Error).self) { _ = try await ours.query("SELECT 1", []) }
+        #expect(ended != nil, "Strata's own idle session was ended")
+        await ours.close()
+
+        let fingerprint = String(repeating: "cd", count: 32)
+        try await templates.save(fingerprint)
+        #expect(try await templates.exists(fingerprint))
+        #expect(try await templates.removeAll().count == 1)
+        #expect(try await engine.driver.dropDatabase(settings, logger: logger))
+    }
+
     /// Saving a database's template removes its older templates, never those of another
     /// database whose name starts alike (`app` and `app_x`).
     @Test func savingATemplateKeepsTheTemplatesOfADatabaseNamedAlike() async throws {
