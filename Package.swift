@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "StrataPostgres", targets: ["StrataPostgres"]),
         .library(name: "StrataMySQL", targets: ["StrataMySQL"]),
         .library(name: "StrataCLI", targets: ["StrataCLI"]),
+        // The integrations, each behind the trait of the same name, so that an app using
+        // only Strata never resolves into building Hummingbird or Vapor.
+        .library(name: "StrataHummingbird", targets: ["StrataHummingbird"]),
+        .library(name: "StrataVapor", targets: ["StrataVapor"]),
         .executable(name: "strata", targets: ["strata"]),
     ],
     traits: [
@@ -24,11 +28,21 @@ let package = Package(
             name: "MySQL",
             description: "The MySQL/MariaDB driver, on the MariaDB Connector/C (apt-get install libmariadb-dev)."
         ),
+        .trait(
+            name: "Hummingbird",
+            description: "StrataHummingbird: the start-up check or migration as a Hummingbird 2 application starts."
+        ),
+        .trait(
+            name: "Vapor",
+            description: "StrataVapor: app.strata, the start-up check as a lifecycle handler, and `strata` as a Vapor command."
+        ),
         .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
@@ -37,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         // Core: migrations, planner, runner, history, configuration. Knows no driver.
@@ -44,6 +60,8 @@ let package = Package(
             name: "Strata",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -105,6 +123,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Hummingbird 2: the start-up check or migration before the server starts. Empty but
+        // for a pointer to the trait unless the Hummingbird trait is on.
+        .target(
+            name: "StrataHummingbird",
+            dependencies: [
+                "Strata", "StrataCLI",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Vapor 4: app.strata, the start-up check as a lifecycle handler, `strata` as a command.
+        // Empty but for a pointer to the trait unless the Vapor trait is on.
+        .target(
+            name: "StrataVapor",
+            dependencies: [
+                "Strata", "StrataCLI",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The standalone `strata` binary: SQL-file migrations only.
         .executableTarget(
             name: "strata",
@@ -121,6 +159,8 @@ let package = Package(
             dependencies: [
                 "Strata", "StrataSQLite", "StrataPostgres", "StrataMySQL", "StrataCLI", "strata",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings
         ),

@@ -25,10 +25,22 @@ struct CommandContext: Sendable {
             }
         }
         let variables = ProcessInfo.processInfo.environment
-        configuration = try ConfigurationLoader.load(path: options.config)
+        let configuration = try ConfigurationLoader.load(path: options.config)
         let name = try StrataConfiguration.environmentName(explicit: options.env, variables: variables)
-        environment = try configuration.environment(named: name, variables: variables)
+        let logger = Logger(label: Logger.strataLabel) { StreamLogHandler.standardError(label: $0) }
+        try self.init(configuration: configuration, environment: name, variables: variables, logger: logger, tenants: tenants, needsDatabase: needsDatabase)
+        self.logger.logLevel = options.quiet ? .error : options.verbose ? .debug : environment.logging ? .info : .warning
+    }
 
+    /// The environment `name` of `configuration`, its driver, and `logger` with the
+    /// environment's name in its metadata — for an application embedding Strata
+    /// (``StrataDatabase``), which brings its own logger and never changes directory.
+    init(
+        configuration: StrataConfiguration, environment name: String, variables: [String: String], logger: Logger,
+        tenants: TenantOptions? = nil, needsDatabase: Bool = true
+    ) throws {
+        self.configuration = configuration
+        environment = try configuration.environment(named: name, variables: variables)
         if needsDatabase, !environment.hasOwnDatabase, !(tenants?.selected ?? false) {
             let options = tenants == nil ? "works on one database and does not take tenants" : "needs --all-tenants or --tenant NAME"
             throw StrataError.configuration(
@@ -37,9 +49,7 @@ struct CommandContext: Sendable {
             )
         }
         driver = try Self.driver(for: environment.connection.dialect, environment: name)
-
-        var logger = Logger(label: Logger.strataLabel) { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = options.quiet ? .error : options.verbose ? .debug : environment.logging ? .info : .warning
+        var logger = logger
         logger[metadataKey: "environment"] = "\(name)"
         self.logger = logger
     }
@@ -112,7 +122,8 @@ struct CommandContext: Sendable {
             connect: { [logger] purpose in try await driver.connect(settings, for: purpose, logger: logger) },
             lockTimeout: lockTimeout,
             logger: logger,
-            logStatements: environment.logging
+            logStatements: environment.logging,
+            environment: environment.name
         )
     }
 

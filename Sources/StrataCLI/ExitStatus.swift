@@ -8,7 +8,7 @@ enum ExitStatus {
     static let failure: Int32 = 1
     /// The command line or the configuration is wrong; nothing was done.
     static let usage: Int32 = 2
-    /// `status --exit-code`: migrations are pending.
+    /// `status --exit-code`, or an application's start-up check: migrations are pending.
     static let pending: Int32 = 3
     /// Another run held the migration lock past the lock timeout.
     static let lockTimeout: Int32 = 4
@@ -18,6 +18,7 @@ enum ExitStatus {
     static func status(for code: StrataError.Code) -> Int32 {
         switch code {
         case .configuration: usage
+        case .pending: pending
         case .lockTimeout: lockTimeout
         case .refused: refused
         default: failure

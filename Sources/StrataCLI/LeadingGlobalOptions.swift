@@ -1,5 +1,7 @@
+import ArgumentParser
+
 /// Lets the global options come before the subcommand, as in `strata -C Examples/Quickstart migrate`
-/// or `strata --env production status`: they are moved after the subcommand's name, where
+/// or `strata --env production db create`: they are moved after the subcommand's names, where
 /// the argument parser reads them.
 enum LeadingGlobalOptions {
     /// Global options that take a value.
@@ -7,7 +9,7 @@ enum LeadingGlobalOptions {
     /// Global flags.
     static let flags: Set<String> = ["-q", "--quiet", "-v", "--verbose"]
 
-    static func reorder(_ arguments: [String]) -> [String] {
+    static func reorder(_ arguments: [String], root: any ParsableCommand.Type = StrataCommand.self) -> [String] {
         var leading: [String] = []
         var index = 0
         while index < arguments.count {
@@ -23,6 +25,14 @@ enum LeadingGlobalOptions {
             }
         }
         guard !leading.isEmpty, index < arguments.count, !arguments[index].hasPrefix("-") else { return arguments }
-        return [arguments[index]] + leading + arguments[(index + 1)...]
+        // Past the subcommand's name, and its own subcommand's (`db create`).
+        var command = root
+        var end = index
+        while end < arguments.count, let next = command.configuration.subcommands.first(where: { $0._commandName == arguments[end] }) {
+            command = next
+            end += 1
+        }
+        end = max(end, index + 1)
+        return Array(arguments[index..<end]) + leading + arguments[end...]
     }
 }

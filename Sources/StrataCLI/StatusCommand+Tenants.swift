@@ -35,7 +35,7 @@ extension StatusCommand {
             }
             let entries = status.migrations
             let newest = entries.last(where: { $0.record != nil }).map { "\($0.id.version.digits) \($0.id.name)" } ?? "(none)"
-            let waiting = entries.filter { $0.state == .pending }.count
+            let waiting = entries.pendingCount
             var tally: [MigrationState: Int] = [:]
             for entry in entries where entry.state.isProblem || entry.state == .running { tally[entry.state, default: 0] += 1 }
             let trouble = MigrationState.allCases.compactMap { state in tally[state].map { "\($0) \(state.rawValue)" } }

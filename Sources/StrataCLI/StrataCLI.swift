@@ -63,7 +63,7 @@ public enum StrataCLI {
     }
 
     /// Prints `error` where it belongs and returns the exit status for it.
-    private static func report(_ error: any Error) -> Int32 {
+    static func report(_ error: any Error) -> Int32 {
         switch error {
         case let error as StrataError:
             Console.error("error: \(error.message)")
@@ -81,6 +81,37 @@ public enum StrataCLI {
             Console.error(message)
             // Argument parser reports usage errors as EX_USAGE (64); Strata documents 2.
             return code == .validationFailure ? ExitStatus.usage : ExitStatus.failure
+        }
+    }
+}
+
+extension StrataCLI {
+    /// Prints `error` as the `strata` command would — its message, then what to do — and
+    /// returns the exit status documented for it (3 for a database behind its migrations).
+    public static func reportError(_ error: any Error) -> Int32 {
+        report(error)
+    }
+
+    /// The exit status documented for `error` (3 for a database behind its migrations), for
+    /// an application whose framework has already printed it.
+    public static func exitStatus(for error: any Error) -> Int32 {
+        switch error {
+        case let error as StrataError: ExitStatus.status(for: error.code)
+        case let error as ExitCode: error.rawValue
+        default: ExitStatus.failure
+        }
+    }
+
+    /// The help of the command that `arguments` name, e.g. `["migrate"]`, as `--help` prints it.
+    public static func helpText(arguments: [String]) -> String {
+        do {
+            // `--help` parses as the help command, which throws the help of the command named.
+            var command = try StrataCommand.parseAsRoot(arguments + ["--help"])
+            if command is any AsyncParsableCommand { return StrataCommand.helpMessage(for: type(of: command)) }
+            try command.run()
+            return StrataCommand.helpMessage()
+        } catch {
+            return StrataCommand.fullMessage(for: error)
         }
     }
 }

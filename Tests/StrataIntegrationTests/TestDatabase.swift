@@ -182,12 +182,22 @@ struct FreshDatabase: Sendable {
     /// A `strata.yml` for this database, and the variable that carries its password (so
     /// the password is in neither the file nor the command line).
     func projectConfiguration() -> (yaml: String, environment: [String: String]) {
-        if let storage = settings.storage { return ("environments:\n  development:\n    url: sqlite:\(storage)\n", [:]) }
-        var url = "\(settings.dialect)://\(settings.username ?? ""):${STRATA_TEST_DB_PASSWORD}@\(settings.host ?? "localhost")"
+        ("environments:\n  development:\n    url: \(url(password: "${STRATA_TEST_DB_PASSWORD}"))\n", settings.storage == nil ? ["STRATA_TEST_DB_PASSWORD": settings.password ?? ""] : [:])
+    }
+
+    /// This database's URL with the password in it, for an API that takes a URL in-process.
+    func settingsURL() -> String {
+        url(password: (settings.password ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
+
+    /// This database's URL with `password` written in.
+    private func url(password: String) -> String {
+        if let storage = settings.storage { return "sqlite:\(storage)" }
+        var url = "\(settings.dialect)://\(settings.username ?? ""):\(password)@\(settings.host ?? "localhost")"
         if let port = settings.port { url += ":\(port)" }
         url += "/\(settings.database ?? "")"
         if let schema = settings.schema { url += "?schema=\(schema)" }
-        return ("environments:\n  development:\n    url: \(url)\n", ["STRATA_TEST_DB_PASSWORD": settings.password ?? ""])
+        return url
     }
 
     /// A project directory using this database, with `migrations` written as

@@ -8,7 +8,7 @@ public struct StrataError: Error, Sendable, CustomStringConvertible {
     /// How a caller should react to an error; the command-line tool maps it to an exit status.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case failure, configuration, lockTimeout, refused
+            case failure, configuration, pending, lockTimeout, refused
         }
         private let base: Base
 
@@ -16,6 +16,9 @@ public struct StrataError: Error, Sendable, CustomStringConvertible {
         public static let failure = Code(base: .failure)
         /// The command line or the configuration is wrong; nothing was done. Exit status 2.
         public static let configuration = Code(base: .configuration)
+        /// The database is behind its migrations: some are pending, or one is dirty or being
+        /// applied by another run (an application's start-up check). Exit status 3.
+        public static let pending = Code(base: .pending)
         /// Another run held the migration lock for longer than the lock timeout. Exit status 4.
         public static let lockTimeout = Code(base: .lockTimeout)
         /// Refused because an applied migration changed, is missing, or is irreversible. Exit status 5.

@@ -37,3 +37,8 @@ public struct MigrationStatusEntry: Sendable, Hashable {
     /// When it was applied, if it was.
     public var appliedAt: Date? { record?.appliedAt }
 }
+
+extension Array where Element == MigrationStatusEntry {
+    /// How many of the entries are pending.
+    public var pendingCount: Int { count { $0.state == .pending } }
+}

@@ -31,6 +31,12 @@ public struct Migrator: Sendable {
     public var lockKey: String
     /// The words used in messages: migrations or seeders.
     public var vocabulary: RunVocabulary
+    /// The environment's name, e.g. `production`, given to spans and metrics
+    /// (``MigrationTelemetry``); `nil` leaves it out.
+    public var environment: String?
+
+    /// The spans, metrics and log metadata of this migrator's runs.
+    public var telemetry: MigrationTelemetry { MigrationTelemetry(environment: environment, kind: vocabulary.noun) }
 
     /// Creates a migrator.
     public init(
@@ -41,7 +47,8 @@ public struct Migrator: Sendable {
         logger: Logger = Logger(label: "strata.migration"),
         logStatements: Bool = false,
         lockKey: String = "strata:strata_migrations",
-        vocabulary: RunVocabulary = .migrations
+        vocabulary: RunVocabulary = .migrations,
+        environment: String? = nil
     ) {
         self.migrations = migrations
         self.connect = connect
@@ -51,6 +58,7 @@ public struct Migrator: Sendable {
         self.logStatements = logStatements
         self.lockKey = lockKey
         self.vocabulary = vocabulary
+        self.environment = environment
     }
 
     /// A migrator for seeders: the same engine over the seeders, with their own history
@@ -100,7 +108,9 @@ public struct Migrator: Sendable {
     public func status() async throws -> [MigrationStatusEntry] {
         try await withConnection(for: .read) { connection in
             let existing = try await existingTables(bookkeepingTables, on: connection)
-            return planner(try await records(connection, existing: existing, askingLockHolder: true)).status()
+            let status = planner(try await records(connection, existing: existing, askingLockHolder: true)).status()
+            telemetry.pending(status.pendingCount)
+            return status
         }
     }
 
@@ -129,7 +139,10 @@ public struct Migrator: Sendable {
     /// The status of these migrations and of `seeders` against records read by
     /// ``records(withSeeders:)``.
     public func status(withSeeders seeders: Migrator, records: (migrations: MigrationRecords, seeders: MigrationRecords)) -> CombinedStatus {
-        CombinedStatus(migrations: planner(records.migrations).status(), seeders: seeders.planner(records.seeders).status())
+        let status = CombinedStatus(migrations: planner(records.migrations).status(), seeders: seeders.planner(records.seeders).status())
+        telemetry.pending(status.migrations.pendingCount)
+        seeders.telemetry.pending(status.seeders.pendingCount)
+        return status
     }
 
     /// The status of the migrations and of the seeders of one database.

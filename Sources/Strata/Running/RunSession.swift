@@ -10,6 +10,7 @@ struct RunSession {
     let report: Migrator.ProgressHandler
 
     var logger: Logger { migrator.logger }
+    var telemetry: MigrationTelemetry { migrator.telemetry }
 
     /// Runs `steps` in order, stopping at the first failure; `dirty` lists the dirty
     /// migrations found when the run was planned (one of them may be resumed).
@@ -72,19 +73,20 @@ struct RunSession {
                 try? await connection.rollbackTransaction()
                 throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
             }
-            var logger = self.logger
-            logger[metadataKey: "migration"] = "\(migration.id)"
-            logger[metadataKey: "direction"] = "\(direction.rawValue)"
+            let logger = telemetry.logger(self.logger, migration.id, direction)
             report(.started(migration.id, direction))
             logger.info("Starting migration in the run's one transaction")
             let began = clock.now
             let tracker = StatementTracker(completed: 0)
             do {
-                try await execute(body, inTransaction: true, step: statementStep(
-                    migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger
-                ))
+                try await telemetry.span(migration.id, direction) {
+                    try await execute(body, inTransaction: true, step: statementStep(
+                        migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger
+                    ))
+                }
             } catch {
                 try? await connection.rollbackTransaction()
+                telemetry.failed(direction)
                 throw MigrationFailure.error(
                     error, migration: migration, direction: direction, statement: tracker.current,
                     statementsCompleted: tracker.completed, body: body, dialect: connection.dialect, vocabulary: migrator.vocabulary,
@@ -100,7 +102,7 @@ struct RunSession {
             }
             completed.append(CompletedMigration(id: migration.id, direction: direction, duration: duration))
             report(.ran(migration.id, direction, duration))
-            logger.info("Ran migration; it commits with the run", metadata: ["ms": "\(duration.milliseconds)"])
+            logger.info("Ran migration; it commits with the run", metadata: ["duration_ms": "\(duration.milliseconds)"])
         }
         do {
             try await connection.executeAll(deleted + history.insertStatements(inserted))
@@ -108,6 +110,7 @@ struct RunSession {
             try await connection.commitTransaction()
         } catch {
             try? await connection.rollbackTransaction()
+            for step in steps { telemetry.failed(step.direction) }
             let noun = migrator.vocabulary.noun
             throw StrataError.failure(
                 "Committing the run's one transaction of \(steps.count) \(noun)s failed: \((error as? DatabaseError)?.description ?? String(describing: error))",
@@ -116,6 +119,7 @@ struct RunSession {
                 underlying: error as? DatabaseError
             )
         }
+        telemetry.completed(completed)
         report(.committed(completed.count, clock.now - start))
         logger.info("Committed the run's one transaction", metadata: ["migrations": "\(completed.count)"])
         return completed
@@ -174,12 +178,32 @@ struct RunSession {
         progressStarted: Bool = false, announcing next: (migration: LoadedMigration, direction: MigrationDirection)? = nil,
         transactionStarted: Bool = false, beginningNext: Bool = false
     ) async throws -> CompletedMigration {
+        do {
+            let completed = try await telemetry.span(migration.id, direction) {
+                try await runUntraced(
+                    migration, direction, dirty: dirty, resumingAt: resumingAt, progressStarted: progressStarted, announcing: next,
+                    transactionStarted: transactionStarted, beginningNext: beginningNext
+                )
+            }
+            telemetry.completed([completed])
+            return completed
+        } catch {
+            telemetry.failed(direction)
+            throw error
+        }
+    }
+
+    /// ``run(_:_:dirty:resumingAt:progressStarted:announcing:transactionStarted:beginningNext:)``
+    /// without its span and metrics.
+    private func runUntraced(
+        _ migration: LoadedMigration, _ direction: MigrationDirection, dirty: [MigrationProgress], resumingAt: Int?,
+        progressStarted: Bool, announcing next: (migration: LoadedMigration, direction: MigrationDirection)?,
+        transactionStarted: Bool, beginningNext: Bool
+    ) async throws -> CompletedMigration {
         guard let body = migration.body(direction) else {
             throw StrataError(.refused, "\(migrator.vocabulary.capitalizedNoun) \(migration.id) has no `-- migrate:down` section and cannot be undone.")
         }
-        var logger = self.logger
-        logger[metadataKey: "migration"] = "\(migration.id)"
-        logger[metadataKey: "direction"] = "\(direction.rawValue)"
+        let logger = telemetry.logger(self.logger, migration.id, direction)
         let atomic = isAtomic(body)
         // A dirty migration being resumed continues after its last completed statement.
         let resumed = atomic ? nil : dirty.first { $0.version == migration.id.version && $0.direction == direction }
@@ -237,7 +261,7 @@ struct RunSession {
                 }
             }
             report(.finished(migration.id, direction, duration))
-            logger.info("Finished migration", metadata: ["ms": "\(duration.milliseconds)"])
+            logger.info("Finished migration", metadata: ["duration_ms": "\(duration.milliseconds)"])
             return CompletedMigration(id: migration.id, direction: direction, duration: duration)
         } catch {
             try? await connection.rollbackTransaction()
