@@ -5,17 +5,25 @@ import Foundation
 enum Console {
     /// Writes a line to standard output.
     static func print(_ line: String) {
+        LiveStatementLine.shared.erase()
         write(line + "\n", to: STDOUT_FILENO)
     }
 
     /// Writes `bytes` (text, already UTF-8, with its own line ends) to standard output.
     static func write(_ bytes: [UInt8]) {
+        LiveStatementLine.shared.erase()
         bytes.withUnsafeBufferPointer { write($0, to: STDOUT_FILENO) }
     }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error; a statement's live line ends with it.
     static func error(_ line: String) {
+        LiveStatementLine.shared.end()
         write(line + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes `text` to standard output as it is: no line end, the live line left alone.
+    static func writeRaw(_ text: String) {
+        write(text, to: STDOUT_FILENO)
     }
 
     /// Writes all of `text` with `write(2)`: no buffer to flush before exiting, and no

@@ -2,7 +2,10 @@ import ArgumentParser
 
 /// The options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The environment to use.", discussion: "Default: $STRATA_ENV, else development.", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("The environment to use.", discussion: "Default: $STRATA_ENV, else development.", valueName: "name"),
+        completion: .custom(ShellCompletions.environments)
+    )
     var env: String?
 
     @Option(name: .long, help: ArgumentHelp("The configuration file (default: strata.yml).", valueName: "path"))

@@ -15,15 +15,20 @@ struct ProgressPrinter: Sendable {
             Console.error("Another run holds the migration lock; waiting for it...")
         case .started:
             break
+        case .statementStarted(let id, let statement, let number):
+            LiveStatementLine.shared.begin(id, statement: number, line: statement.line)
         case .statementSkipped(_, let statement):
+            LiveStatementLine.shared.end()
             Console.print("   skipped the statement at line \(statement.line): its strata:skip-if query returned a row")
         case .finished(let id, let direction, let duration):
+            LiveStatementLine.shared.end()
             let verb = direction == .up ? appliedVerb : "reverted"
-            Console.print("== \(id.version) \(id.name): \(verb) (\(Self.format(duration)))")
+            Console.print("\(TerminalStyle.success) \(id.version) \(id.name): \(TerminalStyle.paint(verb, .green)) (\(Self.format(duration)))")
         case .ran(let id, _, let duration):
-            Console.print("== \(id.version) \(id.name): ran (\(Self.format(duration))), commits with the others")
+            LiveStatementLine.shared.end()
+            Console.print("\(TerminalStyle.success) \(id.version) \(id.name): ran (\(Self.format(duration))), commits with the others")
         case .committed(let count, let duration):
-            Console.print("Committed \(migrationCount(count)) in one transaction (\(Self.format(duration))).")
+            Console.print(TerminalStyle.paint("Committed \(migrationCount(count)) in one transaction (\(Self.format(duration))).", .green))
         }
     }
 

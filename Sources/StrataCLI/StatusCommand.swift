@@ -88,7 +88,13 @@ struct StatusCommand: AsyncParsableCommand {
     // inlined in the loop above in release builds.
     private static func appendRow(_ entry: MigrationStatusEntry, stateWidth: Int, nameWidth: Int, to table: inout [UInt8]) {
         table.append(contentsOf: "  ".utf8)
-        append(entry.state.rawValue, paddedTo: stateWidth, to: &table)
+        if TerminalStyle.stdout {
+            // Coloured on a terminal; the escape codes take no columns, so pad after them.
+            table.append(contentsOf: TerminalStyle.paint(entry.state.rawValue, TerminalStyle.style(of: entry.state), enabled: true).utf8)
+            append("", paddedTo: stateWidth - entry.state.rawValue.utf8.count, to: &table)
+        } else {
+            append(entry.state.rawValue, paddedTo: stateWidth, to: &table)
+        }
         table.append(contentsOf: "  ".utf8)
         table.append(contentsOf: entry.id.version.digits.utf8)
         table.append(contentsOf: "  ".utf8)

@@ -14,6 +14,9 @@ import StrataSQLite
 /// }
 /// ```
 public enum StrataCLI {
+    /// This build's version, as `strata --version` prints it.
+    public static var version: String { StrataCommand.version }
+
     /// The drivers the standalone `strata` binary ships with.
     public static var defaultDrivers: [any DatabaseDriver] { [SQLiteDriver(), PostgresDriver(), MySQLDriver()] }
 
@@ -66,7 +69,7 @@ public enum StrataCLI {
     static func report(_ error: any Error) -> Int32 {
         switch error {
         case let error as StrataError:
-            Console.error("error: \(error.message)")
+            Console.error("\(TerminalStyle.stderr ? TerminalStyle.paint("✘ error:", .red, enabled: true) : "error:") \(error.message)")
             if let hint = error.hint { Console.error(hint) }
             return ExitStatus.status(for: error.code)
         case let error as ExitCode:

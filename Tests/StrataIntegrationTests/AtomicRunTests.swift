@@ -41,7 +41,7 @@ import Testing
         #expect(try await db.historyVersions() == (1...5).map { "2025010100000\($0)" })
         for number in 2...5 { #expect(try await db.hasTable("t\(number)")) }
         // Each migration is reported as it runs, and the run once, when it committed.
-        #expect(events.names == ["started", "ran", "started", "ran", "started", "ran", "started", "ran", "committed 4"])
+        #expect(events.names == ["started", "statement", "ran", "started", "statement", "ran", "started", "statement", "ran", "started", "statement", "ran", "committed 4"])
         // The rows are the history a run one migration at a time would write: undo reads them.
         #expect(try await db.migrator().undo(.all).count == 5)
         #expect(try await db.historyVersions().isEmpty)
@@ -129,6 +129,7 @@ final class EventLog: @unchecked Sendable {
                 switch event {
                 case .waitingForLock: "waiting"
                 case .started: "started"
+                case .statementStarted: "statement"
                 case .statementSkipped: "skipped"
                 case .finished: "finished"
                 case .ran: "ran"

@@ -66,8 +66,8 @@ struct StrataProcess {
     }
 
     /// Runs `strata ARGUMENTS` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> Result {
-        await finish(try start(arguments, in: directory, environment: environment))
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], program: String = binary) async throws -> Result {
+        await finish(try start(arguments, in: directory, environment: environment, program: program))
     }
 }
 

@@ -12,6 +12,8 @@ public enum MigrationEvent: Sendable {
     case waitingForLock
     /// A migration started.
     case started(MigrationID, MigrationDirection)
+    /// A statement is about to run: the `number`th (1-based) of the migration's section.
+    case statementStarted(MigrationID, SQLStatement, number: Int)
     /// A statement was skipped because its `-- strata:skip-if` query returned a row.
     case statementSkipped(MigrationID, SQLStatement)
     /// A migration finished and is recorded.

@@ -341,6 +341,7 @@ struct RunSession {
                 report(.statementSkipped(migration.id, statement))
             } else {
                 logger.log(level: logStatements ? .info : .debug, "\(statement.text)", metadata: ["line": "\(statement.line)"])
+                report(.statementStarted(migration.id, statement, number: index + 1))
                 if statement.binds.isEmpty {
                     try await connection.execute(statement.text)
                 } else {
