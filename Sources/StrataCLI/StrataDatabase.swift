@@ -41,7 +41,7 @@ public struct StrataDatabase: Sendable {
     /// configuration file at `configurationFile` (else `strata.yml` in the current directory,
     /// else the built-in default), with `migrations`.
     ///
-    /// - Throws: ``StrataError`` (configuration) when the file, the environment or its
+    /// - Throws: `StrataError` (configuration) when the file, the environment or its
     ///   variables are wrong, as `strata` itself would report them.
     public init(
         migrations: MigrationRegistry = MigrationRegistry(unlocated: []),
@@ -61,7 +61,7 @@ public struct StrataDatabase: Sendable {
     /// The database at `url` — from the application's own configuration — with the SQL
     /// migrations of `migrationsDirectory` and `migrations`.
     ///
-    /// - Throws: ``StrataError`` (configuration) for a URL Strata cannot use, saying why.
+    /// - Throws: `StrataError` (configuration) for a URL Strata cannot use, saying why.
     public init(
         url: String,
         migrations: MigrationRegistry = MigrationRegistry(unlocated: []),
@@ -103,7 +103,7 @@ public struct StrataDatabase: Sendable {
     /// build started against a newer database) and one changed since it was applied are
     /// logged as warnings.
     ///
-    /// - Throws: ``StrataError`` (``StrataError/Code/pending``, exit status 3) listing the
+    /// - Throws: `StrataError` (`StrataError.Code.pending`, exit status 3) listing the
     ///   migrations and the command that applies them.
     public func checkUpToDate() async throws {
         let entries = try await status()

@@ -35,7 +35,7 @@ struct TenantOptions: ParsableArguments {
 extension CommandContext {
     /// The tenants `options` select: all of them, or those named, in the fleet's order.
     ///
-    /// - Throws: ``StrataError`` (configuration) when the environment has no `tenants:` or a
+    /// - Throws: `StrataError` (configuration) when the environment has no `tenants:` or a
     ///   name is not one of its tenants; nothing has been run.
     func selectedTenants(_ options: TenantOptions) async throws -> [Tenant] {
         try await selectedTenants(named: options.names)

@@ -5,7 +5,7 @@ import Strata
 import StrataCLI
 
 extension Application {
-    /// Checks — or, with ``StartupAction/migrate``, migrates — the application's database
+    /// Checks — or, with `StartupAction.migrate`, migrates — the application's database
     /// before the server starts, with the configuration the `strata` command uses
     /// (`strata.yml` and `$STRATA_ENV`, or `environment`).
     ///
@@ -15,10 +15,10 @@ extension Application {
     /// try await app.runService()
     /// ```
     ///
-    /// With ``StartupAction/check`` (the default) the server does not start when a migration
-    /// is pending, dirty or being applied: `runService()` throws a ``StrataError`` with the
-    /// code ``StrataError/Code/pending`` listing them and the command to run;
-    /// ``StrataCLI/reportError(_:)`` prints it and gives exit status 3. The check logs
+    /// With `StartupAction.check` (the default) the server does not start when a migration
+    /// is pending, dirty or being applied: `runService()` throws a `StrataError` with the
+    /// code `StrataError.Code.pending` listing them and the command to run;
+    /// `StrataCLI.reportError(_:)` prints it and gives exit status 3. The check logs
     /// through the application's logger.
     public mutating func prepareDatabase(
         _ action: StartupAction = .check,

@@ -26,14 +26,14 @@ extension Application {
         ///   else the Vapor environment's name (`testing` read as `test` where `strata.yml`
         ///   has `test` but no `testing`);
         /// - as the application starts serving (`App`, `App serve`), a lifecycle handler
-        ///   checks the database (``StartupAction/check``: the server does not start while a
+        ///   checks the database (`StartupAction.check`: the server does not start while a
         ///   migration is pending, and the error lists them) or migrates it
-        ///   (``StartupAction/migrate``, for development); other commands are left alone;
+        ///   (`StartupAction.migrate`, for development); other commands are left alone;
         /// - `App strata <command>` runs any `strata` command — `migrate`, `status`, `undo`,
         ///   `verify` … — over the application's Swift migrations and SQL files, so the app
         ///   needs no second executable.
         ///
-        /// - Throws: ``StrataError`` (configuration) for a wrong configuration file or
+        /// - Throws: `StrataError` (configuration) for a wrong configuration file or
         ///   environment, as `strata` reports it.
         public func use(
             migrations: MigrationRegistry = MigrationRegistry(unlocated: []),
@@ -57,7 +57,7 @@ extension Application {
 
         /// The database set up by ``use(migrations:onServe:environment:configurationFile:)``.
         ///
-        /// - Throws: ``StrataError`` (configuration) when `use` was not called.
+        /// - Throws: `StrataError` (configuration) when `use` was not called.
         public var database: StrataDatabase {
             get throws {
                 guard let database = application.storage[DatabaseKey.self] else {

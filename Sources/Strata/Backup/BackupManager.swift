@@ -126,11 +126,16 @@ public struct BackupManager: Sendable {
     /// check for a `.gz` file. Then the database, if it exists, is backed up with
     /// `safetyCopy` into `before-restore-ENV-….EXT` in the backups directory, and replaced.
     ///
-    /// - Parameter allowOtherDatabase: restore a backup of another environment or database.
+    /// - Parameters:
+    ///   - file: the backup file to restore.
+    ///   - method: how the engine restores it.
+    ///   - safetyCopy: how to back up the database before it is replaced.
+    ///   - allowOtherDatabase: restore a backup of another environment or database.
+    ///   - now: the time in the safety copy's name.
+    ///   - confirm: asked once the file passed every check and before anything is
+    ///     touched, with what the file holds; it throws to stop the restore.
     /// - Throws: ``StrataError``: configuration (exit 2) when the file is refused, with the
     ///   database untouched; failure when the safety copy or the replacement fails.
-    /// - Parameter confirm: asked once the file passed every check and before anything is
-    ///   touched, with what the file holds; it throws to stop the restore.
     public func restore(_ file: String, method: RestoreMethod, safetyCopy: @Sendable () throws -> BackupMethod,
                         allowOtherDatabase: Bool = false, now: Date = Date(),
                         confirm: (BackupContents) throws -> Void = { _ in }) async throws -> RestoreOutcome {

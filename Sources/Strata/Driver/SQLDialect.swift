@@ -11,7 +11,7 @@ public protocol SQLDialect: Sendable {
     /// leave part of its changes behind, and Strata says so.
     var supportsTransactionalDDL: Bool { get }
 
-    /// `identifier` quoted for this dialect, e.g. `"users"` or `` `users` ``.
+    /// `identifier` quoted for this dialect, e.g. `"users"`, or users between backticks.
     func quoteIdentifier(_ identifier: String) -> String
     /// The placeholder for the bind parameter at 1-based `position`, e.g. `?` or `$1`.
     func bindPlaceholder(at position: Int) -> String

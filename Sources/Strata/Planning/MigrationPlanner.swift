@@ -73,10 +73,10 @@ public struct MigrationPlanner: Sendable {
     ///   - step: apply at most this many.
     ///   - allowChanged: proceed although an applied migration's file changed.
     ///   - allowMissing: proceed although an applied migration's file is gone.
-    /// - Throws: ``StrataError`` — `refused` for changed or missing migrations,
-    ///   `configuration` for a target version that no migration has.
     ///   - resume: continue a dirty migration from the statement after the last one that
     ///     completed, instead of refusing.
+    /// - Throws: ``StrataError`` — `refused` for changed or missing migrations,
+    ///   `configuration` for a target version that no migration has.
     public func migrationsToApply(
         target: MigrationReference? = nil, step: Int? = nil, allowChanged: Bool = false, allowMissing: Bool = false,
         resume: Bool = false

@@ -14,7 +14,7 @@ public struct SQLSyntax: Sendable, Hashable {
     public var escapeStringPrefix: Bool
     /// `# …` is a line comment (MySQL).
     public var hashLineComments: Bool
-    /// `` `name` `` quotes an identifier (MySQL, SQLite).
+    /// A name between backticks is a quoted identifier (MySQL, SQLite).
     public var backtickQuotedIdentifiers: Bool
     /// `[name]` quotes an identifier (SQLite).
     public var bracketQuotedIdentifiers: Bool

@@ -16,7 +16,7 @@ public struct SchemaSnapshot: Sendable, Hashable {
         /// could be read (a read-only server, which cannot hold a scratch database).
         case statement
 
-        /// In the order of ``allCases``: tables before what they hold.
+        /// In the order of `allCases`: tables before what they hold.
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
             (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
         }

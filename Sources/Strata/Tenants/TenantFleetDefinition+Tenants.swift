@@ -15,6 +15,7 @@ extension TenantFleetDefinition {
     ///   - settings: the environment's own connection: the query runs on it, and a schema or
     ///     database tenant is beside it.
     ///   - driver: the environment's driver.
+    ///   - logger: where the query's connection logs.
     /// - Throws: ``StrataError`` (configuration) for a pattern that matches no file, a query
     ///   that fails or returns an empty or repeated name, or a form the dialect lacks — naming
     ///   where `tenants:` is written. Nothing has been run on any tenant.
