@@ -9,7 +9,7 @@ public struct MySQLDialect: SQLDialect {
     /// `mysql`.
     public var name: String { "mysql" }
 
-    /// Backslash escapes in strings, `#` comments and `` `backtick` `` identifiers
+    /// Backslash escapes in strings, `#` comments and backtick-quoted identifiers
     /// (<https://mariadb.com/kb/en/string-literals/>).
     public var syntax: SQLSyntax {
         SQLSyntax(backslashEscapesInStrings: true, hashLineComments: true, backtickQuotedIdentifiers: true)
@@ -23,7 +23,7 @@ public struct MySQLDialect: SQLDialect {
     /// ` ENGINE=InnoDB`: transactional, whatever the server's default engine.
     public var keyedTableOptions: String { " ENGINE=InnoDB" }
 
-    /// `` `name` ``, with embedded backticks doubled.
+    /// The name between backticks, with embedded backticks doubled.
     public func quoteIdentifier(_ identifier: String) -> String {
         "`" + identifier.replacing("`", with: "``") + "`"
     }
@@ -41,7 +41,7 @@ public struct MySQLDialect: SQLDialect {
         }
     }
 
-    /// `` `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY ``.
+    /// `id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY`, the name quoted with backticks.
     public func autoIncrementPrimaryKey(named name: String) -> String {
         "\(quoteIdentifier(name)) BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }

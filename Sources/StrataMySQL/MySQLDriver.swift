@@ -114,7 +114,7 @@ extension MySQLDriver {
     }
 
     /// Checks the file is a whole single-database dump and loads it into a scratch database
-    /// first (see ``MySQLRestore``), then loads it with `mariadb` (or `mysql`) on standard input.
+    /// first (see `MySQLRestore`), then loads it with `mariadb` (or `mysql`) on standard input.
     public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
         MySQLRestore(driver: self, settings: settings, logger: logger).method
     }

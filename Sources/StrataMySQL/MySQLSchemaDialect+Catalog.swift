@@ -67,7 +67,7 @@ extension MySQLSchemaDialect {
 }
 
 extension MySQLSchemaDialect {
-    /// A procedure is dropped as one; everything else as ``SchemaSnapshot/Object/dropStatement(quoting:)`` says.
+    /// A procedure is dropped as one; everything else as `SchemaSnapshot.Object.dropStatement(quoting:)` says.
     public func dropStatement(for object: SchemaSnapshot.Object) -> String? {
         guard object.kind == .function, object.definition.hasPrefix("PROCEDURE") else {
             return object.dropStatement(quoting: sqlDialect.quoteIdentifier)

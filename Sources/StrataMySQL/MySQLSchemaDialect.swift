@@ -1,7 +1,7 @@
 import Foundation
 import Strata
 
-/// The ``Schema`` API on MySQL/MariaDB: inline `ENUM`s, `MODIFY COLUMN` for changes,
+/// The `Schema` API on MySQL/MariaDB: inline `ENUM`s, `MODIFY COLUMN` for changes,
 /// `DROP FOREIGN KEY`, and the clean-up MySQL needs that other databases do themselves
 /// (foreign keys dropped before their column, the index MySQL adds for a foreign key
 /// dropped with it). Times are `DATETIME` in the UTC session Strata opens; a
@@ -55,7 +55,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
         }
     }
 
-    /// `` `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY `` (or `BIGINT`).
+    /// `id INT NOT NULL AUTO_INCREMENT PRIMARY KEY` (or `BIGINT`), the name quoted with backticks.
     public func autoIncrementColumn(_ column: Column, table: String) -> String {
         "\(sqlDialect.quoteIdentifier(column.name)) \(column.type == .bigint ? "BIGINT" : "INT") NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
@@ -228,6 +228,6 @@ public struct MySQLSchemaDialect: SchemaDialect {
 }
 
 extension MySQLDialect {
-    /// The ``Schema`` API on MySQL/MariaDB.
+    /// The `Schema` API on MySQL/MariaDB.
     public var schemaDialect: (any SchemaDialect)? { MySQLSchemaDialect() }
 }

@@ -258,7 +258,7 @@ extension PostgresDriver {
     }
 
     /// Checks the file is a whole `pg_dump` custom-format archive, then replaces what the
-    /// environment holds with it in one transaction (see ``PostgresRestore``).
+    /// environment holds with it in one transaction (see `PostgresRestore`).
     public func restoreMethod(_ settings: ConnectionSettings, logger: Logger) throws -> RestoreMethod {
         PostgresRestore(driver: self, settings: settings, logger: logger).method
     }

@@ -76,7 +76,7 @@ extension PostgresSchemaDialect {
 }
 
 extension PostgresSchemaDialect {
-    /// A procedure is dropped as one; everything else as ``SchemaSnapshot/Object/dropStatement(quoting:)`` says.
+    /// A procedure is dropped as one; everything else as `SchemaSnapshot.Object.dropStatement(quoting:)` says.
     public func dropStatement(for object: SchemaSnapshot.Object) -> String? {
         let statement = object.dropStatement(quoting: sqlDialect.quoteIdentifier)
         guard object.kind == .function, object.definition.hasPrefix("CREATE OR REPLACE PROCEDURE") else { return statement }

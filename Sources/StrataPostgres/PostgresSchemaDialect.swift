@@ -1,6 +1,6 @@
 import Strata
 
-/// The ``Schema`` API on PostgreSQL: native types, enumerations as types of their own
+/// The `Schema` API on PostgreSQL: native types, enumerations as types of their own
 /// (`CREATE TYPE enum_users_status AS ENUM (...)`, created with the column and dropped when
 /// no column uses them any more), `ALTER COLUMN` for changes, and concurrent indexes.
 public struct PostgresSchemaDialect: SchemaDialect {
@@ -291,6 +291,6 @@ public struct PostgresSchemaDialect: SchemaDialect {
 }
 
 extension PostgresDialect {
-    /// The ``Schema`` API on PostgreSQL.
+    /// The `Schema` API on PostgreSQL.
     public var schemaDialect: (any SchemaDialect)? { PostgresSchemaDialect() }
 }

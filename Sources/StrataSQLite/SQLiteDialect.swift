@@ -8,7 +8,7 @@ public struct SQLiteDialect: SQLDialect {
     /// `sqlite`.
     public var name: String { "sqlite" }
 
-    /// Standard SQL plus `` `backtick` `` and `[bracket]` identifiers; triggers' `BEGIN … END`
+    /// Standard SQL plus backtick-quoted and `[bracket]` identifiers; triggers' `BEGIN … END`
     /// bodies are kept whole by the splitter.
     public var syntax: SQLSyntax {
         SQLSyntax(backtickQuotedIdentifiers: true, bracketQuotedIdentifiers: true)

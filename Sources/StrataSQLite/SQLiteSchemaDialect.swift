@@ -1,7 +1,7 @@
 import Foundation
 import Strata
 
-/// The ``Schema`` API on SQLite. Types are declared by name (SQLite keeps the declared
+/// The `Schema` API on SQLite. Types are declared by name (SQLite keeps the declared
 /// name and derives an affinity from it), enumerations are `TEXT` with a `CHECK`, and what
 /// `ALTER TABLE` cannot do — change a column, add or drop a constraint, add a column that
 /// needs a rebuild — runs as SQLite's documented table rebuild
@@ -212,6 +212,6 @@ public struct SQLiteSchemaDialect: SchemaDialect {
 }
 
 extension SQLiteDialect {
-    /// The ``Schema`` API on SQLite.
+    /// The `Schema` API on SQLite.
     public var schemaDialect: (any SchemaDialect)? { SQLiteSchemaDialect() }
 }

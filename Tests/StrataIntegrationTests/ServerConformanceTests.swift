@@ -172,22 +172,3 @@ import Testing
         #expect(!result.stderr.contains("hunter2-secret") && !result.stdout.contains("hunter2-secret"))
     }
 }
-
-/// Collects log messages, for tests that check a warning was logged.
-final class LogCollector: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    var messages: [String] { lock.withLock { stored } }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lock.withLock { stored.append(event.message.description) }
-    }
-}

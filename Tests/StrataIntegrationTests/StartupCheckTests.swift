@@ -69,7 +69,7 @@ import Testing
         try await db.migrator().resolve(try #require(MigrationReference("20250101000003")), as: .rolledBack)
         try FileManager.default.removeItem(atPath: "\(db.migrationsPath)/20250101000003-half.sql")
         try FileManager.default.removeItem(atPath: "\(db.migrationsPath)/20250101000002-table-2.sql")
-        let logs = MetadataCollector()
+        let logs = LogCollector()
         let logged = try StrataDatabase(
             environment: "app", configurationFile: directory.path + "/strata.yml", logger: Logger(label: "app") { _ in logs }
         )

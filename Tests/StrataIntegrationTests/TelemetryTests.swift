@@ -20,7 +20,7 @@ import Tracing
         defer { Task { await db.remove() } }
         try db.writeTables(1...2)
         try db.write("20250101000003", "broken", up: "INSERT INTO no_such_table (id) VALUES (1);")
-        let logs = MetadataCollector()
+        let logs = LogCollector()
         var migrator = try db.migrator()
         migrator.environment = environment
         migrator.logger = Logger(label: Logger.strataLabel) { _ in logs }
@@ -97,29 +97,4 @@ final class TelemetryBackends: Sendable {
         MetricsSystem.bootstrap(backends.metrics)
         return backends
     }()
-}
-
-/// Collects every log event with its metadata, the handler's merged under the event's.
-final class MetadataCollector: LogHandler, @unchecked Sendable {
-    struct Event {
-        var message: String
-        var metadata: [String: String]
-    }
-
-    private let lock = NSLock()
-    private var stored: [Event] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    var events: [Event] { lock.withLock { stored } }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
-        lock.withLock { stored.append(Event(message: message.description, metadata: merged.mapValues { $0.description })) }
-    }
 }
