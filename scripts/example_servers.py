@@ -14,6 +14,10 @@ engine, in a fresh database:
    nothing listens on the port; the app alone then refuses to start, naming it;
 4. `MIGRATE_ON_START=1` (development) applies what is pending and serves.
 
+The PostgreSQL databases are dropped as `production` — the same database under that name —
+where `db drop` is refused without `--yes`: through `todo-vapor strata`, that checks that the
+`--yes` ConsoleKit takes for itself reaches strata.
+
 Usage: example_servers.py BIN_DIR (the example's `swift build --show-bin-path`). Needs
 STRATA_POSTGRES_URL (scripts/start-databases). Exits non-zero at the first failure.
 """
@@ -77,6 +81,8 @@ class Project:
             url = urllib.parse.urlunsplit(urllib.parse.urlsplit(server)._replace(path="/" + self.database))
         with open(os.path.join(self.directory, "strata.yml"), "w") as file:
             file.write(f"environments:\n  {engine}:\n    url: {url}\n")
+            if self.database:
+                file.write(f"  production:\n    url: {url}\n")
         self.env = dict(os.environ, STRATA_ENV=engine, PORT=str(free_port()))
         self.env.pop("MIGRATE_ON_START", None)
         self.port = int(self.env["PORT"])
@@ -143,7 +149,11 @@ class Project:
 
     def cleanup(self):
         if self.database:
-            self.run(self.migrate_tool + ["db", "drop", "--yes"], 0)
+            production = {"STRATA_ENV": "production"}
+            refused = self.run(self.migrate_tool + ["db", "drop"], 2, production)
+            if "Refusing to drop the production database" not in refused or "without --yes" not in refused:
+                fail(f"{self}: `db drop` of production without --yes was not refused as expected:\n{refused}")
+            self.run(self.migrate_tool + ["db", "drop", "--yes"], 0, production)
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def __str__(self):

@@ -38,9 +38,8 @@ enum ShellCompletions {
             path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
         }
         guard var configuration = try? ConfigurationLoader.load(path: path) else { return nil }
-        if let directory, path == nil || configuration.file == nil {
-            configuration.rootDirectory = directory
-        }
+        // Without a file there, the built-in default's paths are under -C's directory.
+        if let directory, configuration.file == nil { configuration.rootDirectory = directory }
         return configuration
     }
 

@@ -12,7 +12,7 @@ import Strata
 /// ``StartupAction/migrate`` applies them instead, for development.
 ///
 /// ```swift
-/// let database = StrataDatabase(migrations: Migrations.all)   // strata.yml, $STRATA_ENV
+/// let database = try StrataDatabase(migrations: migrations)   // strata.yml, $STRATA_ENV
 /// try await database.prepare(.check)
 /// ```
 ///

@@ -130,8 +130,9 @@ struct StrataVaporCommand: AnyAsyncCommand {
 
     private func runStrata(_ arguments: [String], context: CommandContext) async throws {
         var arguments = arguments
-        // ConsoleKit takes `--yes`/`-y` for itself and says so in `confirmOverride`.
-        if context.console.confirmOverride == true { arguments.append("--yes") }
+        // ConsoleKit takes `--yes`/`-y` for itself and says so in `confirmOverride`; it goes
+        // back before a `--`, after which the words are a server command's.
+        if context.console.confirmOverride == true { arguments.insert("--yes", at: arguments.firstIndex(of: "--") ?? arguments.endIndex) }
         try await runStrata(arguments, application: context.application)
     }
 
