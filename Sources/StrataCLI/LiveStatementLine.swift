@@ -20,8 +20,9 @@ final class LiveStatementLine: Sendable {
 
     private let state = Mutex(State())
 
-    /// Whether the line may be shown at all: standard output is a terminal.
-    let enabled = isatty(STDOUT_FILENO) == 1
+    /// Whether the line may be shown at all: standard output is a terminal that can erase a
+    /// line (not `TERM=dumb`).
+    let enabled = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
     /// A statement started: after ``delay`` the line names it until ``end()`` or the next begin.
     func begin(_ id: MigrationID, statement number: Int, line: Int) {

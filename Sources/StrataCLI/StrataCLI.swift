@@ -71,9 +71,9 @@ public enum StrataCLI {
         case let error as StrataError:
             Console.error("\(TerminalStyle.stderr ? TerminalStyle.paint("✘ error:", .red, enabled: true) : "error:") \(error.message)")
             if let hint = error.hint { Console.error(hint) }
-            return ExitStatus.status(for: error.code)
-        case let error as ExitCode:
-            return error.rawValue
+            return exitStatus(for: error)
+        case is ExitCode:
+            return exitStatus(for: error)
         default:
             let code = StrataCommand.exitCode(for: error)
             let message = StrataCommand.fullMessage(for: error)

@@ -140,6 +140,13 @@ import Testing
         #expect(terminal.stdout.contains("\r\u{1B}[K\u{1B}[32m✔\u{1B}[0m 20250101000001 slow:"), "\(terminal)")
         #expect(!terminal.stdout.contains("20250101000002 quick: statement"), "a quick statement shows no line: \(terminal)")
 
+        // A terminal that cannot erase a line gets no live line.
+        #expect(try await project.strata(["undo", "--all"], environment: environment).status == 0)
+        let dumb = try await onTerminal(["migrate"], in: project.path, environment: environment.merging(["TERM": "dumb"]) { $1 })
+        #expect(dumb.status == 0, "\(dumb)")
+        #expect(!dumb.stdout.contains("running for"), "\(dumb)")
+        #expect(dumb.stdout.contains("== 20250101000001 slow: migrated"), "\(dumb)")
+
         #expect(try await project.strata(["undo", "--all"], environment: environment).status == 0)
         let piped = try await project.strata(["migrate"], environment: environment)
         #expect(piped.status == 0, "\(piped)")
