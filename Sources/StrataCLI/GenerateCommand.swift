@@ -1,7 +1,8 @@
 import ArgumentParser
 import Strata
 
-/// `strata generate NAME [--template create-table|modify-table] [--seeder | --swift --output DIR]`.
+/// `strata generate NAME [--template create-table|modify-table] [--seeder | --swift --output DIR]`,
+/// or `strata generate NAME --from-schema [--model FILE] [--dry-run]`.
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -11,6 +12,14 @@ struct GenerateCommand: AsyncParsableCommand {
             --template modify-table expects add-COLUMN-to-TABLE. With --swift, writes \
             DIR/VERSION-name.swift in the Schema API and adds it to DIR/Migrations.swift, \
             the list handed to StrataCLI.main(migrations:).
+
+            With --from-schema, writes the migration from the schema the migrations build to \
+            the declared one (--model, else the environment's model:, else db/model.sql): both \
+            are built on scratch databases beside the environment's (dropped afterwards) and \
+            compared object by object; the up section makes the declared schema, the down \
+            section the one before. A column renamed in the model is written as a rename only \
+            when marked `-- strata:renamed-from OLD`. Writes nothing, and exits 0, when the \
+            migrations already build the declared schema.
             """
     )
 
@@ -31,14 +40,28 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The directory of the Swift migrations and their Migrations.swift registry.", valueName: "dir"))
     var output: String?
 
+    @Flag(help: "Write the migration from the schema the migrations build to the declared schema.")
+    var fromSchema = false
+
+    @Option(help: ArgumentHelp("With --from-schema: the declared schema (default: model:, else db/model.sql).", valueName: "file"))
+    var model: String?
+
+    @Flag(help: "With --from-schema: print the migration instead of writing it.")
+    var dryRun = false
+
     func validate() throws {
         if seeder && template != .blank { throw ValidationError("--template is for migrations; a seeder starts blank.") }
         if swift && seeder { throw ValidationError("--swift writes migrations; seeders are SQL files.") }
         if swift && output == nil { throw ValidationError("--swift needs --output DIR, the directory of your Swift migrations (e.g. Sources/Migrate/Migrations).") }
         if !swift && output != nil { throw ValidationError("--output is for --swift; SQL migrations go to the migrations directory of strata.yml.") }
+        if fromSchema && (seeder || template != .blank || swift) {
+            throw ValidationError("--from-schema writes a SQL migration from the declared schema; leave out --seeder, --template and --swift.")
+        }
+        if !fromSchema && (model != nil || dryRun) { throw ValidationError("--model and --dry-run are for --from-schema.") }
     }
 
     func run() async throws {
+        if fromSchema { return try await generateFromSchema() }
         let context = try CommandContext(global, needsDatabase: false)
         if swift, let output {
             let generator = SwiftMigrationGenerator(directory: output, sqlDirectory: context.environment.migrationsDirectory)
@@ -50,6 +73,44 @@ struct GenerateCommand: AsyncParsableCommand {
         let generator = MigrationGenerator(directory: directory, dialect: context.driver.dialect)
         let path = try generator.generate(name: name, template: template)
         if !global.quiet { Console.print("Created \(path)") }
+    }
+}
+
+extension GenerateCommand {
+    /// `--from-schema`: the migration from the schema the migrations build to the declared one.
+    private func generateFromSchema() async throws {
+        if let problem = MigrationName.problem(with: name) {
+            throw StrataError.configuration("Invalid migration name \"\(name)\": \(problem).", hint: "Use kebab-case, e.g. `strata generate add-status-to-users --from-schema`.")
+        }
+        let context = try CommandContext(global)
+        let comparison = try context.modelComparison(model: model)
+        guard let generated = try await comparison.migration(name: name) else {
+            if !global.quiet { Console.print("The migrations already build the declared schema \(comparison.model.file); nothing was written.") }
+            return
+        }
+        if dryRun {
+            Console.print(generated.text)
+            return
+        }
+        let path = try MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect).write(name: name, content: generated.text)
+        guard !global.quiet else { return }
+        let count = { (steps: [SchemaTransition.Step]) in steps.reduce(0) { $0 + $1.statements.count } }
+        Console.print("Created \(path): \(count(generated.up)) statements up, \(count(generated.down)) down.")
+        for note in generated.up where note.statements.isEmpty {
+            Console.print("Note: \(note.comment)")
+        }
+        Console.print("Prove its down with `strata verify`, and check it with `strata lint`, before committing it.")
+    }
+}
+
+extension CommandContext {
+    /// The comparison of the environment's migrations with the declared schema `model`
+    /// (else `model:`, else db/model.sql).
+    func modelComparison(model: String?) throws -> ModelComparison {
+        let path = model ?? environment.model ?? configuration.resolvePath("db/model.sql")
+        let declared = try DeclaredSchema.read(path, syntax: driver.dialect.syntax)
+        let files = try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
+        return ModelComparison(migrations: files, model: declared, driver: driver, settings: environment.connection, logger: logger)
     }
 }
 

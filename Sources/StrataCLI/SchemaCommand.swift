@@ -69,6 +69,10 @@ struct SchemaCommand: AsyncParsableCommand {
                 The dump is loaded into a scratch database beside the environment's (dropped afterwards), \
                 and the two are compared as schema snapshots: tables, columns, indexes, constraints, views, \
                 triggers, types, sequences and functions. Exits 0 when they match, 3 when they differ.
+
+                With --against-model, compares instead the schema the migrations build with the \
+                declared schema (--model, else model:, else db/model.sql), both built on scratch \
+                databases: a CI check that nobody changed the model without a migration.
                 """
         )
 
@@ -76,7 +80,21 @@ struct SchemaCommand: AsyncParsableCommand {
         @OptionGroup var dumpFile: DumpFileArgument
         @OptionGroup var tenants: TenantOptions
 
+        @Flag(help: "Check that the migrations build the declared schema instead (exit 3 when they do not).")
+        var againstModel = false
+
+        @Option(help: ArgumentHelp("With --against-model: the declared schema (default: model:, else db/model.sql).", valueName: "file"))
+        var model: String?
+
+        func validate() throws {
+            if againstModel && (dumpFile.file != nil || tenants.selected) {
+                throw ValidationError("--against-model compares the migrations with the declared schema, on scratch databases; leave out the dump file and the tenants.")
+            }
+            if !againstModel && model != nil { throw ValidationError("--model is for --against-model.") }
+        }
+
         func run() async throws {
+            if againstModel { return try await checkAgainstModel() }
             let context = try CommandContext(global, tenants: tenants)
             let (path, dump) = try dumpFile.read(context)
             if tenants.selected { return try await checkTenants(context, path: path, dump: dump) }
@@ -89,6 +107,24 @@ struct SchemaCommand: AsyncParsableCommand {
             for difference in differences {
                 Console.print("  " + difference.description(here: "the database", reference: path))
             }
+            throw ExitCode(ExitStatus.pending)
+        }
+
+        /// `--against-model`: exit 3 when the migrations do not build the declared schema.
+        private func checkAgainstModel() async throws {
+            let context = try CommandContext(global)
+            let comparison = try context.modelComparison(model: model)
+            let differences = try await comparison.differences()
+            let file = comparison.model.file
+            guard !differences.isEmpty else {
+                if !global.quiet { Console.print("The migrations of \(context.environment.name) build the declared schema \(file).") }
+                return
+            }
+            Console.print("The schema the migrations of \(context.environment.name) build differs from the declared schema \(file):")
+            for difference in differences {
+                Console.print("  " + difference.description(here: "the migrations", reference: file))
+            }
+            Console.print("Write the migration with `strata generate NAME --from-schema`, or change \(file) back.")
             throw ExitCode(ExitStatus.pending)
         }
 

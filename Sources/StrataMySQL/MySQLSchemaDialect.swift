@@ -127,7 +127,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
         }
     }
 
-    private func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
+    func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
 
     private func foreignKeys(of table: String, column: String?, in database: any DatabaseConnection) async throws -> [String] {
         let rows = try await database.query(

@@ -78,7 +78,7 @@ public struct PostgresSchemaDialect: SchemaDialect {
         }
     }
 
-    private func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
+    func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
 
     /// `CREATE TYPE ... AS ENUM` for the enumeration columns whose type does not exist yet.
     private func createEnumTypes(for columns: [Column], table: String, in database: any DatabaseConnection) async throws -> [SQLStatement] {

@@ -131,7 +131,8 @@ public struct SQLiteSchemaDialect: SchemaDialect {
             let type = Self.columnType(declared: declared, definition: definition)
             let isPrimaryKey = (row["pk"].integer ?? 0) > 0
             return ColumnDescription(
-                name: name, dataType: declared.lowercased(), type: type,
+                // `int` and `integer` are one type (as on the other engines); SQLite keeps the spelling.
+                name: name, dataType: declared.lowercased() == "int" ? "integer" : declared.lowercased(), type: type,
                 // A rowid alias (INTEGER PRIMARY KEY) is never NULL, whatever the pragma says.
                 isNullable: row["notnull"].integer == 0 && !(isPrimaryKey && declared.uppercased() == "INTEGER"),
                 defaultValue: ColumnDefault.normalized(row["dflt_value"].text, type: type), isPrimaryKey: isPrimaryKey
@@ -156,8 +157,13 @@ public struct SQLiteSchemaDialect: SchemaDialect {
     public func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object] {
         var objects: [SchemaSnapshot.Object] = []
         for table in try await tables(in: database) {
-            for item in try await tableSQL(table, in: database)?.items ?? [] where SQLiteTableSQL.isConstraint(item) {
-                objects.append(.init(.constraint, "\(table).\(Self.constraintName(item))", item))
+            for item in try await tableSQL(table, in: database)?.items ?? [] {
+                if SQLiteTableSQL.isConstraint(item) {
+                    objects.append(.init(.constraint, "\(table).\(Self.constraintName(item))", item))
+                } else if let column = SQLiteTableSQL.columnName(item), let check = Self.columnCheck(item) {
+                    // A column's own CHECK (an enumeration's values) is a constraint too.
+                    objects.append(.init(.constraint, "\(table).\(column) check", check))
+                }
             }
             let references = try await database.query(
                 "SELECT id, \"from\", \"table\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq", [.text(table)]
@@ -183,6 +189,38 @@ public struct SQLiteSchemaDialect: SchemaDialect {
             }
         }
         return objects
+    }
+
+    /// `CHECK (…)` of a column definition, outside quotes, with its parentheses balanced.
+    static func columnCheck(_ item: String) -> String? {
+        let characters = Array(item)
+        var quote: Character?
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" || character == "`" {
+                quote = character
+            } else if index + 5 <= characters.count, String(characters[index..<index + 5]).uppercased() == "CHECK",
+                      index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == "_") {
+                var end = index + 5
+                var depth = 0
+                var inQuote = false
+                while end < characters.count {
+                    if characters[end] == "'" { inQuote.toggle() }
+                    if !inQuote, characters[end] == "(" { depth += 1 }
+                    if !inQuote, characters[end] == ")" {
+                        depth -= 1
+                        if depth == 0 { return String(characters[index...end]) }
+                    }
+                    end += 1
+                }
+                return nil
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// A table constraint's name: the one after `CONSTRAINT`, else its own text.

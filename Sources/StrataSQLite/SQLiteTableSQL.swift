@@ -37,6 +37,15 @@ struct SQLiteTableSQL: Sendable, Hashable {
             } else if character == "'" || character == "\"" || character == "`" || character == "[" {
                 quote = character
                 current.append(character)
+            } else if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
+                // A comment is left out: it would join the next item or hide its name.
+                while index < characters.count, characters[index] != "\n" { index += 1 }
+                current.append(" ")
+            } else if character == "/", index + 1 < characters.count, characters[index + 1] == "*" {
+                index += 2
+                while index + 1 < characters.count, !(characters[index] == "*" && characters[index + 1] == "/") { index += 1 }
+                index += 1
+                current.append(" ")
             } else if character == "(" {
                 depth += 1
                 current.append(character)

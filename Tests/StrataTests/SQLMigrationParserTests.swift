@@ -28,6 +28,17 @@ import Testing
         #expect(sections.down?.runsInTransaction == true)
     }
 
+    @Test func foreignKeysDeferredIsASectionOption() throws {
+        let sections = try parser.parse("-- migrate:up foreign_keys:deferred\nDROP TABLE t;\n-- migrate:down\nSELECT 1;", fileName: "m.sql")
+        #expect(sections.up.defersForeignKeys)
+        #expect(sections.up.runsInTransaction)
+        #expect(sections.down?.defersForeignKeys == false)
+        let error = #expect(throws: StrataError.self) {
+            try parser.parse("-- migrate:up\nSELECT 1;\n-- migrate:down transaction:false foreign_keys:deferred\nSELECT 2;", fileName: "m.sql")
+        }
+        #expect(error?.message.contains("m.sql, line 3: foreign_keys:deferred with transaction:false") == true, "\(error?.message ?? "")")
+    }
+
     @Test func noDownMarkerMeansIrreversibleAndAnEmptyOneMeansNothingToUndo() throws {
         #expect(try parser.parse("-- migrate:up\nSELECT 1;", fileName: "m.sql").down == nil)
         let empty = try parser.parse("-- migrate:up\nSELECT 1;\n-- migrate:down\n", fileName: "m.sql")

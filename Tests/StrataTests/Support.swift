@@ -76,4 +76,12 @@ struct OddSchemaDialect: SchemaDialect {
     func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] { [] }
     func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] { [] }
     func catalogObjects(in database: any DatabaseConnection) async throws -> [SchemaSnapshot.Object] { [] }
+    func creationStatements(for object: SchemaSnapshot.Object, in database: any DatabaseConnection) async throws -> [String] {
+        ["ODDCREATE \(object.kind.rawValue) \(object.name)"]
+    }
+    func alterationStatements(
+        for alteration: TableAlteration, from source: any DatabaseConnection, to target: any DatabaseConnection
+    ) async throws -> TableAlterationStatements {
+        TableAlterationStatements(beforeNewTables: ["ODDALTER \(alteration.table)"], afterNewTables: [])
+    }
 }

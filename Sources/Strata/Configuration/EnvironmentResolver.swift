@@ -40,6 +40,10 @@ struct EnvironmentResolver {
                 guard !path.isEmpty else { throw problem(at: values["schema_dump"], "`schema_dump` needs a file path, e.g. db/schema.sql") }
                 return configuration.resolvePath(path)
             },
+            model: try expanded["model"].map { path in
+                guard !path.isEmpty else { throw problem(at: values["model"], "`model` needs a file path, e.g. db/model.sql") }
+                return configuration.resolvePath(path)
+            },
             tenants: tenants.map(\.definition),
             hasOwnDatabase: hasOwnDatabase
         )

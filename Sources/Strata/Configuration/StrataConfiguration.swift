@@ -94,7 +94,7 @@ public struct StrataConfiguration: Sendable {
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
         "url", "direct_url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
-        "backup_before_migrate", "schema_dump", "tenants",
+        "backup_before_migrate", "schema_dump", "model", "tenants",
     ]
 
     /// The configuration used when there is no `strata.yml`: SQLite at
@@ -188,6 +188,10 @@ public struct ResolvedEnvironment: Sendable {
     /// Where `schema_dump:` keeps the schema dump, resolved: it is written again after every
     /// run that changed the database. `nil` when the environment does not say.
     public var schemaDump: String?
+    /// The declared schema (`model:`), resolved: the SQL file of the schema as it should be,
+    /// which `generate --from-schema` and `schema check --against-model` read. `nil` when
+    /// the environment does not say (they then read db/model.sql).
+    public var model: String? = nil
     /// The environment's fleet (`tenants:`), whose every tenant has the environment's
     /// migrations; `nil` when it has none. Commands reach it with `--all-tenants` or `--tenant`.
     public var tenants: TenantFleetDefinition?

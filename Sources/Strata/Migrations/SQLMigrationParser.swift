@@ -10,6 +10,11 @@ public struct MigrationBody: Sendable, Hashable {
     public var runsInTransaction: Bool
     /// The code of a Swift migration, which issues its statements through a ``Schema``.
     public var program: SchemaProgram?
+    /// Whether foreign keys are checked only when the transaction commits
+    /// (`-- migrate:up foreign_keys:deferred`): on SQLite, for a table rebuilt by dropping it
+    /// and renaming its copy, which would otherwise delete (or cascade to) the rows that
+    /// reference it.
+    public var defersForeignKeys = false
 
     /// Creates the body of a SQL migration.
     public init(statements: [SQLStatement], runsInTransaction: Bool = true) {
@@ -99,7 +104,7 @@ public struct SQLMigrationParser: Sendable {
             return bytes[lower..<max(lower, upper)]
         }
 
-        var markers: [(direction: Direction, line: Int, inTransaction: Bool)] = []
+        var markers: [(direction: Direction, line: Int, options: SectionOptions)] = []
         for (offset, start) in lineStarts.enumerated() {
             let end = offset + 1 < lineStarts.count ? lineStarts[offset + 1] - 1 : bytes.count
             var position = start
@@ -115,8 +120,8 @@ public struct SQLMigrationParser: Sendable {
             if markers.contains(where: { $0.direction == direction }) {
                 throw error(fileName, lineNumber, "a second `-- migrate:\(direction.rawValue)` section")
             }
-            let inTransaction = try transactionOption(options, fileName: fileName, line: lineNumber)
-            markers.append((direction, lineNumber, inTransaction))
+            let sectionOptions = try sectionOptions(options, fileName: fileName, line: lineNumber)
+            markers.append((direction, lineNumber, sectionOptions))
         }
         guard let upMarker = markers.first(where: { $0.direction == .up }) else {
             throw StrataError.configuration(
@@ -131,11 +136,13 @@ public struct SQLMigrationParser: Sendable {
             throw error(fileName, stray.line, "a statement before the first `-- migrate:up` or `-- migrate:down` marker")
         }
 
-        func body(of marker: (direction: Direction, line: Int, inTransaction: Bool)) throws -> MigrationBody {
+        func body(of marker: (direction: Direction, line: Int, options: SectionOptions)) throws -> MigrationBody {
             let nextMarkerLine = markers.map(\.line).filter { $0 > marker.line }.min() ?? (lineStarts.count + 1)
             let section = lines(marker.line + 1, upTo: nextMarkerLine)
             let statements = try split(section, firstLine: marker.line + 1, fileName: fileName)
-            return MigrationBody(statements: statements, runsInTransaction: marker.inTransaction)
+            var body = MigrationBody(statements: statements, runsInTransaction: marker.options.inTransaction)
+            body.defersForeignKeys = marker.options.defersForeignKeys
+            return body
         }
         let down = try markers.first(where: { $0.direction == .down }).map(body(of:))
         return Sections(up: try body(of: upMarker), down: down)
@@ -174,17 +181,27 @@ public struct SQLMigrationParser: Sendable {
         return (direction, words.dropFirst().map { String(decoding: $0, as: UTF8.self) })
     }
 
-    private func transactionOption(_ options: [String], fileName: String, line: Int) throws -> Bool {
+    /// The options a section marker may carry.
+    private struct SectionOptions {
         var inTransaction = true
+        var defersForeignKeys = false
+    }
+
+    private func sectionOptions(_ options: [String], fileName: String, line: Int) throws -> SectionOptions {
+        var parsed = SectionOptions()
         for option in options {
             switch option {
-            case "transaction:false": inTransaction = false
-            case "transaction:true": inTransaction = true
+            case "transaction:false": parsed.inTransaction = false
+            case "transaction:true": parsed.inTransaction = true
+            case "foreign_keys:deferred": parsed.defersForeignKeys = true
             default:
-                throw error(fileName, line, "the unknown section option `\(option)` (the only option is transaction:false)")
+                throw error(fileName, line, "the unknown section option `\(option)` (the options are transaction:false and foreign_keys:deferred)")
             }
         }
-        return inTransaction
+        if parsed.defersForeignKeys && !parsed.inTransaction {
+            throw error(fileName, line, "foreign_keys:deferred with transaction:false (foreign keys are deferred until a transaction commits)")
+        }
+        return parsed
     }
 
     private func error(_ fileName: String, _ line: Int, _ what: String) -> StrataError {

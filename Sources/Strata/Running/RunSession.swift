@@ -132,8 +132,10 @@ struct RunSession {
         return isAtomic(body) && !defersForeignKeys(body)
     }
 
-    /// Whether a section's recorded schema changes need foreign keys checked only at commit.
+    /// Whether a section asks for foreign keys checked only at commit, or its recorded schema
+    /// changes need them so.
     private func defersForeignKeys(_ body: MigrationBody) -> Bool {
+        if body.defersForeignKeys { return true }
         guard let changes = body.program?.recordedChanges else { return false }
         return connection.dialect.schemaDialect?.defersForeignKeys(for: changes) == true
     }

@@ -46,6 +46,33 @@ public protocol SchemaDialect: Sendable {
     /// table (columns, indexes, constraints, triggers). The default renders
     /// ``SchemaSnapshot/Object/dropStatement(quoting:)``.
     func dropStatement(for object: SchemaSnapshot.Object) -> String?
+
+    // Writing migrations from the declared schema (`strata generate --from-schema`), each
+    // read from the database where the object is as the statements must leave it.
+
+    /// The statements that create `object` as it is in `database`: a table with its columns,
+    /// constraints and indexes; a view, trigger, type, sequence or function. Empty for an
+    /// object that comes with another (a sequence a column owns).
+    /// - Throws: ``StrataError`` when the dialect cannot write the object.
+    func creationStatements(for object: SchemaSnapshot.Object, in database: any DatabaseConnection) async throws -> [String]
+    /// The statements that remove `object`, as it is in `database`. Empty for an object that
+    /// goes with another. The default drops what ``dropStatement(for:)`` names, and a
+    /// trigger with `DROP TRIGGER name`.
+    func removalStatements(for object: SchemaSnapshot.Object, in database: any DatabaseConnection) async throws -> [String]
+    /// The statements that turn table `alteration.table`, as it is in `source`, into the
+    /// table as it is in `target`.
+    /// - Throws: ``StrataError`` when the dialect cannot make a change.
+    func alterationStatements(
+        for alteration: TableAlteration, from source: any DatabaseConnection, to target: any DatabaseConnection
+    ) async throws -> TableAlterationStatements
+    /// The statements that turn `old` (in `source`) into `new` (in `target`): a type, a
+    /// sequence or a function defined differently. The default removes and creates.
+    func replacementStatements(
+        of old: SchemaSnapshot.Object, with new: SchemaSnapshot.Object, from source: any DatabaseConnection, to target: any DatabaseConnection
+    ) async throws -> [String]
+    /// The options of the section marker (`-- migrate:up OPTIONS`) of a written section made
+    /// of `statements`: `foreign_keys:deferred` where it rebuilds a table. None by default.
+    func sectionOptions(for statements: [String]) -> [String]
 }
 
 extension SchemaDialect {

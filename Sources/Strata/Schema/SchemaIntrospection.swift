@@ -68,6 +68,10 @@ extension ColumnDefault {
         guard let text = reported?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         let lowered = text.lowercased()
         if lowered == "null" { return nil }
+        // `DEFAULT (0)` is `DEFAULT 0` (SQLite keeps the parentheses as written).
+        if text.count >= 2, text.hasPrefix("("), text.hasSuffix(")"), isBalanced(text.dropFirst().dropLast()) {
+            return normalized(String(text.dropFirst().dropLast()), type: type)
+        }
         if lowered == "current_timestamp" { return .currentTimestamp }
         if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") {
             let literal = String(text.dropFirst().dropLast()).replacing("''", with: "'")
@@ -78,6 +82,22 @@ extension ColumnDefault {
         if let integer = Int64(text) { return .integer(integer) }
         if let double = Double(text) { return .double(double) }
         return .expression(text)
+    }
+
+    /// Whether the parentheses of `text` (outside quotes) pair up.
+    private static func isBalanced(_ text: Substring) -> Bool {
+        var depth = 0
+        var inQuote = false
+        for character in text {
+            if character == "'" { inQuote.toggle() }
+            guard !inQuote else { continue }
+            if character == "(" { depth += 1 }
+            if character == ")" {
+                depth -= 1
+                if depth < 0 { return false }
+            }
+        }
+        return depth == 0
     }
 
     private static func boolean(_ text: String) -> ColumnDefault? {

@@ -83,11 +83,8 @@ public struct SchemaSnapshot: Sendable, Hashable {
     public var tablesReferencingFirst: [String] {
         let tables = objects(.table).map(\.name)
         var references: [String: Set<String>] = [:]
-        for constraint in objects(.constraint) {
-            guard let dot = constraint.name.firstIndex(of: "."),
-                  let range = constraint.definition.range(of: "REFERENCES ", options: .caseInsensitive) else { continue }
-            let parent = constraint.definition[range.upperBound...].prefix { $0 != "(" && $0 != " " }.trimmingCharacters(in: CharacterSet(charactersIn: "\"`"))
-            let child = String(constraint.name[..<dot])
+        for (constraint, parent) in foreignKeys {
+            let child = String(constraint.name.prefix { $0 != "." })
             if parent != child { references[child, default: []].insert(parent) }
         }
         var ordered: [String] = []
@@ -102,6 +99,16 @@ public struct SchemaSnapshot: Sendable, Hashable {
             }
         }
         return ordered
+    }
+
+    /// Each foreign key constraint (its definition says `REFERENCES table`) with the table it
+    /// references.
+    public var foreignKeys: [(constraint: Object, references: String)] {
+        objects(.constraint).compactMap { constraint in
+            guard constraint.name.contains("."), let range = constraint.definition.range(of: "REFERENCES ", options: .caseInsensitive) else { return nil }
+            let parent = constraint.definition[range.upperBound...].prefix { $0 != "(" && $0 != " " }.trimmingCharacters(in: CharacterSet(charactersIn: "\"`"))
+            return (constraint, parent)
+        }
     }
 
     /// The statements that drop every object of the snapshot: views, then tables (those that

@@ -208,9 +208,9 @@ _strata_init() {
 
 _strata_generate() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --verbose -v --seeder --swift --version -h --help)
+    non_repeating_flags=(--quiet -q --verbose -v --seeder --swift --from-schema --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--env --config -C --template --output)
+    non_repeating_options=(--env --config -C --template --output --model)
     __strata_offer_flags_options 1
 
     # Offer option value completions
@@ -230,6 +230,9 @@ _strata_generate() {
         return
         ;;
     '--output')
+        return
+        ;;
+    '--model')
         return
         ;;
     esac
@@ -855,9 +858,9 @@ _strata_schema_load() {
 
 _strata_schema_check() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --verbose -v --all-tenants --fail-fast --version -h --help)
+    non_repeating_flags=(--quiet -q --verbose -v --all-tenants --fail-fast --against-model --version -h --help)
     repeating_options=(--tenant)
-    non_repeating_options=(--env --config -C --concurrency)
+    non_repeating_options=(--env --config -C --concurrency --model)
     __strata_offer_flags_options 1
 
     # Offer option value completions
@@ -876,6 +879,9 @@ _strata_schema_check() {
         return
         ;;
     '--concurrency')
+        return
+        ;;
+    '--model')
         return
         ;;
     esac

@@ -115,6 +115,9 @@ _strata_generate() {
         '--seeder[Write a seeder in the seeders directory instead of a migration.]'
         '--swift[Write a Swift migration (needs --output) instead of a SQL file.]'
         '--output[The directory of the Swift migrations and their Migrations.swift registry.]:dir:'
+        '--from-schema[Write the migration from the schema the migrations build to the declared schema.]'
+        '--model[With --from-schema\: the declared schema (default\: model\:, else db/model.sql).]:file:'
+        '--dry-run[With --from-schema\: print the migration instead of writing it.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -604,6 +607,8 @@ _strata_schema_check() {
         '*--tenant[Run on this tenant only; repeat for several.]:name:'
         '--concurrency[With tenants\: how many run at once (default\: min(8, tenants)).]:k:'
         '--fail-fast[With tenants\: start no further tenant after one fails.]'
+        '--against-model[Check that the migrations build the declared schema instead (exit 3 when they do not).]'
+        '--model[With --against-model\: the declared schema (default\: model\:, else db/model.sql).]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

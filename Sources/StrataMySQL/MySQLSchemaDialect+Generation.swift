@@ -1,0 +1,134 @@
+import Foundation
+import Strata
+
+/// Migrations written from the declared schema, on MySQL/MariaDB: tables, columns, indexes
+/// and constraints are written as the server itself shows them (`SHOW CREATE TABLE`, one
+/// line each), views and triggers from `information_schema`.
+extension MySQLSchemaDialect {
+    public func creationStatements(for object: SchemaSnapshot.Object, in database: any DatabaseConnection) async throws -> [String] {
+        switch object.kind {
+        case .table:
+            return try await createTable(object.name, in: database).map { [$0.text] } ?? []
+        case .view:
+            return ["CREATE VIEW \(quote(object.name)) AS \(object.definition)"]
+        case .trigger:
+            // The snapshot's definition is `TIMING EVENT statement`.
+            let words = object.definition.split(separator: " ", maxSplits: 2).map(String.init)
+            guard words.count == 3 else { throw cannotWrite(object, dialect: "mysql", why: "its definition is not TIMING EVENT STATEMENT") }
+            return ["CREATE TRIGGER \(quote(unqualifiedName(of: object))) \(words[0]) \(words[1]) ON \(quote(tableName(of: object))) FOR EACH ROW \(words[2])"]
+        case .column, .index, .constraint:
+            guard let line = try await createTable(tableName(of: object), in: database)?.line(of: object.kind, named: unqualifiedName(of: object)) else { return [] }
+            return ["ALTER TABLE \(quote(tableName(of: object))) ADD \(object.kind == .column ? "COLUMN " : "")\(line)"]
+        case .function, .type, .sequence, .statement:
+            throw cannotWrite(object, dialect: "mysql", why: "routines, types and sequences are not written yet")
+        }
+    }
+
+    public func alterationStatements(
+        for alteration: TableAlteration, from source: any DatabaseConnection, to target: any DatabaseConnection
+    ) async throws -> TableAlterationStatements {
+        let table = quote(alteration.table)
+        guard let existing = try await createTable(alteration.table, in: source), let wanted = try await createTable(alteration.table, in: target) else {
+            return TableAlterationStatements(beforeNewTables: [], afterNewTables: [])
+        }
+        var before: [String] = []
+        for name in alteration.droppedConstraints {
+            let line = existing.line(of: .constraint, named: name) ?? ""
+            if line.contains(" FOREIGN KEY ") {
+                before.append("ALTER TABLE \(table) DROP FOREIGN KEY \(quote(name))")
+                // The index the server made for the foreign key stays unless dropped too.
+                if existing.line(of: .index, named: name) != nil, wanted.line(of: .index, named: name) == nil, !alteration.addedConstraints.contains(name) {
+                    before.append("ALTER TABLE \(table) DROP INDEX \(quote(name))")
+                }
+            } else {
+                before.append("ALTER TABLE \(table) DROP CONSTRAINT \(quote(name))")
+            }
+        }
+        for name in alteration.droppedIndexes {
+            before.append("ALTER TABLE \(table) DROP INDEX \(quote(name))")
+        }
+        for rename in alteration.renamedColumns {
+            before.append("ALTER TABLE \(table) RENAME COLUMN \(quote(rename.from)) TO \(quote(rename.to))")
+        }
+        for name in alteration.addedColumns {
+            guard let line = wanted.line(of: .column, named: name) else { continue }
+            before.append("ALTER TABLE \(table) ADD COLUMN \(line)")
+        }
+        for name in alteration.changedColumns {
+            guard let line = wanted.line(of: .column, named: name) else { continue }
+            // Rows without a value take the new default before NULL is refused.
+            if let old = existing.line(of: .column, named: alteration.sourceName(of: name)), !old.contains(" NOT NULL"), line.contains(" NOT NULL"),
+               let value = Self.defaultValue(in: line) {
+                before.append("UPDATE \(table) SET \(quote(alteration.sourceName(of: name))) = \(value) WHERE \(quote(alteration.sourceName(of: name))) IS NULL")
+            }
+            before.append("ALTER TABLE \(table) MODIFY COLUMN \(line)")
+        }
+        for name in alteration.droppedColumns {
+            before.append("ALTER TABLE \(table) DROP COLUMN \(quote(name))")
+        }
+        var after: [String] = []
+        for name in alteration.addedIndexes {
+            if let line = wanted.line(of: .index, named: name) { after.append("ALTER TABLE \(table) ADD \(line)") }
+        }
+        for name in alteration.addedConstraints {
+            if let line = wanted.line(of: .constraint, named: name) { after.append("ALTER TABLE \(table) ADD \(line)") }
+        }
+        return TableAlterationStatements(beforeNewTables: before, afterNewTables: after)
+    }
+
+    /// The value after ` DEFAULT ` in a column's line: a quoted literal or a word.
+    static func defaultValue(in line: String) -> String? {
+        guard let range = line.range(of: " DEFAULT ") else { return nil }
+        let rest = line[range.upperBound...]
+        if rest.hasPrefix("'") {
+            var index = rest.index(after: rest.startIndex)
+            while index < rest.endIndex {
+                if rest[index] == "'" {
+                    let next = rest.index(after: index)
+                    guard next < rest.endIndex, rest[next] == "'" else { return String(rest[...index]) }
+                    index = rest.index(after: next)
+                } else {
+                    index = rest.index(after: index)
+                }
+            }
+            return nil
+        }
+        let word = rest.prefix { $0 != " " }
+        return word.isEmpty || word == "NULL" ? nil : String(word)
+    }
+
+    /// `SHOW CREATE TABLE`, without the table's next `AUTO_INCREMENT` value.
+    private func createTable(_ table: String, in database: any DatabaseConnection) async throws -> ShownTable? {
+        let rows = try await database.query("SHOW CREATE TABLE \(quote(table))", [])
+        guard let text = rows.first?["Create Table"].text else { return nil }
+        let cleaned = text.replacing(/\ AUTO_INCREMENT=\d+/, with: "")
+        return ShownTable(text: cleaned)
+    }
+
+    /// A table as `SHOW CREATE TABLE` shows it: a line per column, index and constraint.
+    struct ShownTable {
+        let text: String
+
+        /// The line defining a column, index or constraint called `name`, without its comma.
+        func line(of kind: SchemaSnapshot.Kind, named name: String) -> String? {
+            let quoted = "`" + name.replacing("`", with: "``") + "`"
+            for raw in text.split(separator: "\n").dropFirst() {
+                var line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasSuffix(",") { line.removeLast() }
+                switch kind {
+                case .column where line.hasPrefix(quoted + " "):
+                    return line
+                case .index:
+                    for prefix in ["KEY ", "UNIQUE KEY ", "FULLTEXT KEY ", "SPATIAL KEY "] where line.hasPrefix(prefix + quoted + " ") {
+                        return line
+                    }
+                case .constraint where line.hasPrefix("CONSTRAINT " + quoted + " "):
+                    return line
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Logging
+import Strata
+import Testing
+
+/// `generate --from-schema` on every engine: for each kind of change to the declared schema,
+/// the migration written applies, its rollback is proven exact by the verifier, and after it
+/// the migrations build the declared schema exactly. Spelling alone makes no migration; a
+/// declared schema that cannot be built is named by file and line.
+@Suite struct ModelGenerationTests {
+    /// A change to the declared schema: how the base schema's text is edited, and what the
+    /// written migration must and must not say.
+    struct Change: Sendable, CustomStringConvertible {
+        let description: String
+        let edit: @Sendable (String) -> String
+        var says: @Sendable (TestDatabase) -> [String] = { _ in [] }
+        var neverSays: [String] = []
+    }
+
+    static let changes: [Change] = [
+        Change(description: "a new table with indexes and a foreign key", edit: {
+            $0 + """
+
+                CREATE TABLE posts (
+                    id INTEGER NOT NULL PRIMARY KEY,
+                    user_id INTEGER NOT NULL,
+                    title VARCHAR(200) NOT NULL,
+                    CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+                );
+                CREATE INDEX idx_posts_user ON posts (user_id);
+                CREATE UNIQUE INDEX idx_posts_title ON posts (title);
+                """
+        }, says: { _ in ["posts_user_fk", "idx_posts_title"] }),
+        Change(description: "a column added", edit: { $0.replacing("    note TEXT,", with: "    note TEXT,\n    email VARCHAR(255),") }, says: { _ in ["email"] }),
+        Change(description: "a column dropped", edit: { $0.replacing("    note TEXT,\n", with: "") }, says: { engine in
+            engine.description == "sqlite" ? ["strata_rebuild_users"] : ["DROP COLUMN"]
+        }),
+        Change(description: "a column made NOT NULL", edit: { $0.replacing("    age INTEGER,", with: "    age INTEGER NOT NULL,") }),
+        Change(description: "a column given a default", edit: { $0.replacing("    age INTEGER,", with: "    age INTEGER DEFAULT 18,") }, says: { _ in ["18"] }),
+        Change(description: "a column's type widened", edit: { $0.replacing("name VARCHAR(100)", with: "name VARCHAR(200)") }, says: { _ in ["200"] }),
+        Change(description: "an index added and one removed", edit: {
+            $0.replacing("CREATE INDEX idx_users_name ON users (name);", with: "CREATE INDEX idx_users_age ON users (age);")
+        }, says: { _ in ["idx_users_age", "idx_users_name"] }),
+        Change(description: "an enum value added", edit: { $0.replacing("'sad', 'ok'", with: "'sad', 'ok', 'happy'") }, says: { engine in
+            engine.description == "postgres" ? ["ADD VALUE 'happy'"] : ["'happy'"]
+        }),
+        Change(description: "a view changed", edit: { $0.replacing("WHERE age >= 18", with: "WHERE age >= 21") }, says: { _ in ["21"] }),
+        Change(description: "a marked rename", edit: {
+            $0.replacing("    note TEXT,", with: "    remark TEXT, -- strata:renamed-from note")
+        }, says: { _ in ["RENAME COLUMN"] }, neverSays: ["Possibly a rename"]),
+        Change(description: "an unmarked rename", edit: { $0.replacing("    note TEXT,", with: "    remark TEXT,") },
+               says: { _ in ["Possibly a rename of users.note to remark", "strata:renamed-from note"] }, neverSays: ["RENAME COLUMN"]),
+    ]
+
+    /// The schema the first migration creates, one column to a line, in the engine's terms.
+    static func baseSchema(_ engine: TestDatabase) -> String {
+        let (key, mood, type) = switch engine.description {
+        case "postgres": ("id SERIAL PRIMARY KEY", "mood mood", "CREATE TYPE mood AS ENUM ('sad', 'ok');\n")
+        case "mysql": ("id INTEGER AUTO_INCREMENT PRIMARY KEY", "mood ENUM ('sad', 'ok')", "")
+        default: ("id INTEGER PRIMARY KEY", "mood TEXT CHECK (mood IN ('sad', 'ok'))", "")
+        }
+        return """
+            \(type)CREATE TABLE users (
+                \(key),
+                name VARCHAR(100) NOT NULL,
+                age INTEGER,
+                note TEXT,
+                \(mood)
+            );
+            CREATE INDEX idx_users_name ON users (name);
+            CREATE VIEW adults AS SELECT id, name FROM users WHERE age >= 18;
+            """
+    }
+
+    static func comparison(_ db: FreshDatabase, model: String) throws -> ModelComparison {
+        let syntax = db.engine.driver.dialect.syntax
+        return ModelComparison(
+            migrations: try MigrationDirectory(path: db.migrationsPath, syntax: syntax).load(),
+            model: try DeclaredSchema(file: "db/model.sql", text: model, syntax: syntax),
+            driver: db.engine.driver, settings: db.settings, logger: Logger(label: "test")
+        )
+    }
+
+    /// Writes the base migration.
+    static func writeBase(_ db: FreshDatabase) throws {
+        let down = "DROP VIEW adults;\nDROP TABLE users;" + (db.engine.description == "postgres" ? "\nDROP TYPE mood;" : "")
+        try db.write("20250101000001", "create-users", up: baseSchema(db.engine), down: down)
+    }
+
+    @Test(arguments: TestDatabase.all, changes)
+    func theWrittenMigrationBuildsTheDeclaredSchemaAndRollsBackExactly(engine: TestDatabase, change: Change) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try Self.writeBase(db)
+        let model = change.edit(Self.baseSchema(engine))
+        #expect(model != Self.baseSchema(engine), "the change edits nothing")
+
+        let generated = try #require(try await Self.comparison(db, model: model).migration(name: "change"))
+        let upSection = try #require(generated.text.components(separatedBy: "-- migrate:down").first)
+        for text in change.says(engine) { #expect(upSection.contains(text), "\(change) on \(engine): \(generated.text)") }
+        for text in change.neverSays { #expect(!generated.text.contains(text), "\(change) on \(engine): \(generated.text)") }
+        #expect(generated.text.contains("-- migrate:down"))
+        #expect(!generated.down.isEmpty)
+        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-change.sql", atomically: true, encoding: .utf8)
+
+        // It applies, and its down restores the schema exactly (and its up, run again, makes the same).
+        let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
+        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
+            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
+        }
+        #expect(report.allExact, "\(change) on \(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
+
+        // After it, the migrations build the declared schema: nothing more to write.
+        let after = try Self.comparison(db, model: model)
+        #expect(try await after.differences().isEmpty)
+        #expect(try await after.migration(name: "again") == nil)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func spellingAloneMakesNoMigration(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-counters",
+                     up: "CREATE TABLE counters (id INTEGER NOT NULL PRIMARY KEY, hits INTEGER NOT NULL DEFAULT 0, label VARCHAR(20));",
+                     down: "DROP TABLE counters;")
+        let q = engine.description == "mysql" ? "`" : "\""
+        let model = """
+            -- The same table, spelled otherwise: int for integer, DEFAULT (0), quoted names, other case.
+            create table \(q)counters\(q) (
+                \(q)id\(q) integer not null primary key,
+                hits int NOT NULL DEFAULT (0),
+                \(q)label\(q) varchar(20)
+            );
+            """
+        let comparison = try Self.comparison(db, model: model)
+        #expect(try await comparison.differences() == [])
+        #expect(try await comparison.migration(name: "nothing") == nil)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aDeclaredSchemaThatCannotBeBuiltIsNamedByFileAndLine(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try Self.writeBase(db)
+
+        // The database refuses a statement: its line is named.
+        let misspelt = try Self.comparison(db, model: "CREATE TABLE a (id INTEGER);\n\nCREATE TABEL b (id INTEGER);\n")
+        let refused = await #expect(throws: StrataError.self) { try await misspelt.migration(name: "x") }
+        #expect(refused?.message.hasPrefix("db/model.sql:3: the declared schema cannot be built") == true, "\(refused?.message ?? "")")
+        #expect(refused?.message.contains("Nothing was written") == true)
+
+        // A foreign key to a table the schema does not define (which SQLite would accept).
+        let dangling = try Self.comparison(db, model: "CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INTEGER, CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES b (id));\n")
+        let missing = await #expect(throws: StrataError.self) { try await dangling.migration(name: "x") }
+        #expect(missing?.message.contains("cannot be built") == true, "\(missing?.message ?? "")")
+        #expect(missing?.message.contains(" b") == true, "\(missing?.message ?? "")")
+
+        // An unterminated quote is found before any database is made.
+        #expect(throws: StrataError.self) {
+            try DeclaredSchema(file: "db/model.sql", text: "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (name TEXT DEFAULT 'x);\n", syntax: engine.driver.dialect.syntax)
+        }
+    }
+}
+
+/// The declared schema's rename marks, read without a database.
+@Suite struct DeclaredSchemaTests {
+    @Test func renameMarksOnTheColumnsLineOrTheLineBefore() throws {
+        let model = try DeclaredSchema(file: "m.sql", text: """
+            CREATE TABLE "users" (
+                id INTEGER PRIMARY KEY,
+                full_name TEXT, -- strata:renamed-from name
+                -- strata:renamed-from mail
+                "email" TEXT
+            );
+            CREATE TABLE IF NOT EXISTS posts (
+                body TEXT -- strata:renamed-from text
+            );
+            """, syntax: .standard)
+        #expect(model.renames == [
+            .init(table: "users", from: "name", to: "full_name"),
+            .init(table: "users", from: "mail", to: "email"),
+            .init(table: "posts", from: "text", to: "body"),
+        ])
+        #expect(model.statements.count == 2)
+        #expect(model.statements.map(\.line) == [1, 7])
+    }
+
+    @Test func aMarkOutsideATableIsRefusedWithItsLine() {
+        let error = #expect(throws: StrataError.self) {
+            try DeclaredSchema(file: "m.sql", text: "CREATE TABLE a (id INTEGER);\n-- strata:renamed-from b\nCREATE INDEX i ON a (id);\n", syntax: .standard)
+        }
+        #expect(error?.message.hasPrefix("m.sql:2:") == true, "\(error?.message ?? "")")
+    }
+}
+
+/// `strata generate NAME --from-schema` and `strata schema check --against-model`, run as the
+/// binary on every engine: what is written, what is only printed, what is refused.
+@Suite struct ModelCommandLineTests {
+    static func migrationFiles(_ project: TemporaryDirectory) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: project.path + "/db/migrations").sorted()
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func generateFromSchemaThenCheckAgainstTheModel(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let project = try VerifyTests.project(db, [
+            ("20250101000001", "create-items", "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, note TEXT);", "DROP TABLE items;"),
+        ])
+        defer { project.remove() }
+        let model = project.path + "/db/model.sql"
+        try "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, price INTEGER NOT NULL DEFAULT 0);\n"
+            .write(toFile: model, atomically: true, encoding: .utf8)
+
+        // The model changed without a migration: the CI check fails with exit 3, naming both.
+        let drift = try await db.strata(["schema", "check", "--against-model"], in: project)
+        #expect(drift.status == 3, "\(drift)")
+        #expect(drift.stdout.contains("column items.price"), "\(drift)")
+        #expect(drift.stdout.contains("column items.note"), "\(drift)")
+
+        // --dry-run prints the migration and writes nothing.
+        let before = try Self.migrationFiles(project)
+        let dry = try await db.strata(["generate", "add-price", "--from-schema", "--dry-run"], in: project)
+        #expect(dry.status == 0, "\(dry)")
+        #expect(dry.stdout.contains("-- migrate:up") && dry.stdout.contains("price"), "\(dry)")
+        #expect(dry.stdout.contains("Possibly a rename of items.note to price") == false, "different types are no rename: \(dry)")
+        #expect(try Self.migrationFiles(project) == before)
+
+        // Written, it applies; verify proves its down; lint flags its dropped column once the table exists.
+        _ = try await db.strata(["migrate"], in: project)
+        let written = try await db.strata(["generate", "add-price", "--from-schema"], in: project)
+        #expect(written.status == 0, "\(written)")
+        #expect(try Self.migrationFiles(project).count == 2)
+        let lint = try await db.strata(["lint"], in: project)
+        #expect(lint.stdout.contains("drop-column"), "\(lint)")
+        let verify = try await db.strata(["verify"], in: project)
+        #expect(verify.status == 0, "\(verify)")
+        #expect((try await db.strata(["migrate"], in: project)).status == 0)
+
+        // Now the migrations build the model: the check passes, and nothing more is written.
+        let clean = try await db.strata(["schema", "check", "--against-model"], in: project)
+        #expect(clean.status == 0, "\(clean)")
+        let nothing = try await db.strata(["generate", "again", "--from-schema"], in: project)
+        #expect(nothing.status == 0, "\(nothing)")
+        #expect(nothing.stdout.contains("already build the declared schema"), "\(nothing)")
+        #expect(try Self.migrationFiles(project).count == 2)
+
+        // A model that cannot be built names its file and line, and nothing is written.
+        try "CREATE TABLE items (id INTEGER PRIMARY KEY);\nCREATE TABEL broken (id INTEGER);\n".write(toFile: model, atomically: true, encoding: .utf8)
+        let broken = try await db.strata(["generate", "broken", "--from-schema"], in: project)
+        #expect(broken.status != 0, "\(broken)")
+        #expect(broken.stderr.contains("db/model.sql:2:"), "\(broken)")
+        #expect(try Self.migrationFiles(project).count == 2)
+
+        // No model at all says where it looked.
+        try FileManager.default.removeItem(atPath: model)
+        let missing = try await db.strata(["schema", "check", "--against-model"], in: project)
+        #expect(missing.status == 2, "\(missing)")
+        #expect(missing.stderr.contains("db/model.sql does not exist"), "\(missing)")
+    }
+}
