@@ -83,7 +83,7 @@ extension GenerateCommand {
             throw StrataError.configuration("Invalid migration name \"\(name)\": \(problem).", hint: "Use kebab-case, e.g. `strata generate add-status-to-users --from-schema`.")
         }
         let context = try CommandContext(global)
-        let comparison = try context.modelComparison(model: model)
+        let comparison = try await context.modelComparison(model: model)
         guard let generated = try await comparison.migration(name: name) else {
             if !global.quiet { Console.print("The migrations already build the declared schema \(comparison.model.file); nothing was written.") }
             return
@@ -104,13 +104,17 @@ extension GenerateCommand {
 }
 
 extension CommandContext {
-    /// The comparison of the environment's migrations with the declared schema `model`
-    /// (else `model:`, else db/model.sql).
-    func modelComparison(model: String?) throws -> ModelComparison {
-        let path = model ?? environment.model ?? configuration.resolvePath("db/model.sql")
-        let declared = try DeclaredSchema.read(path, syntax: driver.dialect.syntax)
-        let files = try MigrationDirectory(path: environment.migrationsDirectory, syntax: driver.dialect.syntax).load()
-        return ModelComparison(migrations: files, model: declared, driver: driver, settings: environment.connection, logger: logger)
+    /// The comparison of the environment's migrations with the declared schema: the file
+    /// `model` names, else the ``SchemaModel`` the executable registered, else `model:`,
+    /// else db/model.sql.
+    func modelComparison(model: String?) async throws -> ModelComparison {
+        let declared: DeclaredSchema
+        if model == nil, let swiftModel = CommandEnvironment.registry?.model {
+            declared = try await DeclaredSchema(swiftModel)
+        } else {
+            declared = try DeclaredSchema.read(model ?? environment.model ?? configuration.resolvePath("db/model.sql"), syntax: driver.dialect.syntax)
+        }
+        return ModelComparison(migrations: try await loadMigrations(), model: declared, driver: driver, settings: environment.connection, logger: logger)
     }
 }
 

@@ -113,7 +113,7 @@ struct SchemaCommand: AsyncParsableCommand {
         /// `--against-model`: exit 3 when the migrations do not build the declared schema.
         private func checkAgainstModel() async throws {
             let context = try CommandContext(global)
-            let comparison = try context.modelComparison(model: model)
+            let comparison = try await context.modelComparison(model: model)
             let differences = try await comparison.differences()
             let file = comparison.model.file
             guard !differences.isEmpty else {

@@ -10,12 +10,20 @@ extension MySQLSchemaDialect {
         case .table:
             return try await createTable(object.name, in: database).map { [$0.text] } ?? []
         case .view:
-            return ["CREATE VIEW \(quote(object.name)) AS \(object.definition)"]
+            // As the catalog writes it, not the snapshot's (whose white space is folded).
+            let rows = try await database.query(
+                "SELECT REPLACE(VIEW_DEFINITION, CONCAT('`', DATABASE(), '`.'), '') AS definition FROM information_schema.VIEWS "
+                    + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", [.text(object.name)]
+            )
+            guard let query = rows.first?["definition"].text else { return [] }
+            return ["CREATE VIEW \(quote(object.name)) AS \(query)"]
         case .trigger:
-            // The snapshot's definition is `TIMING EVENT statement`.
-            let words = object.definition.split(separator: " ", maxSplits: 2).map(String.init)
-            guard words.count == 3 else { throw cannotWrite(object, dialect: "mysql", why: "its definition is not TIMING EVENT STATEMENT") }
-            return ["CREATE TRIGGER \(quote(unqualifiedName(of: object))) \(words[0]) \(words[1]) ON \(quote(tableName(of: object))) FOR EACH ROW \(words[2])"]
+            let rows = try await database.query(
+                "SELECT ACTION_TIMING AS timing, EVENT_MANIPULATION AS event, REPLACE(ACTION_STATEMENT, CONCAT('`', DATABASE(), '`.'), '') AS statement "
+                    + "FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = ?", [.text(unqualifiedName(of: object))]
+            )
+            guard let row = rows.first, let timing = row["timing"].text, let event = row["event"].text, let statement = row["statement"].text else { return [] }
+            return ["CREATE TRIGGER \(quote(unqualifiedName(of: object))) \(timing) \(event) ON \(quote(tableName(of: object))) FOR EACH ROW \(statement)"]
         case .column, .index, .constraint:
             guard let line = try await createTable(tableName(of: object), in: database)?.line(of: object.kind, named: unqualifiedName(of: object)) else { return [] }
             return ["ALTER TABLE \(quote(tableName(of: object))) ADD \(object.kind == .column ? "COLUMN " : "")\(line)"]

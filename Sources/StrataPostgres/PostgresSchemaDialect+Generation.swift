@@ -19,10 +19,9 @@ extension PostgresSchemaDialect {
             return ["ALTER TABLE \(quote(tableName(of: object))) ADD CONSTRAINT \(quote(unqualifiedName(of: object))) \(object.definition)"]
         case .view:
             let materialized = object.definition.hasPrefix("materialized ")
-            let query = materialized ? String(object.definition.dropFirst("materialized ".count)) : object.definition
-            return ["CREATE \(materialized ? "MATERIALIZED " : "")VIEW \(quote(object.name)) AS \(query)"]
+            return ["CREATE \(materialized ? "MATERIALIZED " : "")VIEW \(quote(object.name)) AS \(try await rawDefinition(of: object, in: database))"]
         case .trigger, .function:
-            return [object.definition]
+            return [try await rawDefinition(of: object, in: database)]
         case .type:
             return ["CREATE TYPE \(quote(object.name)) AS ENUM (\(Self.enumLabels(object.definition).map(stringLiteral).joined(separator: ", ")))"]
         case .sequence:
@@ -61,7 +60,7 @@ extension PostgresSchemaDialect {
             return ["ALTER SEQUENCE \(quote(new.name)) \(Self.sequenceOptions(new.definition, cycle: true))"]
         case .function:
             // CREATE OR REPLACE keeps what depends on it (triggers).
-            return [new.definition]
+            return [try await rawDefinition(of: new, in: target)]
         default:
             return try await removalStatements(for: old, in: source) + creationStatements(for: new, in: target)
         }
@@ -106,6 +105,33 @@ extension PostgresSchemaDialect {
             after += indexes.filter { $0.name == name }.map(\.definition)
         }
         return TableAlterationStatements(beforeNewTables: before, afterNewTables: after)
+    }
+
+    /// A view's query, a trigger's or a function's whole definition, as the catalog writes
+    /// it — not the snapshot's, whose white space is folded (also inside string literals).
+    private func rawDefinition(of object: SchemaSnapshot.Object, in database: any DatabaseConnection) async throws -> String {
+        let unqualified = "quote_ident(current_schema()) || '.'"
+        let (sql, binds): (String, [DatabaseValue]) = switch object.kind {
+        case .view:
+            ("""
+             SELECT definition FROM pg_views WHERE schemaname = current_schema() AND viewname = $1
+             UNION ALL SELECT definition FROM pg_matviews WHERE schemaname = current_schema() AND matviewname = $1
+             """, [.text(object.name)])
+        case .trigger:
+            ("""
+             SELECT replace(pg_get_triggerdef(t.oid), \(unqualified), '') AS definition FROM pg_trigger t JOIN pg_class rel ON rel.oid = t.tgrelid
+             WHERE rel.relnamespace = current_schema()::regnamespace AND rel.relname = $1 AND t.tgname = $2
+             """, [.text(tableName(of: object)), .text(unqualifiedName(of: object))])
+        default:
+            ("""
+             SELECT replace(pg_get_functiondef(p.oid), \(unqualified), '') AS definition FROM pg_proc p
+             WHERE p.pronamespace = current_schema()::regnamespace AND p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')' = $1
+             """, [.text(object.name)])
+        }
+        guard let definition = try await database.query(sql, binds).first?["definition"].text else {
+            throw cannotWrite(object, dialect: "postgres", why: "it is not in the catalog of the database read")
+        }
+        return definition
     }
 
     // MARK: - Columns

@@ -18,8 +18,10 @@ extension SQLiteSchemaDialect {
             return table.map { [$0] + indexes } ?? []
         case .index:
             return try await masterSQL(type: "index", name: unqualifiedName(of: object), in: database).map { [$0] } ?? []
-        case .view, .trigger:
-            return [object.definition]
+        case .view:
+            return try await masterSQL(type: "view", name: object.name, in: database).map { [$0] } ?? []
+        case .trigger:
+            return try await masterSQL(type: "trigger", name: unqualifiedName(of: object), in: database).map { [$0] } ?? []
         case .column, .constraint, .type, .sequence, .function, .statement:
             throw cannotWrite(object, dialect: "sqlite", why: "SQLite has no such object outside a table")
         }

@@ -259,3 +259,142 @@ import Testing
         #expect(missing.stderr.contains("db/model.sql does not exist"), "\(missing)")
     }
 }
+
+/// A declared schema in Swift (``SchemaModel``), on every engine: the Schema API builds it, a
+/// column marked `.renamed(from:)` is renamed, and the written migration verifies and
+/// builds the model exactly.
+@Suite struct SwiftModelTests {
+    struct CreateAccounts: Migration {
+        let id = "20250101000001-create-accounts"
+        func up(_ schema: Schema) async throws {
+            try await schema.createTable("accounts") {
+                Column.id()
+                Column("name", .string(length: 100)).notNull()
+                Column("plan", .enumeration(typeName: "plan", values: ["free", "pro"])).notNull().defaults(to: "free")
+            }
+            try await schema.addIndex(on: "accounts", ["name"])
+        }
+        func down(_ schema: Schema) async throws { try await schema.dropTable("accounts") }
+    }
+
+    static let model = SchemaModel { schema in
+        try await schema.createTable("accounts") {
+            Column.id()
+            Column("display_name", .string(length: 100)).notNull().renamed(from: "name")
+            Column("plan", .enumeration(typeName: "plan", values: ["free", "pro", "team"])).notNull().defaults(to: "free")
+            Column("email", .string(length: 255))
+        }
+        try await schema.addIndex(on: "accounts", ["display_name"])
+        try await schema.createTable("invoices") {
+            Column.id()
+            Column("account_id", .integer).notNull().references("accounts", onDelete: .cascade)
+            Column("total", .decimal(precision: 10, scale: 2)).notNull().defaults(to: 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aSwiftModelMakesAMigrationThatVerifiesAndBuildsIt(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let declared = try await DeclaredSchema(Self.model)
+        #expect(declared.renames == [.init(table: "accounts", from: "name", to: "display_name")])
+        let base = try await SwiftMigrationLoader.load(CreateAccounts())
+        let comparison = { (migrations: [LoadedMigration]) in
+            ModelComparison(migrations: migrations, model: declared, driver: engine.driver, settings: db.settings, logger: Logger(label: "test"))
+        }
+
+        let generated = try #require(try await comparison([base]).migration(name: "accounts-and-invoices"))
+        #expect(generated.text.contains("RENAME COLUMN"), "\(generated.text)")
+        #expect(generated.text.contains("invoices"), "\(generated.text)")
+        #expect(generated.text.contains("team"), "\(generated.text)")
+        #expect(!generated.text.contains("Possibly a rename"), "\(generated.text)")
+        try FileManager.default.createDirectory(atPath: db.migrationsPath, withIntermediateDirectories: true)
+        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-accounts-and-invoices.sql", atomically: true, encoding: .utf8)
+        let migrations = [base] + (try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load())
+
+        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
+            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
+        }
+        #expect(report.allExact, "\(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
+        #expect(try await comparison(migrations).differences().isEmpty)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func anUnmarkedRenameInSwiftSaysHowToMarkIt(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let model = SchemaModel { schema in
+            try await schema.createTable("accounts") {
+                Column.id()
+                Column("title", .string(length: 100)).notNull()
+                Column("plan", .enumeration(typeName: "plan", values: ["free", "pro"])).notNull().defaults(to: "free")
+            }
+            try await schema.addIndex(on: "accounts", ["title"])
+        }
+        let comparison = ModelComparison(
+            migrations: [try await SwiftMigrationLoader.load(CreateAccounts())], model: try await DeclaredSchema(model),
+            driver: engine.driver, settings: db.settings, logger: Logger(label: "test")
+        )
+        let generated = try #require(try await comparison.migration(name: "retitle"))
+        #expect(generated.text.contains("Possibly a rename of accounts.name to title"), "\(generated.text)")
+        #expect(generated.text.contains(#".renamed(from: "name")"#), "\(generated.text)")
+    }
+}
+
+/// Triggers, functions and sequences in the declared schema: made, changed and dropped by the
+/// written migration, which verifies and builds the model exactly.
+@Suite struct ModelRoutineTests {
+    /// The base schema and a declared schema with a trigger changed and, where the engine has
+    /// them, a function changed and a sequence added.
+    static func schemas(_ engine: TestDatabase) -> (base: String, down: String, model: String) {
+        switch engine.description {
+        case "postgres":
+            let table = "CREATE TABLE events (id SERIAL PRIMARY KEY, kind TEXT NOT NULL, stamped TIMESTAMPTZ);\n"
+            let function = { (body: String) in
+                "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \(body) RETURN NEW; END $$;\n"
+            }
+            return (
+                table + function("NEW.stamped := now();") + "CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stamp();",
+                "DROP TABLE events;\nDROP FUNCTION stamp();",
+                table + function("NEW.stamped := now(); NEW.kind := lower(NEW.kind);")
+                    + "CREATE TRIGGER events_stamp BEFORE INSERT OR UPDATE ON events FOR EACH ROW EXECUTE FUNCTION stamp();\n"
+                    + "CREATE SEQUENCE ticket_numbers START 1000 INCREMENT 10;"
+            )
+        case "mysql":
+            let table = "CREATE TABLE events (id INTEGER AUTO_INCREMENT PRIMARY KEY, kind VARCHAR(20) NOT NULL, stamped DATETIME);\n"
+            return (
+                table + "CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW SET NEW.stamped = NOW();",
+                "DROP TABLE events;",
+                table + "CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW SET NEW.kind = LOWER(NEW.kind);"
+            )
+        default:
+            let table = "CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, stamped TEXT);\n"
+            return (
+                table + "CREATE TRIGGER events_stamp AFTER INSERT ON events BEGIN UPDATE events SET stamped = datetime('now') WHERE id = NEW.id; END;",
+                "DROP TABLE events;",
+                table + "CREATE TRIGGER events_stamp AFTER INSERT ON events BEGIN UPDATE events SET kind = lower(kind) WHERE id = NEW.id; END;"
+            )
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func triggersFunctionsAndSequencesAreWrittenBothWays(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let (base, down, model) = Self.schemas(engine)
+        try db.write("20250101000001", "create-events", up: base, down: down)
+        let generated = try #require(try await ModelGenerationTests.comparison(db, model: model).migration(name: "routines"))
+        #expect(generated.text.contains("events_stamp"), "\(generated.text)")
+        if engine.description == "postgres" {
+            #expect(generated.text.contains("CREATE OR REPLACE FUNCTION"), "\(generated.text)")
+            #expect(generated.text.contains("CREATE SEQUENCE \"ticket_numbers\""), "\(generated.text)")
+        }
+        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-routines.sql", atomically: true, encoding: .utf8)
+        let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
+        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
+            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
+        }
+        #expect(report.allExact, "\(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
+        #expect(try await ModelGenerationTests.comparison(db, model: model).differences().isEmpty)
+    }
+}

@@ -18,6 +18,8 @@ import Foundation
 ///
 /// Without the mark, a column dropped and another added is written as a drop and an add,
 /// with a comment naming the possible rename: Strata never guesses one.
+///
+/// The schema may be declared in Swift instead, with ``SchemaModel`` (``init(_:)``).
 public struct DeclaredSchema: Sendable {
     /// A column marked `-- strata:renamed-from OLD`.
     public struct ColumnRename: Sendable, Hashable {
@@ -41,10 +43,12 @@ public struct DeclaredSchema: Sendable {
 
     /// The file, as given: errors name it.
     public let file: String
-    /// Its statements, each with its line in the file.
+    /// Its statements, each with its line in the file; empty for a ``SchemaModel``.
     public let statements: [SQLStatement]
     /// The columns it marks as renamed.
     public let renames: [ColumnRename]
+    /// The Swift declaration, for a schema declared with ``SchemaModel``.
+    public let swiftModel: SchemaModel?
 
     /// The marker of a renamed column.
     public static let renameMarker = "strata:renamed-from"
@@ -65,6 +69,33 @@ public struct DeclaredSchema: Sendable {
                                             hint: "Fix the declared schema's SQL; it must run as it is on an empty database.")
         }
         renames = try Self.renames(in: text, file: file)
+        swiftModel = nil
+    }
+
+    /// The schema `model` declares in Swift; its renames are the columns marked
+    /// ``Column/renamed(from:)``.
+    /// - Throws: ``StrataError`` (configuration) when the declaration throws.
+    public init(_ model: SchemaModel) async throws {
+        file = model.file
+        statements = []
+        swiftModel = model
+        let recording = RecordingSchemaBackend()
+        do {
+            try await model.declare(Schema(recording))
+        } catch {
+            throw StrataError.configuration("The declared schema of \(model.file) threw: \(error). Nothing was written.",
+                                            hint: "A SchemaModel declares the schema through its Schema only, as on an empty database.")
+        }
+        renames = recording.changes.flatMap { change -> [ColumnRename] in
+            switch change {
+            case .createTable(let table, _):
+                table.columns.compactMap { column in column.renamedFrom.map { ColumnRename(table: table.name, from: $0, to: column.name) } }
+            case .addColumn(let column, let table, _):
+                column.renamedFrom.map { [ColumnRename(table: table, from: $0, to: column.name)] } ?? []
+            default:
+                []
+            }
+        }
     }
 
     /// Reads and parses the declared schema at `path`.
@@ -86,6 +117,7 @@ public struct DeclaredSchema: Sendable {
     /// - Throws: ``StrataError`` naming the file and line of the statement the database
     ///   refused, and the database's message.
     public func build(on database: any DatabaseConnection) async throws {
+        if let swiftModel { return try await build(swiftModel, on: database) }
         guard !statements.isEmpty else {
             throw StrataError.configuration("The declared schema \(file) holds no statement; nothing was written.",
                                             hint: "Write the schema as it should be: CREATE TABLE, CREATE INDEX … statements.")
@@ -101,6 +133,41 @@ public struct DeclaredSchema: Sendable {
                 )
             }
         }
+    }
+
+    /// Runs the Swift declaration on `database` in one transaction, each change rendered by
+    /// the dialect as a migration's would be.
+    private func build(_ model: SchemaModel, on database: any DatabaseConnection) async throws {
+        guard let dialect = database.dialect.schemaDialect else {
+            throw StrataError.unsupported("A declared schema in Swift", dialect: database.dialect.name, workaround: "declare it in SQL (db/model.sql).")
+        }
+        let backend = DatabaseSchemaBackend(dialect: dialect, context: SchemaContext(database: database, inTransaction: true)) { statement in
+            do {
+                try await database.execute(statement.text)
+            } catch {
+                let reason = (error as? DatabaseError)?.message ?? (error as? StrataError)?.message ?? "\(error)"
+                throw StrataError.configuration(
+                    "\(statement.file ?? model.file):\(statement.line): the declared schema cannot be built: \(reason) (in `\(statement.excerpt)`). Nothing was written.",
+                    hint: "The declared schema must build on an empty database: declare what a change refers to before it."
+                )
+            }
+        }
+        try await database.beginTransaction()
+        do {
+            try await model.declare(Schema(backend))
+            try await database.commitTransaction()
+        } catch {
+            try? await database.rollbackTransaction()
+            if error is StrataError { throw error }
+            throw StrataError.configuration("The declared schema of \(model.file) cannot be built: \(error). Nothing was written.")
+        }
+    }
+
+    /// How to mark `rename` in this declared schema: a comment in SQL, a modifier in Swift.
+    public func renameAdvice(_ rename: ColumnRename) -> String {
+        swiftModel == nil
+            ? "mark it in \(file): `\(rename.to) … -- \(Self.renameMarker) \(rename.from)`"
+            : "mark it in \(file): `Column(\"\(rename.to)\", …).renamed(from: \"\(rename.from)\")`"
     }
 
     /// Refuses a declared schema whose foreign keys reference a table it does not define,

@@ -55,9 +55,10 @@ public struct ModelComparison: Sendable {
             guard let dialect = currentDatabase.dialect.schemaDialect else {
                 throw StrataError.unsupported("Generating migrations", dialect: currentDatabase.dialect.name, workaround: "write the migration by hand.")
             }
-            let up = try await SchemaTransition(from: current, to: declared, renames: model.renames, modelFile: model.file)
+            let advice = { @Sendable (rename: DeclaredSchema.ColumnRename) in model.renameAdvice(rename) }
+            let up = try await SchemaTransition(from: current, to: declared, renames: model.renames, renameAdvice: advice)
                 .steps(dialect, from: currentDatabase, to: declaredDatabase)
-            let down = try await SchemaTransition(from: declared, to: current, renames: model.renames.map(\.reversed), modelFile: model.file)
+            let down = try await SchemaTransition(from: declared, to: current, renames: model.renames.map(\.reversed), renameAdvice: advice)
                 .steps(dialect, from: declaredDatabase, to: currentDatabase)
                 .filter { !$0.statements.isEmpty } // the notes of possible renames are the up section's
             let options = { (steps: [SchemaTransition.Step]) in dialect.sectionOptions(for: steps.flatMap(\.statements)) }

@@ -43,15 +43,19 @@ public struct SchemaTransition: Sendable {
     public var target: SchemaSnapshot
     /// Columns renamed from `source` to `target`.
     public var renames: [DeclaredSchema.ColumnRename]
-    /// The file the possible-rename notes tell people to mark.
-    public var modelFile: String
+    /// How the note of a possible rename tells people to mark it, e.g. "mark it in
+    /// db/model.sql: `full_name … -- strata:renamed-from name`".
+    public var renameAdvice: @Sendable (DeclaredSchema.ColumnRename) -> String
 
     /// Creates a transition from `source` to `target`.
-    public init(from source: SchemaSnapshot, to target: SchemaSnapshot, renames: [DeclaredSchema.ColumnRename], modelFile: String) {
+    public init(
+        from source: SchemaSnapshot, to target: SchemaSnapshot, renames: [DeclaredSchema.ColumnRename],
+        renameAdvice: @escaping @Sendable (DeclaredSchema.ColumnRename) -> String
+    ) {
         self.source = source
         self.target = target
         self.renames = renames
-        self.modelFile = modelFile
+        self.renameAdvice = renameAdvice
     }
 
     /// The steps, rendered by `dialect`, which reads the objects as they are from
@@ -121,7 +125,7 @@ public struct SchemaTransition: Sendable {
             for rename in possibleRenames(in: alteration) {
                 steps.append(Step(
                     "Possibly a rename of \(alteration.table).\(rename.from) to \(rename.to) (same type), written as a drop and an add, "
-                        + "which loses the column's values. If it is a rename, mark it in \(modelFile): `\(rename.to) … -- \(DeclaredSchema.renameMarker) \(rename.from)`.",
+                        + "which loses the column's values. If it is a rename, \(renameAdvice(rename)).",
                     []
                 ))
             }

@@ -20,6 +20,9 @@ public struct Column: Sendable, Hashable, Codable {
     public var isAutoIncrement: Bool = false
     /// The foreign key the column holds, if any.
     public var reference: ColumnReference?
+    /// In a declared schema (``SchemaModel``): the column's name in the schema the migrations
+    /// build, when it is renamed. Migrations ignore it.
+    public var renamedFrom: String?
 
     /// A nullable column of `type` with no default.
     public init(_ name: String, _ type: ColumnType) {
@@ -49,6 +52,11 @@ public struct Column: Sendable, Hashable, Codable {
     ) -> Column {
         with { $0.reference = ColumnReference(table: table, column: column, onDelete: onDelete, onUpdate: onUpdate) }
     }
+
+    /// In a declared schema (``SchemaModel``): the column was called `oldName` in the schema
+    /// the migrations build, so `generate --from-schema` renames it instead of dropping one
+    /// column and adding another.
+    public func renamed(from oldName: String) -> Column { with { $0.renamedFrom = oldName } }
 
     /// An auto-incrementing integer primary key, `id` unless named otherwise.
     public static func id(_ name: String = "id", type: ColumnType = .integer) -> Column {

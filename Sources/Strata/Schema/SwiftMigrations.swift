@@ -19,10 +19,15 @@ public struct MigrationRegistry: Sendable {
     public var migrations: [any Migration]
     /// The registry's source file, or `nil` when the list was given without one.
     public var registryFile: String?
+    /// The declared schema, in Swift: what `generate --from-schema` and `schema check
+    /// --against-model` compare the migrations with, unless given `--model FILE`.
+    public var model: SchemaModel?
 
-    /// A registry of `migrations`, declared in the file at `file`.
-    public init(_ migrations: [any Migration], file: String = #filePath) {
+    /// A registry of `migrations`, declared in the file at `file`, with the declared schema
+    /// `model` if the project keeps one in Swift.
+    public init(_ migrations: [any Migration], model: SchemaModel? = nil, file: String = #filePath) {
         self.migrations = migrations
+        self.model = model
         self.registryFile = file
     }
 
