@@ -99,14 +99,23 @@ struct SchemaCommand: AsyncParsableCommand {
             let (path, dump) = try dumpFile.read(context)
             if tenants.selected { return try await checkTenants(context, path: path, dump: dump) }
             let differences = try await context.schemaDumps().check(dump, from: path)
+            try report(differences, here: "the database", reference: path,
+                       matching: "The schema of \(context.environmentDescription) matches \(path).",
+                       differing: "The schema of \(context.environmentDescription) differs from \(path):")
+        }
+
+        /// Prints `matching` when there are no differences; otherwise `differing`, a line per
+        /// difference and `advice`, and exits 3.
+        private func report(_ differences: [SchemaDifference], here: String, reference: String, matching: String, differing: String, advice: String? = nil) throws {
             guard !differences.isEmpty else {
-                if !global.quiet { Console.print("The schema of \(context.environmentDescription) matches \(path).") }
+                if !global.quiet { Console.print(matching) }
                 return
             }
-            Console.print("The schema of \(context.environmentDescription) differs from \(path):")
+            Console.print(differing)
             for difference in differences {
-                Console.print("  " + difference.description(here: "the database", reference: path))
+                Console.print("  " + difference.description(here: here, reference: reference))
             }
+            if let advice { Console.print(advice) }
             throw ExitCode(ExitStatus.pending)
         }
 
@@ -114,18 +123,11 @@ struct SchemaCommand: AsyncParsableCommand {
         private func checkAgainstModel() async throws {
             let context = try CommandContext(global)
             let comparison = try await context.modelComparison(model: model)
-            let differences = try await comparison.differences()
             let file = comparison.model.file
-            guard !differences.isEmpty else {
-                if !global.quiet { Console.print("The migrations of \(context.environment.name) build the declared schema \(file).") }
-                return
-            }
-            Console.print("The schema the migrations of \(context.environment.name) build differs from the declared schema \(file):")
-            for difference in differences {
-                Console.print("  " + difference.description(here: "the migrations", reference: file))
-            }
-            Console.print("Write the migration with `strata generate NAME --from-schema`, or change \(file) back.")
-            throw ExitCode(ExitStatus.pending)
+            try report(try await comparison.differences(), here: "the migrations", reference: file,
+                       matching: "The migrations of \(context.environment.name) build the declared schema \(file).",
+                       differing: "The schema the migrations of \(context.environment.name) build differs from the declared schema \(file):",
+                       advice: "Write the migration with `strata generate NAME --from-schema`, or change \(file) back.")
         }
 
         /// `--all-tenants` / `--tenant`: each tenant compared with the one dump; exit 3 when

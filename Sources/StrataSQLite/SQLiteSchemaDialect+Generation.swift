@@ -22,8 +22,10 @@ extension SQLiteSchemaDialect {
             return try await masterSQL(type: "view", name: object.name, in: database).map { [$0] } ?? []
         case .trigger:
             return try await masterSQL(type: "trigger", name: unqualifiedName(of: object), in: database).map { [$0] } ?? []
-        case .column, .constraint, .type, .sequence, .function, .statement:
-            throw cannotWrite(object, dialect: "sqlite", why: "SQLite has no such object outside a table")
+        case .column, .constraint:
+            throw cannotWrite(object, dialect: "sqlite", why: "SQLite writes it with its table, in a rebuild")
+        case .type, .sequence, .function, .statement:
+            throw cannotWrite(object, dialect: "sqlite", why: "SQLite has no such object")
         }
     }
 

@@ -73,9 +73,8 @@ public struct SchemaTransition: Sendable {
         let createdTables = Set(added.filter { $0.kind == .table }.map(\.name))
         let droppedTables = Set(removed.filter { $0.kind == .table }.map(\.name))
         // What belongs to a table created or dropped comes or goes with it.
-        let ownTable = { (object: SchemaSnapshot.Object) -> String? in Self.table(of: object) }
         let standalone = { (object: SchemaSnapshot.Object) -> Bool in
-            guard let table = ownTable(object) else { return true }
+            guard let table = Self.table(of: object) else { return true }
             return !createdTables.contains(table) && !droppedTables.contains(table)
         }
 
@@ -117,11 +116,7 @@ public struct SchemaTransition: Sendable {
         // 3 and 5. Existing tables, in two halves around the new tables.
         var later: [(String, [String])] = []
         for alteration in alterations {
-            let rendered = try await dialect.alterationStatements(for: alteration, from: sourceDatabase, to: targetDatabase)
-            step("Alter table \(alteration.table)", rendered.beforeNewTables)
-            later.append(("Add the new indexes and constraints of table \(alteration.table)", rendered.afterNewTables))
-        }
-        for alteration in alterations {
+            // A note without statements, before the drop and the add it warns about.
             for rename in possibleRenames(in: alteration) {
                 steps.append(Step(
                     "Possibly a rename of \(alteration.table).\(rename.from) to \(rename.to) (same type), written as a drop and an add, "
@@ -129,6 +124,9 @@ public struct SchemaTransition: Sendable {
                     []
                 ))
             }
+            let rendered = try await dialect.alterationStatements(for: alteration, from: sourceDatabase, to: targetDatabase)
+            step("Alter table \(alteration.table)", rendered.beforeNewTables)
+            later.append(("Add the new indexes and constraints of table \(alteration.table)", rendered.afterNewTables))
         }
 
         // 4. New tables, those referenced first.
