@@ -153,7 +153,8 @@ public struct MySQLSchemaDialect: SchemaDialect {
     public func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] {
         let rows = try await database.query(
             "SELECT COLUMN_NAME AS name, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, "
-                + "COLUMN_DEFAULT AS column_default, COLUMN_KEY AS column_key FROM information_schema.COLUMNS "
+                + "COLUMN_DEFAULT AS column_default, COLUMN_KEY AS column_key, EXTRA AS extra, GENERATION_EXPRESSION AS generation_expression "
+                + "FROM information_schema.COLUMNS "
                 + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
             [.text(table)]
         )
@@ -170,9 +171,20 @@ public struct MySQLSchemaDialect: SchemaDialect {
             return ColumnDescription(
                 name: name, dataType: columnType, type: type, isNullable: row["nullable"].text == "YES",
                 defaultValue: ColumnDefault.normalized(Self.standardDefault(row["column_default"].text), type: type),
-                isPrimaryKey: row["column_key"].text == "PRI"
+                isPrimaryKey: row["column_key"].text == "PRI", generation: Self.generation(row)
             )
         }
+    }
+
+    /// `auto_increment`, `on update current_timestamp()`, `stored generated (expression)`
+    /// from `EXTRA`; MySQL 8's `DEFAULT_GENERATED` (an expression default) is no generation.
+    static func generation(_ row: DatabaseRow) -> String? {
+        let extra = (row["extra"].text ?? "").lowercased().replacing("default_generated", with: "").trimmingCharacters(in: .whitespaces)
+        guard !extra.isEmpty else { return nil }
+        if extra.hasSuffix("generated"), let expression = row["generation_expression"].text, !expression.isEmpty {
+            return "\(extra) (\(expression))"
+        }
+        return extra
     }
 
     /// A default as MariaDB reports it, in the spelling ``ColumnDefault/normalized(_:type:)``

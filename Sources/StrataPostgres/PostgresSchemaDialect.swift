@@ -204,6 +204,7 @@ public struct PostgresSchemaDialect: SchemaDialect {
             SELECT c.column_name::text AS name, c.data_type::text AS data_type, c.udt_name::text AS udt_name,
                    c.character_maximum_length AS length, c.numeric_precision AS precision, c.numeric_scale AS scale,
                    c.is_nullable::text AS nullable, c.column_default::text AS column_default,
+                   c.identity_generation::text AS identity_generation, c.generation_expression::text AS generation_expression,
                    EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
                            WHERE i.indisprimary AND i.indrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident($1))
                              AND a.attname = c.column_name) AS primary_key
@@ -252,10 +253,18 @@ public struct PostgresSchemaDialect: SchemaDialect {
             }
             let reported = row["column_default"].text
             let isSequence = reported?.hasPrefix("nextval(") ?? false
+            // A serial's sequence, an identity or a stored expression fills the column.
+            let generation: String? = if let identity = row["identity_generation"].text {
+                "generated \(identity.lowercased()) as identity"
+            } else if let expression = row["generation_expression"].text {
+                "generated always as (\(expression)) stored"
+            } else {
+                isSequence ? "serial" : nil
+            }
             columns.append(ColumnDescription(
                 name: name, dataType: shown, type: type, isNullable: row["nullable"].text == "YES",
-                defaultValue: isSequence ? nil : ColumnDefault.normalized(Self.standardDefault(reported), type: type),
-                isPrimaryKey: row["primary_key"].integer == 1
+                defaultValue: isSequence || generation != nil ? nil : ColumnDefault.normalized(Self.standardDefault(reported), type: type),
+                isPrimaryKey: row["primary_key"].integer == 1, generation: generation
             ))
         }
         return columns

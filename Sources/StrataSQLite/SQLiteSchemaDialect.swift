@@ -123,7 +123,7 @@ public struct SQLiteSchemaDialect: SchemaDialect {
     /// From `pragma_table_xinfo`, with enumerations read from the table's SQL.
     public func columns(of table: String, in database: any DatabaseConnection) async throws -> [ColumnDescription] {
         let definitions = try await tableSQL(table, in: database)?.items ?? []
-        let rows = try await database.query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo(?) ORDER BY cid", [.text(table)])
+        let rows = try await database.query("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid", [.text(table)])
         return rows.map { row in
             let name = row["name"].text ?? ""
             let declared = row["type"].text ?? ""
@@ -135,8 +135,21 @@ public struct SQLiteSchemaDialect: SchemaDialect {
                 name: name, dataType: declared.lowercased() == "int" ? "integer" : declared.lowercased(), type: type,
                 // A rowid alias (INTEGER PRIMARY KEY) is never NULL, whatever the pragma says.
                 isNullable: row["notnull"].integer == 0 && !(isPrimaryKey && declared.uppercased() == "INTEGER"),
-                defaultValue: ColumnDefault.normalized(row["dflt_value"].text, type: type), isPrimaryKey: isPrimaryKey
+                defaultValue: ColumnDefault.normalized(row["dflt_value"].text, type: type), isPrimaryKey: isPrimaryKey,
+                generation: Self.generation(hidden: row["hidden"].integer ?? 0, definition: definition)
             )
+        }
+    }
+
+    /// `autoincrement` for an `AUTOINCREMENT` key, `virtual generated` or `stored generated`
+    /// for a generated column (`hidden` 2 or 3 in `pragma_table_xinfo`).
+    static func generation(hidden: Int64, definition: String?) -> String? {
+        switch hidden {
+        case 2: return "virtual generated"
+        case 3: return "stored generated"
+        default:
+            let words = definition.map { SQLiteTableSQL.tokens($0).map { $0.uppercased() } } ?? []
+            return words.contains("AUTOINCREMENT") ? "autoincrement" : nil
         }
     }
 

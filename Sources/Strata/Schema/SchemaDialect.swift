@@ -95,6 +95,7 @@ extension SchemaDialect {
                 if !column.isNullable { definition += " not null" }
                 if let value = column.defaultValue { definition += " default \(value)" }
                 if column.isPrimaryKey { definition += " primary key" }
+                if let generation = column.generation { definition += " \(generation)" }
                 objects.append(.init(.column, "\(table).\(column.name)", definition))
             }
             for index in try await indexes(of: table, in: database) {
