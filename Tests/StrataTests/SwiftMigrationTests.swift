@@ -114,9 +114,15 @@ private struct Fragile: Migration {
         #expect(clash.message == "\(first.registry) already lists a migration type CreateUsers.")
         try "let migrations = MigrationRegistry([CreateUsers(), AddStatusToUsers()])\n".write(toFile: first.registry, atomically: true, encoding: .utf8)
         let unreadable = try #require(throws: StrataError.self) { try generator.generate(name: "create-posts", now: now) }
-        #expect(unreadable.message == "Cannot find the end of the list in \(first.registry): no line reading `])`.")
+        #expect(unreadable.message == "Cannot find the end of the list in \(first.registry): no line reading `])` or `], model: …)`.")
         #expect(unreadable.hint == "Add `CreatePosts(),` to the MigrationRegistry list by hand.")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix("create-posts.swift") }.isEmpty)
+
+        // A registry carrying a declared schema (SchemaModel) is kept too.
+        try "let migrations = MigrationRegistry([\n    CreateUsers(),\n], model: model)\n".write(toFile: first.registry, atomically: true, encoding: .utf8)
+        _ = try generator.generate(name: "create-posts", now: now)
+        let withModel = try String(contentsOfFile: first.registry, encoding: .utf8)
+        #expect(withModel == "let migrations = MigrationRegistry([\n    CreateUsers(),\n    CreatePosts(),\n], model: model)\n")
         let badName = try #require(throws: StrataError.self) { try generator.generate(name: "users", template: .createTable, now: now) }
         #expect(badName.message.hasPrefix("The create-table template needs a name like create-TABLE"))
     }

@@ -72,9 +72,13 @@ public struct SwiftMigrationGenerator: Sendable {
             )
         }
         var lines = text.components(separatedBy: "\n")
-        guard let close = lines.lastIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "])" }) else {
+        // `])`, or `], model: model)` where the registry carries a declared schema.
+        guard let close = lines.lastIndex(where: { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed == "])" || trimmed.hasPrefix("], model:")
+        }) else {
             throw StrataError.configuration(
-                "Cannot find the end of the list in \(registryPath): no line reading `])`.",
+                "Cannot find the end of the list in \(registryPath): no line reading `])` or `], model: …)`.",
                 hint: "Add `\(typeName)(),` to the MigrationRegistry list by hand."
             )
         }
