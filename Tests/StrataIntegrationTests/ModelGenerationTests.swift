@@ -84,6 +84,22 @@ import Testing
         )
     }
 
+    /// Writes `generated` as migration `20250101000002-NAME.sql` beside `db`'s others, and
+    /// proves every rollback (with the Swift migrations `swift` before them) on a scratch
+    /// database; returns the migrations written and the verifier's report.
+    static func writeAndVerify(
+        _ generated: ModelComparison.GeneratedMigration, as name: String, in db: FreshDatabase, after swift: [LoadedMigration] = []
+    ) async throws -> (migrations: [LoadedMigration], report: RollbackReport) {
+        let driver = db.engine.driver
+        try FileManager.default.createDirectory(atPath: db.migrationsPath, withIntermediateDirectories: true)
+        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-\(name).sql", atomically: true, encoding: .utf8)
+        let migrations = swift + (try MigrationDirectory(path: db.migrationsPath, syntax: driver.dialect.syntax).load())
+        let report = try await driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
+            try await RollbackVerifier(migrations: migrations, driver: driver, scratch: scratch, logger: Logger(label: "test")).verify()
+        }
+        return (migrations, report)
+    }
+
     /// Writes the base migration.
     static func writeBase(_ db: FreshDatabase) throws {
         let down = "DROP VIEW adults;\nDROP TABLE users;" + (db.engine.description == "postgres" ? "\nDROP TYPE mood;" : "")
@@ -104,13 +120,9 @@ import Testing
         for text in change.neverSays { #expect(!generated.text.contains(text), "\(change) on \(engine): \(generated.text)") }
         #expect(generated.text.contains("-- migrate:down"))
         #expect(!generated.down.isEmpty)
-        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-change.sql", atomically: true, encoding: .utf8)
 
         // It applies, and its down restores the schema exactly (and its up, run again, makes the same).
-        let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
-        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
-            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
-        }
+        let report = try await Self.writeAndVerify(generated, as: "change", in: db).report
         #expect(report.allExact, "\(change) on \(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
 
         // After it, the migrations build the declared schema: nothing more to write.
@@ -311,13 +323,7 @@ import Testing
         #expect(generated.text.contains("invoices"), "\(generated.text)")
         #expect(generated.text.contains("team"), "\(generated.text)")
         #expect(!generated.text.contains("Possibly a rename"), "\(generated.text)")
-        try FileManager.default.createDirectory(atPath: db.migrationsPath, withIntermediateDirectories: true)
-        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-accounts-and-invoices.sql", atomically: true, encoding: .utf8)
-        let migrations = [base] + (try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load())
-
-        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
-            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
-        }
+        let (migrations, report) = try await ModelGenerationTests.writeAndVerify(generated, as: "accounts-and-invoices", in: db, after: [base])
         #expect(report.allExact, "\(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
         #expect(try await comparison(migrations).differences().isEmpty)
     }
@@ -362,11 +368,7 @@ import Testing
         let differences = try await comparison.differences()
         #expect(differences.map(\.object.name).contains("counters.id"), "\(differences)")
         let generated = try #require(try await comparison.migration(name: "fill-ids"))
-        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-fill-ids.sql", atomically: true, encoding: .utf8)
-        let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
-        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
-            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
-        }
+        let report = try await ModelGenerationTests.writeAndVerify(generated, as: "fill-ids", in: db).report
         #expect(report.allExact, "\(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
         #expect(try await ModelGenerationTests.comparison(db, model: model).differences().isEmpty)
     }
@@ -420,11 +422,7 @@ import Testing
             #expect(generated.text.contains("CREATE OR REPLACE FUNCTION"), "\(generated.text)")
             #expect(generated.text.contains("CREATE SEQUENCE \"ticket_numbers\""), "\(generated.text)")
         }
-        try generated.text.write(toFile: "\(db.migrationsPath)/20250101000002-routines.sql", atomically: true, encoding: .utf8)
-        let migrations = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
-        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
-            try await RollbackVerifier(migrations: migrations, driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
-        }
+        let report = try await ModelGenerationTests.writeAndVerify(generated, as: "routines", in: db).report
         #expect(report.allExact, "\(engine): \(report.checks.flatMap(\.findings)) in\n\(generated.text)")
         #expect(try await ModelGenerationTests.comparison(db, model: model).differences().isEmpty)
     }
