@@ -427,3 +427,88 @@ import Testing
         #expect(try await ModelGenerationTests.comparison(db, model: model).differences().isEmpty)
     }
 }
+
+/// The failure paths of generation not covered above, each on a real database: a migration
+/// that does not apply from empty, a Swift model that throws or cannot be built, an object
+/// the dialect cannot write, and options that do not go together. Nothing is written.
+@Suite struct ModelFailureTests {
+    @Test(arguments: TestDatabase.all)
+    func aMigrationThatDoesNotApplyFromEmptyIsNamed(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "broken", up: "INSERT INTO no_such_table (id) VALUES (1);", down: "")
+        let comparison = try ModelGenerationTests.comparison(db, model: "CREATE TABLE a (id INTEGER PRIMARY KEY);")
+        let error = await #expect(throws: StrataError.self) { try await comparison.migration(name: "x") }
+        #expect(error?.message.hasPrefix("The migrations do not apply from empty on a scratch database:") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("20250101000001-broken") == true, "\(error?.message ?? "")")
+        #expect(error?.hint?.contains("Nothing was written") == true)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "the model's own failure" }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aSwiftModelThatThrowsOrCannotBeBuiltIsNamed(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        let throwing = SchemaModel(file: "Model.swift") { _ in throw Failure() }
+        let thrown = await #expect(throws: StrataError.self) { _ = try await DeclaredSchema(throwing) }
+        #expect(thrown?.message == "The declared schema of Model.swift threw: the model's own failure. Nothing was written.", "\(thrown?.message ?? "")")
+
+        // A foreign key to a table the model does not create: refused by the database (or,
+        // on SQLite, by the reference check), with nothing written.
+        let dangling = SchemaModel(file: "Model.swift") { schema in
+            try await schema.createTable("a") {
+                Column.id()
+                Column("b_id", .integer).references("b")
+            }
+        }
+        let comparison = ModelComparison(
+            migrations: [], model: try await DeclaredSchema(dangling), driver: engine.driver, settings: db.settings, logger: Logger(label: "test")
+        )
+        let refused = await #expect(throws: StrataError.self) { try await comparison.migration(name: "x") }
+        #expect(refused?.message.contains("cannot be built") == true, "\(refused?.message ?? "")")
+        #expect(refused?.message.contains("Nothing was written") == true, "\(refused?.message ?? "")")
+    }
+
+    @Test(arguments: TestDatabase.servers)
+    func whatTheDialectCannotWriteIsRefusedAndWhatItCanIsProven(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-a", up: "CREATE TABLE a (id INTEGER PRIMARY KEY);", down: "DROP TABLE a;")
+        let model = engine.description == "mysql"
+            ? "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE FUNCTION one() RETURNS INTEGER DETERMINISTIC RETURN 1;"
+            : "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TYPE mood AS ENUM ('sad');\nCREATE TABLE b (m mood);\nCREATE FUNCTION one() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;"
+        let comparison = try ModelGenerationTests.comparison(db, model: model)
+        if engine.description == "mysql" {
+            let error = await #expect(throws: StrataError.self) { try await comparison.migration(name: "x") }
+            #expect(error?.message.contains("function one") == true, "\(error?.message ?? "")")
+            #expect(error?.hint?.contains("write its migration by hand") == true, "\(error?.hint ?? "")")
+        } else {
+            // PostgreSQL writes all of these; the generated migration is proven instead.
+            let generated = try #require(try await comparison.migration(name: "x"))
+            #expect(try await ModelGenerationTests.writeAndVerify(generated, as: "x", in: db).report.allExact)
+        }
+    }
+
+    @Test func optionsThatDoNotGoTogetherAreRefusedBeforeAnythingRuns() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        let project = try db.project([])
+        defer { project.remove() }
+        for arguments in [
+            ["generate", "x", "--from-schema", "--swift", "--output", "Sources/M"],
+            ["generate", "x", "--from-schema", "--seeder"],
+            ["generate", "x", "--model", "db/model.sql"],
+            ["generate", "x", "--dry-run"],
+            ["schema", "check", "--against-model", "db/schema.sql"],
+            ["schema", "check", "--model", "db/model.sql"],
+        ] {
+            let result = try await db.strata(arguments, in: project)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(result.stderr.contains("--from-schema") || result.stderr.contains("--against-model"), "\(arguments): \(result)")
+        }
+        #expect(try ModelCommandLineTests.migrationFiles(project).isEmpty)
+    }
+}
