@@ -2,7 +2,7 @@ import ArgumentParser
 import Strata
 
 /// `strata generate NAME [--template create-table|modify-table] [--seeder | --swift --output DIR]`,
-/// or `strata generate NAME --from-schema [--model FILE] [--dry-run]`.
+/// or `strata generate NAME --from-schema [--model FILE] [--swift --output DIR] [--dry-run]`.
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -19,7 +19,9 @@ struct GenerateCommand: AsyncParsableCommand {
             compared object by object; the up section makes the declared schema, the down \
             section the one before. A column renamed in the model is written as a rename only \
             when marked `-- strata:renamed-from OLD`. Writes nothing, and exits 0, when the \
-            migrations already build the declared schema.
+            migrations already build the declared schema. With --swift, the migration is \
+            written in the Schema API (a step it cannot say exactly keeps its SQL, through \
+            schema.execute), after it has been applied and rolled back on a scratch database.
             """
     )
 
@@ -34,7 +36,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Write a seeder in the seeders directory instead of a migration.")
     var seeder = false
 
-    @Flag(help: "Write a Swift migration (needs --output) instead of a SQL file.")
+    @Flag(help: "Write a Swift migration in the Schema API (needs --output) instead of a SQL file.")
     var swift = false
 
     @Option(help: ArgumentHelp("The directory of the Swift migrations and their Migrations.swift registry.", valueName: "dir"))
@@ -54,8 +56,8 @@ struct GenerateCommand: AsyncParsableCommand {
         if swift && seeder { throw ValidationError("--swift writes migrations; seeders are SQL files.") }
         if swift && output == nil { throw ValidationError("--swift needs --output DIR, the directory of your Swift migrations (e.g. Sources/Migrate/Migrations).") }
         if !swift && output != nil { throw ValidationError("--output is for --swift; SQL migrations go to the migrations directory of strata.yml.") }
-        if fromSchema && (seeder || template != .blank || swift) {
-            throw ValidationError("--from-schema writes a SQL migration from the declared schema; leave out --seeder, --template and --swift.")
+        if fromSchema && (seeder || template != .blank) {
+            throw ValidationError("--from-schema writes a migration from the declared schema; leave out --seeder and --template.")
         }
         if !fromSchema && (model != nil || dryRun) { throw ValidationError("--model and --dry-run are for --from-schema.") }
     }
@@ -84,6 +86,7 @@ extension GenerateCommand {
         }
         let context = try CommandContext(global)
         let comparison = try await context.modelComparison(model: model)
+        if swift, let output { return try await generateSwift(comparison, into: output, context: context) }
         guard let generated = try await comparison.migration(name: name) else {
             if !global.quiet { Console.print("The migrations already build the declared schema \(comparison.model.file); nothing was written.") }
             return
@@ -100,6 +103,35 @@ extension GenerateCommand {
             Console.print("Note: \(note.comment)")
         }
         Console.print("Prove its down with `strata verify`, and check it with `strata lint`, before committing it.")
+    }
+}
+
+extension GenerateCommand {
+    /// `--from-schema --swift`: the migration in the Schema API, proven on a scratch database.
+    private func generateSwift(_ comparison: ModelComparison, into output: String, context: CommandContext) async throws {
+        guard let generated = try await comparison.swiftMigration() else {
+            if !global.quiet { Console.print("The migrations already build the declared schema \(comparison.model.file); nothing was written.") }
+            return
+        }
+        let generator = SwiftMigrationGenerator(directory: output, sqlDirectory: context.environment.migrationsDirectory)
+        let render = { (id: MigrationID, typeName: String) in generated.source(id: id, typeName: typeName) }
+        if dryRun {
+            Console.print(render(try generator.nextID(name: name), SwiftMigrationLoader.typeName(for: name)))
+            return
+        }
+        let written = try generator.generate(name: name, render: render)
+        guard !global.quiet else { return }
+        let count = { (steps: [ModelComparison.GeneratedSwiftMigration.Step]) in steps.reduce(0) { $0 + $1.changes.count } }
+        Console.print("Created \(written.migration): \(count(generated.up)) changes up, \(count(generated.down)) down; applied and rolled back on a scratch database.")
+        Console.print("Registered it in \(written.registry); rebuild the executable to run it.")
+        var kept: [String] = []
+        for step in generated.stepsKeepingSQL where !kept.contains(step.comment) { kept.append(step.comment) }
+        if !kept.isEmpty {
+            Console.print("Kept as SQL for \(generated.dialectName), where the Schema API cannot say it exactly: \(kept.joined(separator: "; ")).")
+        }
+        for note in generated.up where note.isNote {
+            Console.print("Note: \(note.comment)")
+        }
     }
 }
 

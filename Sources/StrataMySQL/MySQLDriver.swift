@@ -10,8 +10,15 @@ import Strata
 /// get it. TLS defaults to `verify-full` for any host but loopback, where it defaults to
 /// `disable`.
 public struct MySQLDriver: DatabaseDriver {
+    /// How long ``dropDatabase(_:logger:)`` waits for the locks other sessions hold on the
+    /// database's tables, in seconds, before it fails: the server's own default is a year,
+    /// so one forgotten transaction would stop a scratch database's removal for good.
+    public var dropLockWait: Int
+
     /// Creates the driver.
-    public init() {}
+    public init(dropLockWait: Int = 60) {
+        self.dropLockWait = dropLockWait
+    }
 
     /// Whether this build contains the MySQL client (the `MySQL` trait).
     public static var isAvailable: Bool {
@@ -67,11 +74,13 @@ extension MySQLDriver {
         }
     }
 
-    /// `DROP DATABASE`.
+    /// `DROP DATABASE`, waiting at most ``dropLockWait`` seconds for a session that holds a
+    /// lock on one of its tables, then failing.
     public func dropDatabase(_ settings: ConnectionSettings, logger: Logger) async throws -> Bool {
         try await onServer(settings, logger: logger, verb: "drop") { connection, name in
             guard try await !connection.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [.text(name)]).isEmpty
             else { return false }
+            try await connection.execute("SET SESSION lock_wait_timeout = \(dropLockWait)")
             try await connection.execute("DROP DATABASE \(MySQLDialect().quoteIdentifier(name))")
             return true
         }

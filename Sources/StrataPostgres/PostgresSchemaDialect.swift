@@ -286,11 +286,13 @@ public struct PostgresSchemaDialect: SchemaDialect {
     public func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] {
         let rows = try await database.query(
             """
-            SELECT c.relname::text AS name, ix.indisunique AS is_unique, a.attname::text AS column_name
+            SELECT c.relname::text AS name, ix.indisunique AS is_unique,
+                   COALESCE(a.attname::text, pg_get_indexdef(ix.indexrelid, k.position::int, true)) AS column_name,
+                   pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate
             FROM pg_index ix
             JOIN pg_class c ON c.oid = ix.indexrelid
-            JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, position) ON true
-            JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
+            JOIN LATERAL unnest(ix.indkey[0:ix.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, position) ON true
+            LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
             WHERE ix.indrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident($1)) AND NOT ix.indisprimary
             ORDER BY c.relname, k.position
             """, [.text(table)]

@@ -155,14 +155,29 @@ public struct SQLiteSchemaDialect: SchemaDialect {
 
     /// From `pragma_index_list`, without the primary key's index.
     public func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] {
-        let list = try await database.query("SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name", [.text(table)])
+        let list = try await database.query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) ORDER BY name", [.text(table)])
         var indexes: [IndexDescription] = []
         for row in list where row["origin"].text != "pk" {
             guard let name = row["name"].text else { continue }
             let columns = try await database.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(name)])
-            indexes.append(IndexDescription(name: name, columns: columns.compactMap { $0["name"].text }, isUnique: row["unique"].integer == 1))
+            let sql = row["partial"].integer == 1 || columns.contains { $0["name"].text == nil }
+                ? try await database.query("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [.text(name)]).first?["sql"].text
+                : nil
+            indexes.append(IndexDescription(
+                name: name,
+                // SQLite names no indexed expression; it is marked, so that it is not taken for a column.
+                columns: columns.map { $0["name"].text ?? "(expression)" },
+                isUnique: row["unique"].integer == 1,
+                predicate: row["partial"].integer == 1 ? sql.flatMap(Self.indexPredicate) : nil
+            ))
         }
         return indexes
+    }
+
+    /// The condition of a partial index's `CREATE INDEX … WHERE condition`, white space folded.
+    static func indexPredicate(_ sql: String) -> String? {
+        guard let range = sql.range(of: " where ", options: [.caseInsensitive, .backwards]) else { return nil }
+        return sql[range.upperBound...].split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// Table constraints as written in each table's SQL (SQLite keeps no catalog of them),
@@ -172,10 +187,10 @@ public struct SQLiteSchemaDialect: SchemaDialect {
         for table in try await tables(in: database) {
             for item in try await tableSQL(table, in: database)?.items ?? [] {
                 if SQLiteTableSQL.isConstraint(item) {
-                    objects.append(.init(.constraint, "\(table).\(Self.constraintName(item))", item))
+                    objects.append(.init(.constraint, "\(table).\(Self.constraintName(item))", SQLiteTableSQL.normalized(item)))
                 } else if let column = SQLiteTableSQL.columnName(item), let check = Self.columnCheck(item) {
                     // A column's own CHECK (an enumeration's values) is a constraint too.
-                    objects.append(.init(.constraint, "\(table).\(column) check", check))
+                    objects.append(.init(.constraint, "\(table).\(column) check", SQLiteTableSQL.normalized(check)))
                 }
             }
             let references = try await database.query(
@@ -240,7 +255,7 @@ public struct SQLiteSchemaDialect: SchemaDialect {
     private static func constraintName(_ item: String) -> String {
         let tokens = SQLiteTableSQL.tokens(item)
         if tokens.first?.uppercased() == "CONSTRAINT", tokens.count > 1 { return tokens[1] }
-        return item.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return SQLiteTableSQL.normalized(item)
     }
 
     /// The table's `CREATE TABLE` statement, split.

@@ -107,6 +107,80 @@ struct SQLiteTableSQL: Sendable, Hashable {
         return tokens
     }
 
+    /// The words of a constraint that ``normalized(_:)`` writes in capitals.
+    static let keywords: Set<String> = [
+        "ACTION", "AND", "BETWEEN", "CASCADE", "CHECK", "COLLATE", "CONSTRAINT", "DEFAULT", "DEFERRABLE", "DEFERRED", "DELETE",
+        "FOREIGN", "GLOB", "IMMEDIATE", "IN", "INITIALLY", "IS", "KEY", "LIKE", "MATCH", "NO", "NOT", "NULL", "ON", "OR", "PRIMARY",
+        "REFERENCES", "RESTRICT", "SET", "UNIQUE", "UPDATE",
+    ]
+
+    /// `text` in one spelling, for comparing constraints as written: white space folded (none
+    /// beside parentheses and commas), names unquoted where they need no quotes, keywords in
+    /// capitals, string literals as they are. `CONSTRAINT "k" FOREIGN KEY ("a") REFERENCES "t" ("id")` and
+    /// `CONSTRAINT k FOREIGN KEY (a) REFERENCES t(id)` read the same.
+    static func normalized(_ text: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        var characters = text[...]
+        func append(_ piece: String) {
+            let tight = piece == "(" || piece == ")" || piece == ","
+            if pendingSpace, !result.isEmpty, !tight, !(result.last == "(" || result.last == ",") { result += " " }
+            pendingSpace = false
+            result += piece
+        }
+        while let first = characters.first {
+            if first.isWhitespace {
+                pendingSpace = true
+                characters = characters.dropFirst()
+            } else if first == "'" {
+                // A string literal, '' inside it included.
+                var literal = "'"
+                var rest = characters.dropFirst()
+                while let next = rest.first {
+                    literal.append(next)
+                    rest = rest.dropFirst()
+                    if next == "'" {
+                        if rest.first == "'" {
+                            literal.append("'")
+                            rest = rest.dropFirst()
+                            continue
+                        }
+                        break
+                    }
+                }
+                append(literal)
+                characters = rest
+            } else if first == "\"" || first == "`" || first == "[" {
+                let closing: Character = first == "[" ? "]" : first
+                var name = ""
+                var rest = characters.dropFirst()
+                while let next = rest.first {
+                    rest = rest.dropFirst()
+                    if next == closing {
+                        if closing != "]", rest.first == closing {
+                            name.append(closing)
+                            rest = rest.dropFirst()
+                            continue
+                        }
+                        break
+                    }
+                    name.append(next)
+                }
+                let plain = name.first.map { $0.isLetter || $0 == "_" } == true && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+                append(plain ? name : "\"" + name.replacing("\"", with: "\"\"") + "\"")
+                characters = rest
+            } else if first.isLetter || first.isNumber || first == "_" || first == "$" {
+                let word = String(characters.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "." })
+                append(keywords.contains(word.uppercased()) ? word.uppercased() : word)
+                characters = characters.dropFirst(word.count)
+            } else {
+                append(String(first))
+                characters = characters.dropFirst()
+            }
+        }
+        return result
+    }
+
     /// Whether `item` is a table constraint rather than a column definition.
     static func isConstraint(_ item: String) -> Bool {
         guard let first = tokens(item).first?.uppercased() else { return false }

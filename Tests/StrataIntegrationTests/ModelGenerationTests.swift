@@ -136,15 +136,17 @@ import Testing
         let db = try await engine.fresh()
         defer { Task { await db.remove() } }
         try db.write("20250101000001", "create-counters",
-                     up: "CREATE TABLE counters (id INTEGER NOT NULL PRIMARY KEY, hits INTEGER NOT NULL DEFAULT 0, label VARCHAR(20));",
+                     up: "CREATE TABLE counters (id INTEGER NOT NULL PRIMARY KEY, hits INTEGER NOT NULL DEFAULT 0, label VARCHAR(20), "
+                        + "CONSTRAINT hits_positive CHECK (hits >= 0));",
                      down: "DROP TABLE counters;")
         let q = engine.description == "mysql" ? "`" : "\""
         let model = """
-            -- The same table, spelled otherwise: int for integer, DEFAULT (0), quoted names, other case.
+            -- The same table, spelled otherwise: int for integer, DEFAULT (0), quoted names, other case, other spacing.
             create table \(q)counters\(q) (
                 \(q)id\(q) integer not null primary key,
                 hits int NOT NULL DEFAULT (0),
-                \(q)label\(q) varchar(20)
+                \(q)label\(q) varchar(20),
+                constraint \(q)hits_positive\(q) check (\(q)hits\(q)   >=   0)
             );
             """
         let comparison = try Self.comparison(db, model: model)
@@ -498,7 +500,7 @@ import Testing
         let project = try db.project([])
         defer { project.remove() }
         for arguments in [
-            ["generate", "x", "--from-schema", "--swift", "--output", "Sources/M"],
+            ["generate", "x", "--from-schema", "--template", "create-table"],
             ["generate", "x", "--from-schema", "--seeder"],
             ["generate", "x", "--model", "db/model.sql"],
             ["generate", "x", "--dry-run"],

@@ -11,6 +11,23 @@ import Testing
 /// calls, and dirty migrations when DDL commits implicitly (a failing statement, a killed process).
 @Suite(.enabled(if: ServerEnvironment.mysqlWanted, "MySQL tests are skipped: STRATA_MYSQL_URL is not set (scripts/test starts MariaDB and sets it)"))
 struct MySQLTests {
+    /// A session holding a lock on a table of a database that is being dropped makes the drop
+    /// fail after `dropLockWait` seconds, not wait for as long as the server allows (a year).
+    @Test func droppingADatabaseGivesUpOnALockInsteadOfWaiting() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        _ = try await db.query("CREATE TABLE held (id INTEGER PRIMARY KEY)")
+        let holder = try await db.connect()
+        try await holder.beginTransaction()
+        _ = try await holder.query("SELECT * FROM held", [])
+        let driver = MySQLDriver(dropLockWait: 1)
+        let error = await #expect(throws: StrataError.self) { try await driver.dropDatabase(db.settings, logger: Logger(label: "test")) }
+        #expect(error?.message.contains("Lock wait timeout") == true, "\(String(describing: error))")
+        try await holder.rollbackTransaction()
+        await holder.close()
+        #expect(try await driver.dropDatabase(db.settings, logger: Logger(label: "test")))
+    }
+
     @Test func serverIsMariaDBWithUTF8MB4() async throws {
         let db = try await TestDatabase.mysql.fresh()
         defer { Task { await db.remove() } }

@@ -170,7 +170,9 @@ private struct ViolatingForeignKey: Migration {
             #expect(error.message.contains("Workaround: index the whole table"))
         } else {
             try await migrator.migrate()
-            #expect(try await db.introspection().contains("  index p_a_idx (a)"))
+            // The condition is part of what introspection and snapshots see.
+            let introspection = try await db.introspection()
+            #expect(introspection.contains("  index p_a_idx (a) where a > 0"), "\(introspection)")
         }
     }
 }

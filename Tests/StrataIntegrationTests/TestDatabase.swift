@@ -73,6 +73,8 @@ struct TestDatabase: Sendable, CustomStringConvertible {
         settings.database = database
         return (settings, {
             guard let connection = try? await MySQLDriver().connect(admin, logger: Logger(label: "test")) else { return }
+            // Never wait long behind a session a failed test left open (the server's default wait is a year).
+            try? await connection.execute("SET SESSION lock_wait_timeout = 60")
             try? await connection.execute("DROP DATABASE IF EXISTS `\(database)`")
             await connection.close()
         })

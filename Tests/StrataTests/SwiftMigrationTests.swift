@@ -28,6 +28,16 @@ private struct Fragile: Migration {
     func down(_ schema: Schema) async throws {}
 }
 
+/// `AddFlag` with foreign keys checked at commit, as a generated migration keeping a
+/// SQLite rebuild's SQL asks.
+private struct DeferringAddFlag: Migration {
+    var runsInTransaction = true
+    let id = "20250601000000-add-flag"
+    var defersForeignKeys: Bool { true }
+    func up(_ schema: Schema) async throws { try await AddFlag().up(schema) }
+    func down(_ schema: Schema) async throws { try await AddFlag().down(schema) }
+}
+
 @Suite struct SwiftMigrationTests {
     @Test func aMigrationLoadsWithItsIDAndTheChangesItRecords() async throws {
         let loaded = try await SwiftMigrationLoader.load(AddFlag())
@@ -43,6 +53,19 @@ private struct Fragile: Migration {
         let original = try await SwiftMigrationLoader.load(AddFlag()).checksum
         #expect(try await SwiftMigrationLoader.load(AddFlag()).checksum == original)
         #expect(try await SwiftMigrationLoader.load(AddFlag(column: "flagged")).checksum != original)
+    }
+
+    @Test func aMigrationDeferringForeignKeysDefersThemBothWaysAndIsChecksummedSo() async throws {
+        let plain = try await SwiftMigrationLoader.load(AddFlag())
+        let deferring = try await SwiftMigrationLoader.load(DeferringAddFlag())
+        #expect(!plain.up.defersForeignKeys && plain.down?.defersForeignKeys == false)
+        #expect(deferring.up.defersForeignKeys && deferring.down?.defersForeignKeys == true)
+        #expect(deferring.checksum != plain.checksum)
+
+        // Deferred keys are checked at a commit, so a migration outside a transaction cannot defer them.
+        let error = try await #require(throws: StrataError.self) { try await SwiftMigrationLoader.load(DeferringAddFlag(runsInTransaction: false)) }
+        #expect(error.code == .configuration)
+        #expect(error.message.contains("defers foreign keys but does not run in a transaction"), "\(error.message)")
     }
 
     @Test func anIrreversibleMigrationHasNoDownAndItsTransactionOptOutIsKept() async throws {

@@ -52,15 +52,8 @@ public struct ModelComparison: Sendable {
     public func migration(name: String) async throws -> GeneratedMigration? {
         try await withBothSchemas { current, declared, currentDatabase, declaredDatabase in
             guard current != declared else { return nil }
-            guard let dialect = currentDatabase.dialect.schemaDialect else {
-                throw StrataError.unsupported("Generating migrations", dialect: currentDatabase.dialect.name, workaround: "write the migration by hand.")
-            }
-            let advice = { @Sendable (rename: DeclaredSchema.ColumnRename) in model.renameAdvice(rename) }
-            let up = try await SchemaTransition(from: current, to: declared, renames: model.renames, renameAdvice: advice)
-                .steps(dialect, from: currentDatabase, to: declaredDatabase)
-            let down = try await SchemaTransition(from: declared, to: current, renames: model.renames.map(\.reversed), renameAdvice: advice)
-                .steps(dialect, from: declaredDatabase, to: currentDatabase)
-                .filter { !$0.statements.isEmpty } // the notes of possible renames are the up section's
+            let dialect = try Self.schemaDialect(of: currentDatabase)
+            let (up, down) = try await steps(from: (current, currentDatabase), to: (declared, declaredDatabase), dialect: dialect)
             let options = { (steps: [SchemaTransition.Step]) in dialect.sectionOptions(for: steps.flatMap(\.statements)) }
             return GeneratedMigration(
                 up: up, down: down,
@@ -69,9 +62,30 @@ public struct ModelComparison: Sendable {
         }
     }
 
+    /// The up and down steps between the schema the migrations build and the declared one.
+    func steps(
+        from current: (snapshot: SchemaSnapshot, database: any DatabaseConnection),
+        to declared: (snapshot: SchemaSnapshot, database: any DatabaseConnection), dialect: any SchemaDialect
+    ) async throws -> (up: [SchemaTransition.Step], down: [SchemaTransition.Step]) {
+        let advice = { @Sendable (rename: DeclaredSchema.ColumnRename) in model.renameAdvice(rename) }
+        let up = try await SchemaTransition(from: current.snapshot, to: declared.snapshot, renames: model.renames, renameAdvice: advice)
+            .steps(dialect, from: current.database, to: declared.database)
+        let down = try await SchemaTransition(from: declared.snapshot, to: current.snapshot, renames: model.renames.map(\.reversed), renameAdvice: advice)
+            .steps(dialect, from: declared.database, to: current.database)
+            .filter { !$0.statements.isEmpty } // the notes of possible renames are the up section's
+        return (up, down)
+    }
+
+    static func schemaDialect(of database: any DatabaseConnection) throws -> any SchemaDialect {
+        guard let dialect = database.dialect.schemaDialect else {
+            throw StrataError.unsupported("Generating migrations", dialect: database.dialect.name, workaround: "write the migration by hand.")
+        }
+        return dialect
+    }
+
     /// Builds the current schema and the declared one on two scratch databases and runs
     /// `body` with their snapshots and open connections to them.
-    private func withBothSchemas<T: Sendable>(
+    func withBothSchemas<T: Sendable>(
         _ body: (SchemaSnapshot, SchemaSnapshot, any DatabaseConnection, any DatabaseConnection) async throws -> T
     ) async throws -> T {
         try await driver.withScratchDatabase(beside: settings, logger: logger) { currentSettings in
@@ -96,7 +110,7 @@ public struct ModelComparison: Sendable {
     }
 
     /// Applies every migration to the scratch database `scratch`.
-    private func applyMigrations(on scratch: ConnectionSettings) async throws {
+    func applyMigrations(on scratch: ConnectionSettings) async throws {
         let migrator = Migrator(
             migrations: migrations,
             connect: { [driver, logger] purpose in try await driver.connect(scratch, for: purpose, logger: logger) },

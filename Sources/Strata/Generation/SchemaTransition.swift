@@ -23,18 +23,39 @@ import Foundation
 /// rename on a guess: unless ``DeclaredSchema/ColumnRename`` marks it, it is a drop and an
 /// add, with a note naming the possible rename.
 public struct SchemaTransition: Sendable {
-    /// A part of the plan: a comment for people and its statements.
+    /// A part of the plan: a comment for people, its statements, and what it is about.
     public struct Step: Sendable, Hashable {
         /// What the step does, or a warning (a possible rename) when it has no statement.
         public var comment: String
         /// Its statements, without terminators.
         public var statements: [String]
+        /// What the statements do, for writers that say it otherwise (`generate --swift`).
+        public var subject: Subject
 
         /// Creates a step.
-        public init(_ comment: String, _ statements: [String]) {
+        public init(_ comment: String, _ statements: [String], subject: Subject = .note) {
             self.comment = comment
             self.statements = statements
+            self.subject = subject
         }
+    }
+
+    /// What a ``Step`` does, in terms of the snapshots' objects.
+    public enum Subject: Sendable, Hashable {
+        /// Nothing: a note for people.
+        case note
+        /// Creates the object as it is in the target schema (a table with its columns,
+        /// indexes and constraints).
+        case create(SchemaSnapshot.Object)
+        /// Removes the object as it is in the source schema.
+        case remove(SchemaSnapshot.Object)
+        /// Replaces a type, sequence or function of the source schema with the target's.
+        case replace(SchemaSnapshot.Object, with: SchemaSnapshot.Object)
+        /// The first half of a table's alteration: constraints and indexes removed, columns
+        /// renamed, added, changed and dropped.
+        case alterBeforeNewTables(TableAlteration)
+        /// The second half: indexes and constraints added.
+        case alterAfterNewTables(TableAlteration)
     }
 
     /// The schema as it is.
@@ -79,14 +100,14 @@ public struct SchemaTransition: Sendable {
         }
 
         var steps: [Step] = []
-        func step(_ comment: String, _ statements: [String]) {
-            if !statements.isEmpty { steps.append(Step(comment, statements)) }
+        func step(_ comment: String, _ statements: [String], _ subject: Subject) {
+            if !statements.isEmpty { steps.append(Step(comment, statements, subject: subject)) }
         }
         func removal(_ object: SchemaSnapshot.Object, verb: String = "Drop") async throws {
-            step("\(verb) \(object.kind.rawValue) \(object.name)", try await dialect.removalStatements(for: object, in: sourceDatabase))
+            step("\(verb) \(object.kind.rawValue) \(object.name)", try await dialect.removalStatements(for: object, in: sourceDatabase), .remove(object))
         }
         func creation(_ object: SchemaSnapshot.Object, verb: String = "Create") async throws {
-            step("\(verb) \(object.kind.rawValue) \(object.name)", try await dialect.creationStatements(for: object, in: targetDatabase))
+            step("\(verb) \(object.kind.rawValue) \(object.name)", try await dialect.creationStatements(for: object, in: targetDatabase), .create(object))
         }
 
         // Views over a table that changes are made again around the change: no engine alters
@@ -110,11 +131,12 @@ public struct SchemaTransition: Sendable {
         for object in added where object.kind == .type || object.kind == .sequence { try await creation(object) }
         for pair in changed where pair.old.kind == .type || pair.old.kind == .sequence {
             step("Change \(pair.old.kind.rawValue) \(pair.old.name)",
-                 try await dialect.replacementStatements(of: pair.old, with: pair.new, from: sourceDatabase, to: targetDatabase))
+                 try await dialect.replacementStatements(of: pair.old, with: pair.new, from: sourceDatabase, to: targetDatabase),
+                 .replace(pair.old, with: pair.new))
         }
 
         // 3 and 5. Existing tables, in two halves around the new tables.
-        var later: [(String, [String])] = []
+        var later: [(String, [String], Subject)] = []
         for alteration in alterations {
             // A note without statements, before the drop and the add it warns about.
             for rename in possibleRenames(in: alteration) {
@@ -125,15 +147,15 @@ public struct SchemaTransition: Sendable {
                 ))
             }
             let rendered = try await dialect.alterationStatements(for: alteration, from: sourceDatabase, to: targetDatabase)
-            step("Alter table \(alteration.table)", rendered.beforeNewTables)
-            later.append(("Add the new indexes and constraints of table \(alteration.table)", rendered.afterNewTables))
+            step("Alter table \(alteration.table)", rendered.beforeNewTables, .alterBeforeNewTables(alteration))
+            later.append(("Add the new indexes and constraints of table \(alteration.table)", rendered.afterNewTables, .alterAfterNewTables(alteration)))
         }
 
         // 4. New tables, those referenced first.
         for table in target.tablesReferencingFirst.reversed() where createdTables.contains(table) {
             try await creation(SchemaSnapshot.Object(.table, table))
         }
-        for (comment, statements) in later { step(comment, statements) }
+        for (comment, statements, subject) in later { step(comment, statements, subject) }
 
         // 6. Tables that go, those referencing others first; then types and sequences.
         for table in source.tablesReferencingFirst where droppedTables.contains(table) {
@@ -145,7 +167,8 @@ public struct SchemaTransition: Sendable {
         for object in added where object.kind == .function { try await creation(object) }
         for pair in changed where pair.old.kind == .function {
             step("Replace function \(pair.old.name)",
-                 try await dialect.replacementStatements(of: pair.old, with: pair.new, from: sourceDatabase, to: targetDatabase))
+                 try await dialect.replacementStatements(of: pair.old, with: pair.new, from: sourceDatabase, to: targetDatabase),
+                 .replace(pair.old, with: pair.new))
         }
         for object in added where object.kind == .view { try await creation(object) }
         for pair in changed where pair.new.kind == .view { try await creation(pair.new, verb: "Create again") }

@@ -27,14 +27,29 @@ public struct SwiftMigrationGenerator: Sendable {
     ///   fit the template, a type name already registered, or a registry whose list cannot
     ///   be found; (failure) when a file cannot be written. Nothing is written on error.
     public func generate(name: String, template: MigrationTemplate = .blank, now: Date = Date()) throws -> (migration: String, registry: String) {
+        try generate(name: name, now: now) { id, typeName in try SwiftMigrationTemplate.render(id: id, typeName: typeName, template: template) }
+    }
+
+    /// The id a migration called `name` gets now: the current time, or one second after
+    /// the newest migration's version when that is later.
+    /// - Throws: ``StrataError`` (configuration) for an invalid name.
+    public func nextID(name: String, now: Date = Date()) throws -> MigrationID {
         if let problem = MigrationName.problem(with: name) {
             throw StrataError.configuration("Invalid migration name \"\(name)\": \(problem).", hint: "Use kebab-case, e.g. add-status-to-users.")
         }
         var version = MigrationVersion(date: now)
         if let newest = try existingVersions().max(), newest >= version { version = newest.next() }
-        let id = MigrationID(version: version, name: name)
+        return MigrationID(version: version, name: name)
+    }
+
+    /// Writes `VERSION-name.swift` with the text `render` gives for its id and type name,
+    /// and registers it, as ``generate(name:template:now:)`` does.
+    public func generate(
+        name: String, now: Date = Date(), render: (_ id: MigrationID, _ typeName: String) throws -> String
+    ) throws -> (migration: String, registry: String) {
+        let id = try nextID(name: name, now: now)
         let typeName = SwiftMigrationLoader.typeName(for: name)
-        let content = try SwiftMigrationTemplate.render(id: id, typeName: typeName, template: template)
+        let content = try render(id, typeName)
         let registry = try updatedRegistry(adding: typeName)
         let path = "\(directory)/\(MigrationFileName.make(id, extension: "swift"))"
         do {

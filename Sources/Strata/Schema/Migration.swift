@@ -31,6 +31,11 @@ public protocol Migration: Sendable {
     /// `false` for statements that cannot run in one, such as
     /// `addIndex(..., concurrently: true)` on PostgreSQL. `true` by default.
     var runsInTransaction: Bool { get }
+    /// Whether foreign keys are checked only when the transaction commits, as a SQL
+    /// section's `foreign_keys:deferred` asks: for SQL run with ``Schema/execute(_:file:line:)``
+    /// that rebuilds a SQLite table. Changes made through the API defer them when they need
+    /// to by themselves. `false` by default.
+    var defersForeignKeys: Bool { get }
     /// Applies the migration.
     func up(_ schema: Schema) async throws
     /// Reverts what ``up(_:)`` did. Throw ``IrreversibleMigration`` if it cannot be undone.
@@ -40,6 +45,8 @@ public protocol Migration: Sendable {
 extension Migration {
     /// Migrations run in a transaction unless they opt out.
     public var runsInTransaction: Bool { true }
+    /// Foreign keys are checked statement by statement unless the migration opts out.
+    public var defersForeignKeys: Bool { false }
 }
 
 /// Thrown by a ``Migration/down(_:)`` that cannot be undone. Strata finds out when it

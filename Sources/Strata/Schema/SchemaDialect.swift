@@ -99,7 +99,8 @@ extension SchemaDialect {
                 objects.append(.init(.column, "\(table).\(column.name)", definition))
             }
             for index in try await indexes(of: table, in: database) {
-                objects.append(.init(.index, "\(table).\(index.name)", "\(index.isUnique ? "unique " : "")(\(index.columns.joined(separator: ", ")))"))
+                let predicate = index.predicate.map { " where \($0)" } ?? ""
+                objects.append(.init(.index, "\(table).\(index.name)", "\(index.isUnique ? "unique " : "")(\(index.columns.joined(separator: ", ")))\(predicate)"))
             }
         }
         return SchemaSnapshot(objects + (try await catalogObjects(in: database)))

@@ -48,21 +48,25 @@ public struct ColumnDescription: Sendable, Hashable, CustomStringConvertible {
 public struct IndexDescription: Sendable, Hashable, CustomStringConvertible {
     /// The index's name.
     public var name: String
-    /// The indexed columns, in order.
+    /// The indexed columns, in order; an indexed expression is given as the database
+    /// writes it, e.g. `lower(email)`.
     public var columns: [String]
     /// Whether the index enforces uniqueness.
     public var isUnique: Bool
+    /// The condition of a partial index, as the database writes it, or `nil`.
+    public var predicate: String?
 
     /// Creates a description.
-    public init(name: String, columns: [String], isUnique: Bool) {
+    public init(name: String, columns: [String], isUnique: Bool, predicate: String? = nil) {
         self.name = name
         self.columns = columns
         self.isUnique = isUnique
+        self.predicate = predicate
     }
 
-    /// `name (a, b) [unique]`.
+    /// `name (a, b) [unique] [where …]`.
     public var description: String {
-        "\(name) (\(columns.joined(separator: ", ")))\(isUnique ? " unique" : "")"
+        "\(name) (\(columns.joined(separator: ", ")))\(isUnique ? " unique" : "")\(predicate.map { " where \($0)" } ?? "")"
     }
 }
 
@@ -118,8 +122,8 @@ extension ColumnDefault {
 }
 
 extension IndexDescription {
-    /// Indexes from rows of `name`, `is_unique` and `column_name`, one row per indexed
-    /// column, ordered by index name then column position.
+    /// Indexes from rows of `name`, `is_unique`, `column_name` and (optionally) `predicate`,
+    /// one row per indexed column, ordered by index name then column position.
     public static func grouping(_ rows: [DatabaseRow]) -> [IndexDescription] {
         var indexes: [IndexDescription] = []
         for row in rows {
@@ -127,7 +131,7 @@ extension IndexDescription {
             if indexes.last?.name == name {
                 indexes[indexes.count - 1].columns.append(column)
             } else {
-                indexes.append(IndexDescription(name: name, columns: [column], isUnique: row["is_unique"].integer == 1))
+                indexes.append(IndexDescription(name: name, columns: [column], isUnique: row["is_unique"].integer == 1, predicate: row["predicate"].text))
             }
         }
         return indexes

@@ -83,6 +83,12 @@ public enum SwiftMigrationLoader {
     public static func load(_ migration: any Migration) async throws -> LoadedMigration {
         let typeName = String(describing: type(of: migration))
         let id = try parseID(migration.id, typeName: typeName)
+        if migration.defersForeignKeys && !migration.runsInTransaction {
+            throw StrataError.configuration(
+                "Swift migration \(typeName) defers foreign keys but does not run in a transaction; deferred keys are checked when a transaction commits.",
+                hint: "Remove `defersForeignKeys` or `runsInTransaction = false` from \(typeName); nothing was run."
+            )
+        }
         let up = try await record(migration.up, typeName: typeName, direction: "up")
         let down: [SchemaChange]?
         do {
@@ -90,16 +96,19 @@ public enum SwiftMigrationLoader {
         } catch is IrreversibleMigration {
             down = nil
         }
-        let checksum = try checksum(up: up, down: down, runsInTransaction: migration.runsInTransaction)
-        let upBody = MigrationBody(
+        let checksum = try checksum(up: up, down: down, runsInTransaction: migration.runsInTransaction, defersForeignKeys: migration.defersForeignKeys)
+        var upBody = MigrationBody(
             program: SchemaProgram(identity: "\(id) up", recordedChanges: up) { try await migration.up($0) },
             runsInTransaction: migration.runsInTransaction
         )
+        upBody.defersForeignKeys = migration.defersForeignKeys
         let downBody = down.map { changes in
-            MigrationBody(
+            var body = MigrationBody(
                 program: SchemaProgram(identity: "\(id) down", recordedChanges: changes) { try await migration.down($0) },
                 runsInTransaction: migration.runsInTransaction
             )
+            body.defersForeignKeys = migration.defersForeignKeys
+            return body
         }
         return LoadedMigration(id: id, checksum: checksum, source: "\(typeName) (Swift)", up: upBody, down: downBody)
     }
@@ -138,15 +147,17 @@ public enum SwiftMigrationLoader {
         return recording.changes
     }
 
-    private static func checksum(up: [SchemaChange], down: [SchemaChange]?, runsInTransaction: Bool) throws -> String {
+    private static func checksum(up: [SchemaChange], down: [SchemaChange]?, runsInTransaction: Bool, defersForeignKeys: Bool) throws -> String {
         struct Recorded: Encodable {
             let up: [SchemaChange]
             let down: [SchemaChange]?
             let runsInTransaction: Bool
+            /// Left out unless set, so that the migrations written before it keep their checksums.
+            let defersForeignKeys: Bool?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(Recorded(up: up, down: down, runsInTransaction: runsInTransaction))
+        let data = try encoder.encode(Recorded(up: up, down: down, runsInTransaction: runsInTransaction, defersForeignKeys: defersForeignKeys ? true : nil))
         return Checksum.sha256(data)
     }
 }

@@ -167,7 +167,7 @@ complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options 
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" v verbose' -l 'verbose' -s 'v' -d 'Log every step and SQL statement to standard error.'
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" template' -l 'template' -d 'The starting content: blank, create-table or modify-table.' -rfka 'blank create-table modify-table'
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" seeder' -l 'seeder' -d 'Write a seeder in the seeders directory instead of a migration.'
-complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" swift' -l 'swift' -d 'Write a Swift migration (needs --output) instead of a SQL file.'
+complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" swift' -l 'swift' -d 'Write a Swift migration in the Schema API (needs --output) instead of a SQL file.'
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" output' -l 'output' -d 'The directory of the Swift migrations and their Migrations.swift registry.' -rfka ''
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" from-schema' -l 'from-schema' -d 'Write the migration from the schema the migrations build to the declared schema.'
 complete -c 'strata' -n '__strata_should_offer_completions_for_flags_or_options "strata generate" model' -l 'model' -d 'With --from-schema: the declared schema (default: model:, else db/model.sql).' -rfka ''

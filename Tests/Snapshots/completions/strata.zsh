@@ -113,7 +113,7 @@ _strata_generate() {
         ':name:'
         '--template[The starting content\: blank, create-table or modify-table.]:template:{__strata_complete "${___template[@]}"}'
         '--seeder[Write a seeder in the seeders directory instead of a migration.]'
-        '--swift[Write a Swift migration (needs --output) instead of a SQL file.]'
+        '--swift[Write a Swift migration in the Schema API (needs --output) instead of a SQL file.]'
         '--output[The directory of the Swift migrations and their Migrations.swift registry.]:dir:'
         '--from-schema[Write the migration from the schema the migrations build to the declared schema.]'
         '--model[With --from-schema\: the declared schema (default\: model\:, else db/model.sql).]:file:'
