@@ -78,21 +78,7 @@ struct SQLiteTableSQL: Sendable, Hashable {
             if first.isWhitespace {
                 characters = characters.dropFirst()
             } else if first == "\"" || first == "`" || first == "[" {
-                let closing: Character = first == "[" ? "]" : first
-                var word = ""
-                var rest = characters.dropFirst()
-                while let next = rest.first {
-                    rest = rest.dropFirst()
-                    if next == closing {
-                        if closing != "]", rest.first == closing {
-                            word.append(closing)
-                            rest = rest.dropFirst()
-                            continue
-                        }
-                        break
-                    }
-                    word.append(next)
-                }
+                let (word, rest) = quotedName(characters)
                 tokens.append(word)
                 characters = rest
             } else if first.isLetter || first.isNumber || first == "_" {
@@ -105,6 +91,25 @@ struct SQLiteTableSQL: Sendable, Hashable {
             }
         }
         return tokens
+    }
+
+    /// The name quoted at the start of `text` (`"a""b"`, `` `a` ``, `[a]`), unquoted, and
+    /// what follows it.
+    static func quotedName(_ text: Substring) -> (name: String, rest: Substring) {
+        guard let first = text.first else { return ("", text) }
+        let closing: Character = first == "[" ? "]" : first
+        var name = ""
+        var rest = text.dropFirst()
+        while let next = rest.first {
+            rest = rest.dropFirst()
+            if next == closing {
+                // A doubled quote is one quote of the name.
+                guard closing != "]", rest.first == closing else { break }
+                rest = rest.dropFirst()
+            }
+            name.append(next)
+        }
+        return (name, rest)
     }
 
     /// The words of a constraint that ``normalized(_:)`` writes in capitals.
@@ -151,21 +156,7 @@ struct SQLiteTableSQL: Sendable, Hashable {
                 append(literal)
                 characters = rest
             } else if first == "\"" || first == "`" || first == "[" {
-                let closing: Character = first == "[" ? "]" : first
-                var name = ""
-                var rest = characters.dropFirst()
-                while let next = rest.first {
-                    rest = rest.dropFirst()
-                    if next == closing {
-                        if closing != "]", rest.first == closing {
-                            name.append(closing)
-                            rest = rest.dropFirst()
-                            continue
-                        }
-                        break
-                    }
-                    name.append(next)
-                }
+                let (name, rest) = quotedName(characters)
                 let plain = name.first.map { $0.isLetter || $0 == "_" } == true && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
                 append(plain ? name : "\"" + name.replacing("\"", with: "\"\"") + "\"")
                 characters = rest

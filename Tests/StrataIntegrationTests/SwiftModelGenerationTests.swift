@@ -60,21 +60,9 @@ import Testing
         }
         #expect(source.contains("struct Change: Migration {\n    let id = \"20250101000002-change\""))
 
-        // It applies, and its down restores the schema exactly.
-        let migration = try await generated.loaded(id: id)
-        let base = try MigrationDirectory(path: db.migrationsPath, syntax: engine.driver.dialect.syntax).load()
-        let report = try await engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
-            try await RollbackVerifier(migrations: base + [migration], driver: engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
-        }
-        #expect(report.allExact, "\(change) on \(engine): \(report.checks.flatMap(\.findings)) in\n\(source)")
-
-        // After it, the migrations build the declared schema: nothing more to write.
-        let after = ModelComparison(
-            migrations: base + [migration], model: try DeclaredSchema(file: "db/model.sql", text: model, syntax: engine.driver.dialect.syntax),
-            driver: engine.driver, settings: db.settings, logger: Logger(label: "test")
-        )
-        #expect(try await after.differences().isEmpty)
-        #expect(try await after.swiftMigration() == nil)
+        // It applies, its down restores the schema exactly, and after it the migrations build
+        // the declared schema: nothing more to write.
+        let migration = try await Self.expectExact(generated, after: db, model: try ModelGenerationTests.comparison(db, model: model).model)
 
         // `strata lint` flags its dangerous steps like any other migration's.
         if change.description == "a column dropped" {
@@ -139,17 +127,20 @@ import Testing
         try await Self.expectExact(kept, after: db, model: lowered.model)
     }
 
-    /// After `generated` (as migration 20250101000002), the migrations build `model`, and the
-    /// verifier finds every rollback exact.
-    static func expectExact(_ generated: ModelComparison.GeneratedSwiftMigration, after db: FreshDatabase, model: DeclaredSchema) async throws {
+    /// After `generated` (as migration 20250101000002), the migrations build `model` (nothing
+    /// more to generate), and the verifier finds every rollback exact; returns it loaded.
+    @discardableResult
+    static func expectExact(_ generated: ModelComparison.GeneratedSwiftMigration, after db: FreshDatabase, model: DeclaredSchema) async throws -> LoadedMigration {
         let migration = try await generated.loaded(id: try MigrationID(parsing: "20250101000002-generated"))
         let base = try MigrationDirectory(path: db.migrationsPath, syntax: db.engine.driver.dialect.syntax).load()
         let after = ModelComparison(migrations: base + [migration], model: model, driver: db.engine.driver, settings: db.settings, logger: Logger(label: "test"))
         #expect(try await after.differences().isEmpty)
+        #expect(try await after.swiftMigration() == nil)
         let report = try await db.engine.driver.withScratchDatabase(beside: db.settings, logger: Logger(label: "test")) { scratch in
             try await RollbackVerifier(migrations: base + [migration], driver: db.engine.driver, scratch: scratch, logger: Logger(label: "test")).verify()
         }
-        #expect(report.allExact, "\(report.checks.flatMap(\.findings))")
+        #expect(report.allExact, "\(report.checks.flatMap(\.findings)) in\n\(generated.source(id: migration.id, typeName: "Generated"))")
+        return migration
     }
 
     /// `strata generate NAME --from-schema --swift --output DIR` writes the migration in the
