@@ -24,7 +24,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     /// How long a Galera lease lasts unless renewed (`lock_lease=SECONDS`).
     private let leaseLength: Duration
 
-    var dialect: any SQLDialect { MySQLDialect() }
+    var dialect: any SQLDialect { MySQLDialect(flavor: facts.flavor) }
 
     /// The connection's own thread, where the connector's calls run.
     var preferredTaskExecutor: (any TaskExecutor)? { client.thread }

@@ -3,8 +3,13 @@ import Strata
 
 /// MySQL/MariaDB's SQL, as Strata needs it. See <https://mariadb.com/kb/en/sql-statements/>.
 public struct MySQLDialect: SQLDialect {
-    /// Creates the dialect.
-    public init() {}
+    /// The server written for: learnt on connecting, ``MySQLFlavor/portable`` without a server.
+    public var flavor: MySQLFlavor
+
+    /// Creates the dialect for `flavor`.
+    public init(flavor: MySQLFlavor = .portable) {
+        self.flavor = flavor
+    }
 
     /// `mysql`.
     public var name: String { "mysql" }
@@ -46,9 +51,19 @@ public struct MySQLDialect: SQLDialect {
         "\(quoteIdentifier(name)) BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
 
-    /// `nil`: MariaDB has `ADD COLUMN IF NOT EXISTS` and `DROP COLUMN IF EXISTS`
-    /// (MySQL 8 does not; write a `strata:skip-if` guard there).
-    public func columnExistsQuery(table: String, column: String) -> String? { nil }
+    /// `nil` on MariaDB, which has `ADD COLUMN IF NOT EXISTS` and `DROP COLUMN IF EXISTS`;
+    /// elsewhere (MySQL 8 has neither) a look at `information_schema.COLUMNS` for a
+    /// `strata:skip-if` guard.
+    public func columnExistsQuery(table: String, column: String) -> String? {
+        guard !flavor.hasConditionalAlterations else { return nil }
+        let literal = { (text: String) in "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'" }
+        return "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(literal(table)) AND COLUMN_NAME = \(literal(column))"
+    }
+
+    /// `SELECT 1 FROM DUAL WHERE NOT EXISTS (…)`: MySQL wants a `FROM` before a `WHERE`.
+    public func columnMissingQuery(table: String, column: String) -> String? {
+        columnExistsQuery(table: table, column: column).map { "SELECT 1 FROM DUAL WHERE NOT EXISTS (\($0))" }
+    }
 
     /// `DATETIME(6)` text in UTC, `'2025-05-19 12:30:45.000000'`.
     public func timestampLiteral(_ date: Date) -> String { "'\(DateTimeText.format(date))'" }

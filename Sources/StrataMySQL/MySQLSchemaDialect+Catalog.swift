@@ -24,11 +24,20 @@ extension MySQLSchemaDialect {
                 + "ON UPDATE \(row["on_update"].text ?? "") ON DELETE \(row["on_delete"].text ?? "")"
             objects.append(.init(.constraint, "\(row["table_name"].text ?? "").\(row["name"].text ?? "")", definition))
         }
+        // MariaDB's CHECK_CONSTRAINTS names each check's table; MySQL's does not, and its
+        // check names are unique in a schema, so TABLE_CONSTRAINTS gives the table.
         let checks = try await database.query(
-            """
-            SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
-            WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'strata\\_%'
-            """, []
+            flavor.checkConstraintsNameTheirTable
+                ? """
+                  SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
+                  WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'strata\\_%'
+                  """
+                : """
+                  SELECT t.TABLE_NAME AS table_name, c.CONSTRAINT_NAME AS name, c.CHECK_CLAUSE AS clause
+                  FROM information_schema.CHECK_CONSTRAINTS c JOIN information_schema.TABLE_CONSTRAINTS t
+                    ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+                  WHERE c.CONSTRAINT_SCHEMA = DATABASE() AND t.TABLE_NAME NOT LIKE 'strata\\_%'
+                  """, []
         )
         for row in checks {
             objects.append(.init(.constraint, "\(row["table_name"].text ?? "").\(row["name"].text ?? "")", "CHECK (\(row["clause"].text ?? ""))"))

@@ -49,7 +49,7 @@ extension MySQLSchemaDialect {
                     before.append("ALTER TABLE \(table) DROP INDEX \(quote(name))")
                 }
             } else {
-                before.append("ALTER TABLE \(table) DROP CONSTRAINT \(quote(name))")
+                before.append("ALTER TABLE \(table) DROP \(flavor.checkDropKeyword) \(quote(name))")
             }
         }
         for name in alteration.droppedIndexes {

@@ -6,12 +6,22 @@ import Strata
 /// (foreign keys dropped before their column, the index MySQL adds for a foreign key
 /// dropped with it). Times are `DATETIME` in the UTC session Strata opens; a
 /// `timestampWithTimeZone` is `DATETIME(6)`, told apart by its precision.
+///
+/// The SQL is the one MariaDB and MySQL 8 both accept: `ifExists` and `ifNotExists` of
+/// indexes and constraints are decided by looking at `information_schema` first (MySQL has
+/// no `DROP INDEX IF EXISTS`), and the one keyword that differs — `DROP CHECK` on MySQL
+/// 8.0.16 to 8.0.18 — comes from the ``MySQLFlavor``.
 public struct MySQLSchemaDialect: SchemaDialect {
-    /// Creates the dialect.
-    public init() {}
+    /// The server written for; see ``MySQLFlavor``.
+    public var flavor: MySQLFlavor
+
+    /// Creates the dialect for `flavor`.
+    public init(flavor: MySQLFlavor = .portable) {
+        self.flavor = flavor
+    }
 
     /// MySQL's quoting and `?` placeholders.
-    public var sqlDialect: any SQLDialect { MySQLDialect() }
+    public var sqlDialect: any SQLDialect { MySQLDialect(flavor: flavor) }
 
     /// Constraints through `ALTER TABLE`, `DROP INDEX ... ON`, `DROP FOREIGN KEY`.
     public var features: SchemaFeatures { [.alterTableConstraints, .dropIndexNamesTable, .dropForeignKeyKeyword] }
@@ -84,15 +94,20 @@ public struct MySQLSchemaDialect: SchemaDialect {
             return keys.map { SQLStatement(text: "ALTER TABLE \(quote(table)) DROP FOREIGN KEY \(quote($0))", line: 0) }
                 + (try sql.statements(for: .removeColumn(column, table: table, ifExists: false)))
         case .removeForeignKey(let name, let table, let ifExists):
-            let drop = try sql.statements(for: change)
-            let index = try await database.query(
-                "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
-                [.text(table), .text(name)]
-            )
-            if index.isEmpty { return drop }
-            return drop + [SQLStatement(text: "DROP INDEX \(ifExists ? "IF EXISTS " : "")\(quote(name)) ON \(quote(table))", line: 0)]
-        case .removeIndex(let name, let table, _, _):
-            return try await keepForeignKeysIndexed(without: name, table: table, in: database) + commonStatements(for: change, in: context)
+            if ifExists, try await !hasConstraint(name, type: "FOREIGN KEY", on: table, in: database) { return [] }
+            let drop = try sql.statements(for: .removeForeignKey(name, table: table, ifExists: false))
+            if try await !hasIndex(name, on: table, in: database) { return drop }
+            return drop + [SQLStatement(text: "DROP INDEX \(quote(name)) ON \(quote(table))", line: 0)]
+        case .removeCheck(let name, let table, let ifExists):
+            if ifExists, try await !hasConstraint(name, type: "CHECK", on: table, in: database) { return [] }
+            return [SQLStatement(text: "ALTER TABLE \(quote(table)) DROP \(flavor.checkDropKeyword) \(quote(name))", line: 0)]
+        case .removeIndex(let name, let table, let concurrently, let ifExists):
+            if ifExists, try await !hasIndex(name, on: table, in: database) { return [] }
+            return try await keepForeignKeysIndexed(without: name, table: table, in: database)
+                + commonStatements(for: .removeIndex(name, table: table, concurrently: concurrently, ifExists: false), in: context)
+        case .addIndex(let index, let concurrently, let ifNotExists):
+            if ifNotExists, try await hasIndex(index.name, on: index.table, in: database) { return [] }
+            return try await commonStatements(for: .addIndex(index, concurrently: concurrently, ifNotExists: false), in: context)
         default:
             return try await commonStatements(for: change, in: context)
         }
@@ -128,6 +143,23 @@ public struct MySQLSchemaDialect: SchemaDialect {
     }
 
     func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
+
+    /// Whether `table` has an index called `name` (the primary key's is `PRIMARY`).
+    private func hasIndex(_ name: String, on table: String, in database: any DatabaseConnection) async throws -> Bool {
+        try await !database.query(
+            "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
+            [.text(table), .text(name)]
+        ).isEmpty
+    }
+
+    /// Whether `table` has a constraint of `type` (`FOREIGN KEY`, `CHECK`) called `name`.
+    private func hasConstraint(_ name: String, type: String, on table: String, in database: any DatabaseConnection) async throws -> Bool {
+        try await !database.query(
+            "SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+                + "AND CONSTRAINT_NAME = ? AND CONSTRAINT_TYPE = ? LIMIT 1",
+            [.text(table), .text(name), .text(type)]
+        ).isEmpty
+    }
 
     private func foreignKeys(of table: String, column: String?, in database: any DatabaseConnection) async throws -> [String] {
         let rows = try await database.query(
@@ -241,5 +273,5 @@ public struct MySQLSchemaDialect: SchemaDialect {
 
 extension MySQLDialect {
     /// The `Schema` API on MySQL/MariaDB.
-    public var schemaDialect: (any SchemaDialect)? { MySQLSchemaDialect() }
+    public var schemaDialect: (any SchemaDialect)? { MySQLSchemaDialect(flavor: flavor) }
 }

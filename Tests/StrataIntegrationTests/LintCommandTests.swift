@@ -61,6 +61,13 @@ import Testing
         #expect(second.status == 0 && second.stdout.contains("No findings in 1 migration not yet applied."), "\(second)")
         let applied = try await db.strata(["migrate"], in: project)
         #expect(applied.status == 0, "\(applied)")
+        // Its down and its up again: on MySQL their guards read information_schema (MySQL 8
+        // has no ADD COLUMN IF NOT EXISTS), which MariaDB runs too.
+        let undone = try await db.strata(["undo"], in: project)
+        #expect(undone.status == 0, "\(undone)")
+        #expect(try await db.strata(["migrate"], in: project).status == 0)
+        let columns = try await db.query("SELECT color FROM widgets")
+        #expect(columns.isEmpty)
     }
 }
 

@@ -28,6 +28,9 @@ public protocol SQLDialect: Sendable {
     /// `ADD COLUMN` where the dialect has no `ADD COLUMN IF NOT EXISTS`. `nil` when the
     /// dialect has `ADD COLUMN IF NOT EXISTS`.
     func columnExistsQuery(table: String, column: String) -> String?
+    /// A query returning a row when `table` has no column named `column`; `nil` when the
+    /// dialect has `DROP COLUMN IF EXISTS`.
+    func columnMissingQuery(table: String, column: String) -> String?
     /// How the ``Schema`` API of Swift migrations renders for this dialect; `nil` when it
     /// has none (Swift migrations then fail with an error naming the dialect).
     var schemaDialect: (any SchemaDialect)? { get }
@@ -86,6 +89,11 @@ extension SQLDialect {
 
     /// The statement as it is.
     public func lockSafeAlterTable(_ alterTable: String) -> String { alterTable + ";" }
+
+    /// ``columnExistsQuery(table:column:)`` negated: `SELECT 1 WHERE NOT EXISTS (…)`.
+    public func columnMissingQuery(table: String, column: String) -> String? {
+        columnExistsQuery(table: table, column: column).map { "SELECT 1 WHERE NOT EXISTS (\($0))" }
+    }
 
     /// ISO 8601 text in UTC, `'2025-05-19T12:30:45.000Z'`: what Strata stores where a
     /// database has no timestamp type, and what PostgreSQL's `timestamptz` reads.

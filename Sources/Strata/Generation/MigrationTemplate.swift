@@ -92,7 +92,8 @@ public enum MigrationTemplate: String, Sendable, CaseIterable {
         let type = dialect.columnType(for: .string(length: 255))
         let up: String
         let down: String
-        if let exists = dialect.columnExistsQuery(table: tableName, column: columnName) {
+        if let exists = dialect.columnExistsQuery(table: tableName, column: columnName),
+           let missing = dialect.columnMissingQuery(table: tableName, column: columnName) {
             up = """
                 -- \(dialect.name) has no ADD COLUMN IF NOT EXISTS: the guard below skips the
                 -- statement when the column is already there.
@@ -100,7 +101,7 @@ public enum MigrationTemplate: String, Sendable, CaseIterable {
                 \(dialect.lockSafeAlterTable("ALTER TABLE \(table) ADD COLUMN \(column) \(type)"))
                 """
             down = """
-                -- strata:skip-if SELECT 1 WHERE NOT EXISTS (\(exists))
+                -- strata:skip-if \(missing)
                 ALTER TABLE \(table) DROP COLUMN \(column);
                 """
         } else {

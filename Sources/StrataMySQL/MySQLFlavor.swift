@@ -1,0 +1,70 @@
+/// Which server the MySQL dialect speaks to — MariaDB or MySQL, and its version — and
+/// so which SQL it may write. Every choice between the two is a capability here, read by
+/// the dialect, never a test of the server's name elsewhere.
+///
+/// A connection learns the flavour from the server (`@@version`, `@@version_comment`).
+/// Without a server (`generate`, lint, a dry run without a connection) the flavour is
+/// ``portable``: the SQL both accept.
+public struct MySQLFlavor: Sendable, Hashable, CustomStringConvertible {
+    /// The two servers.
+    public enum Server: String, Sendable, Hashable, CaseIterable {
+        /// MariaDB (and Galera clusters of it).
+        case mariadb
+        /// Oracle's MySQL, and its forks that keep its grammar (Percona Server).
+        case mysql
+    }
+
+    /// The server, or `nil` when it is not known.
+    public var server: Server?
+    /// The version's numbers, e.g. `[8, 0, 36]`; empty when not known.
+    public var version: [Int]
+
+    /// A flavour of `server` at `version`.
+    public init(_ server: Server?, version: [Int] = []) {
+        self.server = server
+        self.version = version
+    }
+
+    /// Neither server in particular: the SQL MariaDB 10.5+ and MySQL 8.0.19+ both accept.
+    public static let portable = MySQLFlavor(nil)
+
+    /// The flavour a server reports: `version` is `@@version` (MariaDB's says `MariaDB`,
+    /// e.g. `10.11.6-MariaDB-0+deb12u1`), `comment` is `@@version_comment`.
+    public init(version: String, comment: String) {
+        let isMariaDB = version.lowercased().contains("mariadb") || comment.lowercased().contains("mariadb")
+        // "5.5.5-10.11.6-MariaDB" is how MariaDB once answered old MySQL clients.
+        let numbers = version.hasPrefix("5.5.5-") ? String(version.dropFirst(6)) : version
+        self.init(isMariaDB ? .mariadb : .mysql, version: numbers.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) })
+    }
+
+    /// `mariadb 10.11.6`, `mysql 8.0.36`, or `portable`.
+    public var description: String {
+        guard let server else { return "portable" }
+        return version.isEmpty ? server.rawValue : "\(server.rawValue) \(version.map(String.init).joined(separator: "."))"
+    }
+
+    /// Whether the version is at least `minimum` (an unknown version is not).
+    func isAtLeast(_ minimum: [Int]) -> Bool {
+        guard !version.isEmpty else { return false }
+        for (have, want) in zip(version + [0, 0, 0], minimum) where have != want { return have > want }
+        return true
+    }
+
+    // MARK: Capabilities
+
+    /// `ADD COLUMN IF NOT EXISTS`, `DROP COLUMN IF EXISTS`, `CREATE INDEX IF NOT EXISTS`,
+    /// `DROP INDEX IF EXISTS`, `DROP FOREIGN KEY IF EXISTS`: MariaDB's alone. Elsewhere
+    /// Strata looks first (`information_schema`) and writes the plain statement.
+    public var hasConditionalAlterations: Bool { server == .mariadb }
+
+    /// The keyword that drops a check constraint: `DROP CONSTRAINT` (MariaDB, MySQL 8.0.19
+    /// and later, and so the portable choice) or `DROP CHECK` (MySQL 8.0.16 to 8.0.18).
+    public var checkDropKeyword: String {
+        server == .mysql && !version.isEmpty && !isAtLeast([8, 0, 19]) ? "CHECK" : "CONSTRAINT"
+    }
+
+    /// Whether `information_schema.CHECK_CONSTRAINTS` names each check's table
+    /// (MariaDB's does; MySQL's does not, and is joined with `TABLE_CONSTRAINTS` instead,
+    /// which both have).
+    public var checkConstraintsNameTheirTable: Bool { server == .mariadb }
+}
