@@ -92,7 +92,7 @@ extension BaselineCommand {
                               hint: "--from-database starts the migration history of a database that has none; use `strata baseline` to record existing migrations.")
         }
         let content = try await context.schemaDumps(lockTimeout: lock.duration).migrationFromDatabase(environment: context.environment.name)
-        let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect)
+        let generator = MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: try context.dialect)
         if dryRun {
             if json { return try Console.json(AdoptionReport(environment: context.environment.name, dryRun: true, recorded: [])) }
             Console.print("Dry run: would write \(context.environment.migrationsDirectory)/VERSION-\(name).sql, record it as baseline, and change nothing else:\n")

@@ -13,6 +13,12 @@ struct CommandContext: Sendable {
     /// The tenant this context works on, or `nil` for the environment's own database.
     private(set) var tenant: Tenant?
 
+    /// The environment's SQL dialect without connecting: the driver's, for the server the
+    /// environment names (MySQL's `flavor:`).
+    var dialect: any SQLDialect {
+        get throws { try driver.dialect(for: environment.connection) }
+    }
+
     /// Applies `-C`, reads the configuration, picks the environment and its driver.
     ///
     /// `needsDatabase` is false for the commands that never connect (`generate`), and

@@ -72,7 +72,7 @@ struct GenerateCommand: AsyncParsableCommand {
             return
         }
         let directory = seeder ? context.environment.seedersDirectory : context.environment.migrationsDirectory
-        let generator = MigrationGenerator(directory: directory, dialect: context.driver.dialect)
+        let generator = MigrationGenerator(directory: directory, dialect: try context.dialect)
         let path = try generator.generate(name: name, template: template)
         if !global.quiet { Console.print("Created \(path)") }
     }
@@ -95,7 +95,7 @@ extension GenerateCommand {
             Console.print(generated.text)
             return
         }
-        let path = try MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: context.driver.dialect).write(name: name, content: generated.text)
+        let path = try MigrationGenerator(directory: context.environment.migrationsDirectory, dialect: try context.dialect).write(name: name, content: generated.text)
         guard !global.quiet else { return }
         let count = { (steps: [SchemaTransition.Step]) in steps.reduce(0) { $0 + $1.statements.count } }
         Console.print("Created \(path): \(count(generated.up)) statements up, \(count(generated.down)) down.")

@@ -37,7 +37,8 @@ struct LintCommand: AsyncParsableCommand {
             let schema = try await connection.dialect.schemaDialect?.snapshot(in: connection)
             return (await MigrationLinter.Section.sections(of: chosen, renderingOver: connection), schema)
         }
-        let findings = MigrationLinter(dialect: driver.dialect, severities: severities, schema: schema).lint(sections)
+        // The connection's dialect: for the server it reached (MySQL or MariaDB).
+        let findings = MigrationLinter(dialect: connection.dialect, severities: severities, schema: schema).lint(sections)
         let errors = findings.filter { $0.severity == .error }.count
         if json {
             try Console.json(LintReport(findings: findings))

@@ -46,9 +46,11 @@ final class MySQLDatabaseConnection: DatabaseConnection {
     static func open(_ settings: ConnectionSettings, logger: Logger, serverOnly: Bool = false) async throws -> MySQLDatabaseConnection {
         var options = settings.options
         let leaseLength = try leaseLength(options.removeValue(forKey: "lock_lease"), settings: settings)
+        // The server says which it is; the configured flavour is for writing SQL without one.
+        _ = try MySQLFlavor(configured: options.removeValue(forKey: "flavor"), in: settings)
         if let unknown = options.keys.sorted().first {
             throw StrataError(.configuration, "Unknown MySQL URL option `\(unknown)` in \(settings.redactedDescription).",
-                              hint: "Strata reads sslmode=disable|require|verify-full and lock_lease=SECONDS; remove the others.")
+                              hint: "Strata reads sslmode=disable|require|verify-full, lock_lease=SECONDS and flavor=mysql|mariadb; remove the others.")
         }
         if !settings.additionalHosts.isEmpty {
             throw StrataError(.configuration, "\(settings.redactedDescription) lists several servers; Strata's MySQL driver connects to one.",

@@ -35,6 +35,12 @@ public struct MySQLDriver: DatabaseDriver {
     /// ``MySQLDialect``.
     public var dialect: any SQLDialect { MySQLDialect() }
 
+    /// The dialect for the server the settings' `flavor` (`mysql` or `mariadb`) names, or
+    /// ``MySQLFlavor/portable`` without one. A connection learns the server's own.
+    public func dialect(for settings: ConnectionSettings) throws -> any SQLDialect {
+        MySQLDialect(flavor: try MySQLFlavor(configured: settings.options["flavor"], in: settings))
+    }
+
     /// Connects through the MariaDB Connector/C, or — without the `MySQL` trait — says how to get it.
     public func connect(_ settings: ConnectionSettings, for purpose: ConnectionPurpose, logger: Logger) async throws -> any DatabaseConnection {
         #if MySQL
@@ -117,9 +123,14 @@ extension MySQLDriver {
                      fileExtension: "sql", compress: true)
     }
 
-    /// `mariadb-dump` (or `mysqldump`) with `options`, of the database `settings` names.
+    /// `mariadb-dump` (or `mysqldump`) with `options`, of the database `settings` names;
+    /// for `flavor: mysql`, MySQL's `mysqldump` first, without the GTIDs a restore elsewhere
+    /// would refuse.
     func dumpTool(_ options: [String], _ settings: ConnectionSettings, logger: Logger) -> ToolInvocation {
-        ToolInvocation(["mariadb-dump", "mysqldump"], arguments: options + clientArguments(settings, logger: logger), environment: clientEnvironment(settings))
+        let flavor = Self.configuredFlavor(settings)
+        let extra = flavor.server == .mysql ? ["--set-gtid-purged=OFF"] : []
+        return ToolInvocation(flavor.clientTools.dump, arguments: options + extra + clientArguments(settings, flavor: flavor, logger: logger),
+                              environment: clientEnvironment(settings))
     }
 
     /// Checks the file is a whole single-database dump and loads it into a scratch database
@@ -128,20 +139,23 @@ extension MySQLDriver {
         MySQLRestore(driver: self, settings: settings, logger: logger).method
     }
 
-    /// `mariadb` (or `mysql`) loading a dump into the database `settings` names.
+    /// `mariadb` (or `mysql`; `mysql` first for `flavor: mysql`) loading a dump into the
+    /// database `settings` names.
     func loader(_ settings: ConnectionSettings, logger: Logger) -> ToolInvocation {
-        ToolInvocation(["mariadb", "mysql"], arguments: clientArguments(settings, logger: logger), environment: clientEnvironment(settings))
+        let flavor = Self.configuredFlavor(settings)
+        return ToolInvocation(flavor.clientTools.load, arguments: clientArguments(settings, flavor: flavor, logger: logger), environment: clientEnvironment(settings))
     }
 
-    private func clientArguments(_ settings: ConnectionSettings, logger: Logger) -> [String] {
+    /// The environment's `flavor:`, or ``MySQLFlavor/portable`` (which a connection has checked).
+    private static func configuredFlavor(_ settings: ConnectionSettings) -> MySQLFlavor {
+        (try? MySQLFlavor(configured: settings.options["flavor"], in: settings)) ?? .portable
+    }
+
+    /// The connection and TLS arguments of the command-line clients, in the flavour's spelling.
+    func clientArguments(_ settings: ConnectionSettings, flavor: MySQLFlavor, logger: Logger) -> [String] {
         let endpoint = ServerEndpoint(settings, defaultPort: 3306)
-        var arguments = ["--protocol=TCP", "--host=\(endpoint.host)", "--port=\(endpoint.port)", "--user=\(settings.username ?? "")"]
-        switch endpoint.tlsMode(settings, product: "MySQL", logger: logger) {
-        case .disable: arguments.append("--skip-ssl")
-        case .require: arguments += ["--ssl", "--skip-ssl-verify-server-cert"]
-        case .verifyFull: arguments += ["--ssl", "--ssl-verify-server-cert", "--ssl-capath=/etc/ssl/certs"]
-        }
-        return arguments + [settings.database ?? ""]
+        let arguments = ["--protocol=TCP", "--host=\(endpoint.host)", "--port=\(endpoint.port)", "--user=\(settings.username ?? "")"]
+        return arguments + flavor.clientTLSArguments(endpoint.tlsMode(settings, product: "MySQL", logger: logger)) + [settings.database ?? ""]
     }
 
     private func clientEnvironment(_ settings: ConnectionSettings) -> [String: String] {

@@ -1,3 +1,5 @@
+import Strata
+
 /// Which server the MySQL dialect speaks to — MariaDB or MySQL, and its version — and
 /// so which SQL it may write. Every choice between the two is a capability here, read by
 /// the dialect, never a test of the server's name elsewhere.
@@ -37,6 +39,21 @@ public struct MySQLFlavor: Sendable, Hashable, CustomStringConvertible {
         self.init(isMariaDB ? .mariadb : .mysql, version: numbers.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) })
     }
 
+    /// The flavour an environment's `flavor:` (or a URL's `?flavor=`) names: `mysql` or
+    /// `mariadb`, any version; ``portable`` when it names none.
+    /// - Throws: `StrataError` (configuration) for another value.
+    public init(configured value: String?, in settings: ConnectionSettings) throws {
+        guard let value else {
+            self = .portable
+            return
+        }
+        guard let server = Server(rawValue: value.lowercased()) else {
+            throw StrataError(.configuration, "Unknown MySQL flavor `\(value)` in \(settings.redactedDescription).",
+                              hint: "Write `flavor: mysql` (MySQL 8) or `flavor: mariadb`, or leave it out for SQL both accept.")
+        }
+        self.init(server)
+    }
+
     /// `mariadb 10.11.6`, `mysql 8.0.36`, or `portable`.
     public var description: String {
         guard let server else { return "portable" }
@@ -67,4 +84,23 @@ public struct MySQLFlavor: Sendable, Hashable, CustomStringConvertible {
     /// (MariaDB's does; MySQL's does not, and is joined with `TABLE_CONSTRAINTS` instead,
     /// which both have).
     public var checkConstraintsNameTheirTable: Bool { server == .mariadb }
+
+    /// The command-line clients to try, in order, to dump and to load: the server's own first
+    /// (both ship `mysqldump` and `mysql`; MariaDB's are also `mariadb-dump` and `mariadb`).
+    public var clientTools: (dump: [String], load: [String]) {
+        server == .mysql ? (["mysqldump", "mariadb-dump"], ["mysql", "mariadb"]) : (["mariadb-dump", "mysqldump"], ["mariadb", "mysql"])
+    }
+
+    /// The clients' TLS options: MySQL 8's `--ssl-mode` (its `--ssl` and `--skip-ssl` are
+    /// gone), or MariaDB's `--ssl` / `--skip-ssl` with `--ssl-verify-server-cert`.
+    public func clientTLSArguments(_ mode: TLSMode) -> [String] {
+        switch (server == .mysql, mode) {
+        case (true, .disable): ["--ssl-mode=DISABLED"]
+        case (true, .require): ["--ssl-mode=REQUIRED"]
+        case (true, .verifyFull): ["--ssl-mode=VERIFY_IDENTITY", "--ssl-capath=/etc/ssl/certs"]
+        case (false, .disable): ["--skip-ssl"]
+        case (false, .require): ["--ssl", "--skip-ssl-verify-server-cert"]
+        case (false, .verifyFull): ["--ssl", "--ssl-verify-server-cert", "--ssl-capath=/etc/ssl/certs"]
+        }
+    }
 }

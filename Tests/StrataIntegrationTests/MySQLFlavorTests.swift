@@ -36,6 +36,67 @@ import Testing
         #expect(MySQLFlavor.portable.description == "portable")
     }
 
+    /// Backups and schema dumps use the server's own client, in its own spelling: for
+    /// `flavor: mysql`, MySQL 8's `mysqldump` with `--ssl-mode` (its `--ssl` is gone) and no
+    /// GTIDs; otherwise MariaDB's `mariadb-dump`, which the live tests run.
+    @Test func theDumpToolAndItsTLSOptionsFollowTheFlavour() throws {
+        var settings = ConnectionSettings(dialect: "mysql")
+        settings.host = "db.example.com"
+        settings.database = "app"
+        settings.username = "app"
+        settings.tls = .verifyFull
+        let portable = MySQLDriver().dumpTool(["--single-transaction"], settings, logger: Logger(label: "test"))
+        #expect(portable.executables == ["mariadb-dump", "mysqldump"])
+        #expect(portable.arguments == [
+            "--single-transaction", "--protocol=TCP", "--host=db.example.com", "--port=3306", "--user=app",
+            "--ssl", "--ssl-verify-server-cert", "--ssl-capath=/etc/ssl/certs", "app",
+        ])
+        settings.options["flavor"] = "mysql"
+        let mysql = MySQLDriver().dumpTool(["--single-transaction"], settings, logger: Logger(label: "test"))
+        #expect(mysql.executables == ["mysqldump", "mariadb-dump"])
+        #expect(mysql.arguments == [
+            "--single-transaction", "--set-gtid-purged=OFF", "--protocol=TCP", "--host=db.example.com", "--port=3306", "--user=app",
+            "--ssl-mode=VERIFY_IDENTITY", "--ssl-capath=/etc/ssl/certs", "app",
+        ])
+        #expect(MySQLDriver().loader(settings, logger: Logger(label: "test")).executables == ["mysql", "mariadb"])
+        #expect(Self.mysql80.clientTLSArguments(.disable) == ["--ssl-mode=DISABLED"])
+        #expect(Self.mysql80.clientTLSArguments(.require) == ["--ssl-mode=REQUIRED"])
+        #expect(Self.mariadb.clientTLSArguments(.disable) == ["--skip-ssl"])
+        #expect(Self.mariadb.clientTLSArguments(.require) == ["--ssl", "--skip-ssl-verify-server-cert"])
+    }
+
+    /// Without a server, the environment's `flavor:` chooses the SQL of `strata generate`:
+    /// MariaDB's `ADD COLUMN IF NOT EXISTS`, or a guard reading `information_schema` for
+    /// MySQL 8 and when none is named; any other value is refused, naming it.
+    @Test(arguments: [("mariadb", true), ("mysql", false), (nil, false)] as [(String?, Bool)])
+    func theConfiguredFlavourChoosesTheTemplatesSQL(flavor: String?, conditional: Bool) async throws {
+        let project = try TemporaryDirectory()
+        defer { project.remove() }
+        let line = flavor.map { "\n    flavor: \($0)" } ?? ""
+        try "environments:\n  development:\n    url: mysql://app:secret@127.0.0.1:1/app\(line)\n"
+            .write(toFile: project.path + "/strata.yml", atomically: true, encoding: .utf8)
+        let generated = try await StrataProcess.run(["generate", "add-status-to-users", "--template", "modify-table"], in: project.path)
+        #expect(generated.status == 0, "\(generated)")
+        let directory = project.path + "/db/migrations"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first)
+        let text = try String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)
+        #expect(text.contains("ADD COLUMN IF NOT EXISTS `status`") == conditional, "\(text)")
+        #expect(text.contains("-- strata:skip-if SELECT 1 FROM information_schema.COLUMNS") != conditional, "\(text)")
+        #expect(text.contains("-- strata:skip-if SELECT 1 FROM DUAL WHERE NOT EXISTS") != conditional, "\(text)")
+    }
+
+    @Test func anUnknownFlavourIsRefusedNamingIt() async throws {
+        let project = try TemporaryDirectory()
+        defer { project.remove() }
+        try "environments:\n  development:\n    url: mysql://app:secret@127.0.0.1:1/app\n    flavor: oracle\n"
+            .write(toFile: project.path + "/strata.yml", atomically: true, encoding: .utf8)
+        let refused = try await StrataProcess.run(["generate", "add-status-to-users", "--template", "modify-table"], in: project.path)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("Unknown MySQL flavor `oracle`"), "\(refused)")
+        #expect(refused.stderr.contains("flavor: mysql"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/db/migrations"))
+    }
+
     /// What the common rendering writes, the same for every flavour, read against MySQL 8's
     /// grammar: expression defaults in parentheses (8.0.13+), checks (enforced from 8.0.16),
     /// `RENAME COLUMN` (8.0+), `DATETIME(6)` with `CURRENT_TIMESTAMP(6)`.
@@ -138,6 +199,22 @@ struct MySQLFlavorServerTests {
         #expect((MySQLDialect(flavor: MySQLFlavorTests.mariadb).schemaDialect as? MySQLSchemaDialect)?.flavor == MySQLFlavorTests.mariadb)
         // Without a server, the dialect writes for both.
         #expect((TestDatabase.mysql.driver.dialect as? MySQLDialect)?.flavor == .portable)
+    }
+
+    /// A configured flavour is for writing SQL without a server: connected, the server's own
+    /// wins. A flavour Strata does not know is refused before connecting.
+    @Test func theServerSaysWhichItIsWhateverIsConfigured() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        var settings = db.settings
+        settings.options["flavor"] = "mysql"
+        let connection = try await TestDatabase.mysql.driver.connect(settings, logger: Logger(label: "test"))
+        let flavor = try await connection.closeAfter { (connection.dialect as? MySQLDialect)?.flavor }
+        #expect(flavor?.server == .mariadb)
+        #expect(((try TestDatabase.mysql.driver.dialect(for: settings)) as? MySQLDialect)?.flavor == MySQLFlavor(.mysql))
+        settings.options["flavor"] = "oracle"
+        let refused = await #expect(throws: StrataError.self) { try await TestDatabase.mysql.driver.connect(settings, logger: Logger(label: "test")) }
+        #expect(refused?.message.contains("Unknown MySQL flavor `oracle`") == true, "\(String(describing: refused))")
     }
 
     /// `ifExists` and `ifNotExists` of indexes and constraints look at `information_schema`

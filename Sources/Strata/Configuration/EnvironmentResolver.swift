@@ -22,6 +22,12 @@ struct EnvironmentResolver {
         } else {
             connection = try connectionSettings(expanded, values: values)
         }
+        // Which server of the dialect to write for without one (MySQL's `mysql` or `mariadb`):
+        // an option the driver reads, like a URL's `?flavor=`.
+        if let flavor = expanded["flavor"] {
+            guard !flavor.isEmpty else { throw problem(at: values["flavor"], "`flavor` needs a value, e.g. mysql or mariadb") }
+            connection.options["flavor"] = flavor
+        }
         if let tenants, let dialect = tenants.ownDialect, dialect != connection.dialect {
             throw problem(at: written.map { StrataConfiguration.Value("", line: $0.line) },
                           "the tenants are \(dialect) databases but the environment's url is \(connection.dialect); the migrations are written for one dialect")

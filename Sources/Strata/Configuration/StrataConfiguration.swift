@@ -94,7 +94,7 @@ public struct StrataConfiguration: Sendable {
     /// The keys an environment may have.
     public static let environmentKeys: Set<String> = [
         "url", "direct_url", "dialect", "host", "port", "database", "username", "password", "storage", "schema", "tls", "logging",
-        "backup_before_migrate", "schema_dump", "model", "tenants",
+        "backup_before_migrate", "schema_dump", "model", "tenants", "flavor",
     ]
 
     /// The configuration used when there is no `strata.yml`: SQLite at

@@ -194,6 +194,11 @@ public protocol DatabaseDriver: Sendable {
     var dialects: Set<String> { get }
     /// The SQL dialect, known without connecting (to split files and render templates).
     var dialect: any SQLDialect { get }
+    /// The SQL dialect for the database `settings` describe, known without connecting:
+    /// ``dialect`` unless the settings choose among the servers it speaks to (MySQL's
+    /// `flavor`).
+    /// - Throws: ``StrataError`` (configuration) for a choice the driver does not know.
+    func dialect(for settings: ConnectionSettings) throws -> any SQLDialect
     /// Opens a connection described by `settings` for `purpose`; warnings (such as
     /// unverified TLS) go to `logger`.
     ///
@@ -246,6 +251,11 @@ public enum ConnectionPurpose: Sendable, Hashable {
     case read
     /// Migrating: the driver may create what it needs, such as SQLite's database file.
     case change
+}
+
+extension DatabaseDriver {
+    /// ``dialect``: one server per dialect.
+    public func dialect(for settings: ConnectionSettings) throws -> any SQLDialect { dialect }
 }
 
 extension DatabaseDriver {
