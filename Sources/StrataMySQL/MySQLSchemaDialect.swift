@@ -200,10 +200,11 @@ public struct MySQLSchemaDialect: SchemaDialect {
             let columnType = (row["column_type"].text ?? "").lowercased()
             let isJSON = row["data_type"].text == "json" || checks.contains("json_valid(`\(name)`)")
             let type = isJSON ? .json : Self.columnType(columnType)
+            let generation = Self.generation(row)
             return ColumnDescription(
                 name: name, dataType: columnType, type: type, isNullable: row["nullable"].text == "YES",
                 defaultValue: ColumnDefault.normalized(Self.standardDefault(row["column_default"].text), type: type),
-                isPrimaryKey: row["column_key"].text == "PRI", generation: Self.generation(row)
+                isPrimaryKey: row["column_key"].text == "PRI", generation: generation, isAutoIncrement: generation == "auto_increment"
             )
         }
     }

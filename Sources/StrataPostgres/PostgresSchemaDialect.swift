@@ -264,7 +264,7 @@ public struct PostgresSchemaDialect: SchemaDialect {
             columns.append(ColumnDescription(
                 name: name, dataType: shown, type: type, isNullable: row["nullable"].text == "YES",
                 defaultValue: isSequence || generation != nil ? nil : ColumnDefault.normalized(Self.standardDefault(reported), type: type),
-                isPrimaryKey: row["primary_key"].integer == 1, generation: generation
+                isPrimaryKey: row["primary_key"].integer == 1, generation: generation, isAutoIncrement: generation == "serial"
             ))
         }
         return columns

@@ -130,13 +130,14 @@ public struct SQLiteSchemaDialect: SchemaDialect {
             let definition = definitions.first { SQLiteTableSQL.columnName($0) == name }
             let type = Self.columnType(declared: declared, definition: definition)
             let isPrimaryKey = (row["pk"].integer ?? 0) > 0
+            let generation = Self.generation(hidden: row["hidden"].integer ?? 0, definition: definition)
             return ColumnDescription(
                 // `int` and `integer` are one type (as on the other engines); SQLite keeps the spelling.
                 name: name, dataType: declared.lowercased() == "int" ? "integer" : declared.lowercased(), type: type,
                 // A rowid alias (INTEGER PRIMARY KEY) is never NULL, whatever the pragma says.
                 isNullable: row["notnull"].integer == 0 && !(isPrimaryKey && declared.uppercased() == "INTEGER"),
                 defaultValue: ColumnDefault.normalized(row["dflt_value"].text, type: type), isPrimaryKey: isPrimaryKey,
-                generation: Self.generation(hidden: row["hidden"].integer ?? 0, definition: definition)
+                generation: generation, isAutoIncrement: generation == "autoincrement"
             )
         }
     }

@@ -283,9 +283,3 @@ struct SchemaChangeTranslation {
         return text
     }
 }
-
-extension ColumnDescription {
-    /// Whether the database numbers new rows itself (`auto_increment`, `serial`), as
-    /// ``Column/isAutoIncrement`` asks.
-    var isAutoIncrement: Bool { generation == "auto_increment" || generation == "serial" }
-}

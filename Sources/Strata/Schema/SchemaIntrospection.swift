@@ -20,10 +20,15 @@ public struct ColumnDescription: Sendable, Hashable, CustomStringConvertible {
     /// `nil`. Part of a schema snapshot's column, so that verify, drift checks and generated
     /// migrations see it; not of ``description``.
     public var generation: String?
+    /// Whether that generation is numbering new rows (`auto_increment`, `serial`,
+    /// `autoincrement`), as ``Column/isAutoIncrement`` asks; each dialect says which of its
+    /// generations do.
+    public var isAutoIncrement: Bool
 
     /// Creates a description.
     public init(
-        name: String, dataType: String, type: ColumnType?, isNullable: Bool, defaultValue: ColumnDefault?, isPrimaryKey: Bool, generation: String? = nil
+        name: String, dataType: String, type: ColumnType?, isNullable: Bool, defaultValue: ColumnDefault?, isPrimaryKey: Bool,
+        generation: String? = nil, isAutoIncrement: Bool = false
     ) {
         self.name = name
         self.dataType = dataType
@@ -32,6 +37,7 @@ public struct ColumnDescription: Sendable, Hashable, CustomStringConvertible {
         self.defaultValue = defaultValue
         self.isPrimaryKey = isPrimaryKey
         self.generation = generation
+        self.isAutoIncrement = isAutoIncrement
     }
 
     /// `name type [not null] [default ...] [primary key]`.
