@@ -168,8 +168,7 @@ final class MySQLDatabaseConnection: DatabaseConnection {
             let acquisition = try await taken.acquire(timeout: timeout)
             return acquisition
         }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let rows = try await query("SELECT GET_LOCK(?, ?) AS locked", [.text(lockName(for: key)), .double(seconds)])
+        let rows = try await query("SELECT GET_LOCK(?, ?) AS locked", [.text(lockName(for: key)), facts.flavor.lockTimeout(timeout)])
         switch rows.first?["locked"].integer {
         case 1: return .acquired
         case 0: return .timedOut(holder: try await holder(of: lockName(for: key)))

@@ -85,6 +85,23 @@ public struct MySQLFlavor: Sendable, Hashable, CustomStringConvertible {
     /// which both have).
     public var checkConstraintsNameTheirTable: Bool { server == .mariadb }
 
+    /// Whether `information_schema.COLUMNS.COLUMN_DEFAULT` quotes a literal default
+    /// (`'active'`), as MariaDB does since 10.2.7. MySQL gives the bare value (`active`) and
+    /// marks an expression default with `DEFAULT_GENERATED` in `EXTRA` instead.
+    public var quotesLiteralDefaults: Bool { server != .mysql }
+
+    /// Whether `information_schema.STATISTICS` has an `EXPRESSION` column, the indexed
+    /// expression of a functional key part (MySQL 8.0.13 and later; MariaDB has none).
+    public var indexesExpressions: Bool { server == .mysql }
+
+    /// `GET_LOCK`'s timeout for a wait of `duration`: MariaDB waits fractions of a second;
+    /// MySQL reads the timeout as a whole number of seconds, so a fraction is rounded up
+    /// there rather than down to no wait at all.
+    public func lockTimeout(_ duration: Duration) -> DatabaseValue {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return server == .mysql ? .integer(Int64(seconds.rounded(.up))) : .double(seconds)
+    }
+
     /// The command-line clients to try, in order, to dump and to load: the server's own first
     /// (both ship `mysqldump` and `mysql`; MariaDB's are also `mariadb-dump` and `mariadb`).
     public var clientTools: (dump: [String], load: [String]) {

@@ -24,21 +24,7 @@ extension MySQLSchemaDialect {
                 + "ON UPDATE \(row["on_update"].text ?? "") ON DELETE \(row["on_delete"].text ?? "")"
             objects.append(.init(.constraint, "\(row["table_name"].text ?? "").\(row["name"].text ?? "")", definition))
         }
-        // MariaDB's CHECK_CONSTRAINTS names each check's table; MySQL's does not, and its
-        // check names are unique in a schema, so TABLE_CONSTRAINTS gives the table.
-        let checks = try await database.query(
-            flavor.checkConstraintsNameTheirTable
-                ? """
-                  SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
-                  WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'strata\\_%'
-                  """
-                : """
-                  SELECT t.TABLE_NAME AS table_name, c.CONSTRAINT_NAME AS name, c.CHECK_CLAUSE AS clause
-                  FROM information_schema.CHECK_CONSTRAINTS c JOIN information_schema.TABLE_CONSTRAINTS t
-                    ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
-                  WHERE c.CONSTRAINT_SCHEMA = DATABASE() AND t.TABLE_NAME NOT LIKE 'strata\\_%'
-                  """, []
-        )
+        let checks = try await checkConstraintRows(in: database)
         for row in checks {
             objects.append(.init(.constraint, "\(row["table_name"].text ?? "").\(row["name"].text ?? "")", "CHECK (\(row["clause"].text ?? ""))"))
         }
@@ -76,6 +62,32 @@ extension MySQLSchemaDialect {
 }
 
 extension MySQLSchemaDialect {
+    /// The check constraints of the database's tables, or of `table` alone, as rows of
+    /// `table_name`, `name` and `clause`. MariaDB's `CHECK_CONSTRAINTS` names each check's
+    /// table; MySQL's does not (its check names are unique in a schema), so there
+    /// `TABLE_CONSTRAINTS`, which both have, gives the table.
+    func checkConstraintRows(of table: String? = nil, in database: any DatabaseConnection) async throws -> [DatabaseRow] {
+        let tableColumn = flavor.checkConstraintsNameTheirTable ? "TABLE_NAME" : "t.TABLE_NAME"
+        let filter = table == nil ? "\(tableColumn) NOT LIKE 'strata\\_%'" : "\(tableColumn) = ?"
+        let binds: [DatabaseValue] = table.map { [.text($0)] } ?? []
+        if flavor.checkConstraintsNameTheirTable {
+            return try await database.query(
+                """
+                SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
+                WHERE CONSTRAINT_SCHEMA = DATABASE() AND \(filter)
+                """, binds
+            )
+        }
+        return try await database.query(
+            """
+            SELECT t.TABLE_NAME AS table_name, c.CONSTRAINT_NAME AS name, c.CHECK_CLAUSE AS clause
+            FROM information_schema.CHECK_CONSTRAINTS c JOIN information_schema.TABLE_CONSTRAINTS t
+              ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+            WHERE c.CONSTRAINT_SCHEMA = DATABASE() AND \(filter)
+            """, binds
+        )
+    }
+
     /// A procedure is dropped as one; everything else as `SchemaSnapshot.Object.dropStatement(quoting:)` says.
     public func dropStatement(for object: SchemaSnapshot.Object) -> String? {
         guard object.kind == .function, object.definition.hasPrefix("PROCEDURE") else {

@@ -35,10 +35,16 @@ extension MySQLSchemaDialect {
     public func alterationStatements(
         for alteration: TableAlteration, from source: any DatabaseConnection, to target: any DatabaseConnection
     ) async throws -> TableAlterationStatements {
-        let table = quote(alteration.table)
         guard let existing = try await createTable(alteration.table, in: source), let wanted = try await createTable(alteration.table, in: target) else {
             return TableAlterationStatements(beforeNewTables: [], afterNewTables: [])
         }
+        return alterationStatements(for: alteration, existing: existing, wanted: wanted)
+    }
+
+    /// The statements that turn the table `existing` into `wanted`, both as
+    /// `SHOW CREATE TABLE` shows them, each line copied as the server wrote it.
+    func alterationStatements(for alteration: TableAlteration, existing: ShownTable, wanted: ShownTable) -> TableAlterationStatements {
+        let table = quote(alteration.table)
         var before: [String] = []
         for name in alteration.droppedConstraints {
             let line = existing.line(of: .constraint, named: name) ?? ""
@@ -84,29 +90,41 @@ extension MySQLSchemaDialect {
         return TableAlterationStatements(beforeNewTables: before, afterNewTables: after)
     }
 
-    /// The value after ` DEFAULT ` in a column's line: a quoted literal or a word.
+    /// The value after ` DEFAULT ` in a column's line: a quoted literal, a parenthesized
+    /// expression (MySQL 8 writes `DEFAULT (uuid())`), or a word with any call's arguments
+    /// (MariaDB writes `DEFAULT concat('a', 'b')`). `nil` for none or `NULL`.
     static func defaultValue(in line: String) -> String? {
         guard let range = line.range(of: " DEFAULT ") else { return nil }
-        let rest = line[range.upperBound...]
-        if rest.hasPrefix("'") {
-            var index = rest.index(after: rest.startIndex)
-            while index < rest.endIndex {
-                if rest[index] == "'" {
-                    let next = rest.index(after: index)
-                    guard next < rest.endIndex, rest[next] == "'" else { return String(rest[...index]) }
-                    index = rest.index(after: next)
-                } else {
-                    index = rest.index(after: index)
+        let rest = Array(line[range.upperBound...])
+        var depth = 0
+        var quote: Character?
+        var index = 0
+        while index < rest.count {
+            let character = rest[index]
+            if let open = quote {
+                if character == "\\" {
+                    index += 1 // the escaped character
+                } else if character == open {
+                    if index + 1 < rest.count, rest[index + 1] == open { index += 1 } else { quote = nil }
                 }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+            } else if character == " " || character == ",", depth == 0 {
+                break
             }
-            return nil
+            index += 1
         }
-        let word = rest.prefix { $0 != " " }
-        return word.isEmpty || word == "NULL" ? nil : String(word)
+        guard quote == nil, depth == 0 else { return nil }
+        let value = String(rest[..<min(index, rest.count)])
+        return value.isEmpty || value == "NULL" ? nil : value
     }
 
     /// `SHOW CREATE TABLE`, without the table's next `AUTO_INCREMENT` value.
-    private func createTable(_ table: String, in database: any DatabaseConnection) async throws -> ShownTable? {
+    func createTable(_ table: String, in database: any DatabaseConnection) async throws -> ShownTable? {
         let rows = try await database.query("SHOW CREATE TABLE \(quote(table))", [])
         guard let text = rows.first?["Create Table"].text else { return nil }
         let cleaned = text.replacing(/\ AUTO_INCREMENT=\d+/, with: "")
@@ -115,6 +133,7 @@ extension MySQLSchemaDialect {
 
     /// A table as `SHOW CREATE TABLE` shows it: a line per column, index and constraint.
     struct ShownTable {
+        /// The statement's text.
         let text: String
 
         /// The line defining a column, index or constraint called `name`, without its comma.

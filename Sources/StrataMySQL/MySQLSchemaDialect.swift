@@ -128,7 +128,8 @@ public struct MySQLSchemaDialect: SchemaDialect {
         )
         let keys = IndexDescription.grouping(keyRows)
         let indexRows = try await database.query(
-            "SELECT INDEX_NAME AS name, 0 AS is_unique, COLUMN_NAME AS column_name FROM information_schema.STATISTICS "
+            // A functional key part (MySQL 8) has no column: '' serves no foreign key.
+            "SELECT INDEX_NAME AS name, 0 AS is_unique, COALESCE(COLUMN_NAME, '') AS column_name FROM information_schema.STATISTICS "
                 + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX",
             [.text(table)]
         )
@@ -143,6 +144,12 @@ public struct MySQLSchemaDialect: SchemaDialect {
     }
 
     func quote(_ name: String) -> String { sqlDialect.quoteIdentifier(name) }
+
+    /// What an index's part indexes, in `information_schema.STATISTICS`: its column, or on
+    /// MySQL 8 the expression of a functional key part in parentheses, `(lower(`name`))`.
+    var indexedPart: String {
+        flavor.indexesExpressions ? "COALESCE(COLUMN_NAME, CONCAT('(', EXPRESSION, ')'))" : "COLUMN_NAME"
+    }
 
     /// Whether `table` has an index called `name` (the primary key's is `PRIMARY`).
     private func hasIndex(_ name: String, on table: String, in database: any DatabaseConnection) async throws -> Bool {
@@ -191,10 +198,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
             [.text(table)]
         )
         if rows.isEmpty { return [] }
-        let checks = try await database.query(
-            "SELECT CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-            [.text(table)]
-        ).compactMap { $0["clause"].text }
+        let checks = try await checkConstraintRows(of: table, in: database).compactMap { $0["clause"].text }
         return rows.map { row in
             let name = row["name"].text ?? ""
             let columnType = (row["column_type"].text ?? "").lowercased()
@@ -203,7 +207,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
             let generation = Self.generation(row)
             return ColumnDescription(
                 name: name, dataType: columnType, type: type, isNullable: row["nullable"].text == "YES",
-                defaultValue: ColumnDefault.normalized(Self.standardDefault(row["column_default"].text), type: type),
+                defaultValue: ColumnDefault.normalized(standardDefault(of: row), type: type),
                 isPrimaryKey: row["column_key"].text == "PRI", generation: generation, isAutoIncrement: generation == "auto_increment"
             )
         }
@@ -220,12 +224,23 @@ public struct MySQLSchemaDialect: SchemaDialect {
         return extra
     }
 
-    /// A default as MariaDB reports it, in the spelling ``ColumnDefault/normalized(_:type:)``
-    /// reads: `current_timestamp(6)` → `CURRENT_TIMESTAMP`.
-    static func standardDefault(_ reported: String?) -> String? {
-        guard let text = reported else { return nil }
-        return text.lowercased().hasPrefix("current_timestamp(") ? "CURRENT_TIMESTAMP" : text
+    /// A column's default as `information_schema.COLUMNS` reports it, in the spelling
+    /// ``ColumnDefault/normalized(_:type:)`` reads: `current_timestamp(6)` →
+    /// `CURRENT_TIMESTAMP`, and a literal quoted. MariaDB quotes literals itself; MySQL
+    /// reports them bare (`active`, `0`) and marks an expression with `DEFAULT_GENERATED`
+    /// in `EXTRA`.
+    func standardDefault(of row: DatabaseRow) -> String? {
+        guard let text = row["column_default"].text else { return nil }
+        let lowered = text.lowercased()
+        if lowered == "current_timestamp" || lowered.hasPrefix("current_timestamp(") { return "CURRENT_TIMESTAMP" }
+        let isExpression = (row["extra"].text ?? "").lowercased().contains("default_generated")
+        guard !flavor.quotesLiteralDefaults, !isExpression else { return text }
+        let isNumeric = Self.numericDataTypes.contains((row["data_type"].text ?? "").lowercased())
+        return isNumeric ? text : "'" + text.replacing("'", with: "''") + "'"
     }
+
+    /// The data types whose literal defaults MySQL reports as numbers.
+    static let numericDataTypes: Set<String> = ["tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double", "real", "bit", "year"]
 
     /// The ``ColumnType`` of a MySQL column type, the inverse of ``typeName(of:table:)``.
     static func columnType(_ type: String) -> ColumnType? {
@@ -263,7 +278,7 @@ public struct MySQLSchemaDialect: SchemaDialect {
     public func indexes(of table: String, in database: any DatabaseConnection) async throws -> [IndexDescription] {
         let foreignKeys = Set(try await foreignKeys(of: table, column: nil, in: database))
         let rows = try await database.query(
-            "SELECT INDEX_NAME AS name, CASE WHEN NON_UNIQUE = 0 THEN 1 ELSE 0 END AS is_unique, COLUMN_NAME AS column_name "
+            "SELECT INDEX_NAME AS name, CASE WHEN NON_UNIQUE = 0 THEN 1 ELSE 0 END AS is_unique, \(indexedPart) AS column_name "
                 + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' "
                 + "ORDER BY INDEX_NAME, SEQ_IN_INDEX",
             [.text(table)]

@@ -113,13 +113,36 @@ import Testing
         #expect(throws: StrataError.self) { try render(dialect, .addIndex(partial, concurrently: false, ifNotExists: false)) }
     }
 
+    /// A row of MySQL's `information_schema.COLUMNS` as the MySQL dialect reads it.
+    static func columnRow(_ columnDefault: String?, type: String, extra: String = "") -> DatabaseRow {
+        DatabaseRow([("column_default", columnDefault.map(DatabaseValue.text) ?? .null), ("data_type", .text(type)), ("extra", .text(extra))])
+    }
+
     @Test func reportedDefaultsInEachDialectsSpelling() {
         #expect(PostgresSchemaDialect.standardDefault("'active'::enum_users_status") == "'active'")
         #expect(PostgresSchemaDialect.standardDefault("'x'::character varying::text") == "'x'")
         #expect(PostgresSchemaDialect.standardDefault("now()") == "CURRENT_TIMESTAMP")
         #expect(PostgresSchemaDialect.standardDefault("nextval('s'::regclass)") == "nextval('s'::regclass)")
-        #expect(MySQLSchemaDialect.standardDefault("current_timestamp(6)") == "CURRENT_TIMESTAMP")
-        #expect(MySQLSchemaDialect.standardDefault("'it''s'") == "'it''s'")
+        // MariaDB quotes a literal in information_schema.COLUMNS.
+        let mariadb = MySQLSchemaDialect(flavor: MySQLFlavor(.mariadb, version: [10, 11, 6]))
+        #expect(mariadb.standardDefault(of: Self.columnRow("current_timestamp(6)", type: "datetime")) == "CURRENT_TIMESTAMP")
+        #expect(mariadb.standardDefault(of: Self.columnRow("'it''s'", type: "varchar")) == "'it''s'")
+        #expect(mariadb.standardDefault(of: Self.columnRow("uuid()", type: "char")) == "uuid()")
+        #expect(mariadb.standardDefault(of: Self.columnRow(nil, type: "int")) == nil)
+        // MySQL 8 reports a literal bare and marks an expression DEFAULT_GENERATED
+        // (MySQL 8.0 reference manual, "The INFORMATION_SCHEMA COLUMNS Table").
+        let mysql = MySQLSchemaDialect(flavor: MySQLFlavor(.mysql, version: [8, 0, 36]))
+        #expect(mysql.standardDefault(of: Self.columnRow("CURRENT_TIMESTAMP(6)", type: "datetime", extra: "DEFAULT_GENERATED")) == "CURRENT_TIMESTAMP")
+        #expect(mysql.standardDefault(of: Self.columnRow("it's", type: "varchar")) == "'it''s'")
+        #expect(mysql.standardDefault(of: Self.columnRow("active", type: "enum")) == "'active'")
+        #expect(mysql.standardDefault(of: Self.columnRow("12", type: "varchar")) == "'12'")
+        #expect(mysql.standardDefault(of: Self.columnRow("0.50", type: "decimal")) == "0.50")
+        #expect(mysql.standardDefault(of: Self.columnRow("0", type: "tinyint")) == "0")
+        #expect(mysql.standardDefault(of: Self.columnRow("uuid()", type: "char", extra: "DEFAULT_GENERATED")) == "uuid()")
+        #expect(mysql.standardDefault(of: Self.columnRow(nil, type: "varchar")) == nil)
+        #expect(ColumnDefault.normalized(mysql.standardDefault(of: Self.columnRow("active", type: "enum")), type: .string(length: 10)) == .string("active"))
+        #expect(ColumnDefault.normalized(mysql.standardDefault(of: Self.columnRow("uuid()", type: "char", extra: "DEFAULT_GENERATED")), type: .uuid)
+            == .expression("uuid()"))
         #expect(MySQLSchemaDialect.enumValues(#"enum('a','it''s','b\\c')"#) == ["a", "it's", #"b\c"#])
     }
 }

@@ -187,6 +187,10 @@ struct GaleraTests {
         #expect(MySQLServerFacts(variables: [("wsrep_on", "ON"), ("wsrep_osu_method", "RSU")]).schemaUpgradeMethod == "RSU", "as MariaDB spells it")
         let replica = MySQLServerFacts(variables: [("read_only", "ON")])
         #expect(!replica.isGalera && replica.schemaUpgradeMethod == "TOI" && replica.isReadOnly)
+        // MySQL 8 has no wsrep variables: SHOW VARIABLES leaves them out, and it is no Galera node.
+        let mysql = MySQLServerFacts(variables: [("read_only", "OFF"), ("version", "8.0.36"), ("version_comment", "MySQL Community Server - GPL")])
+        #expect(!mysql.isGalera && mysql.schemaUpgradeMethod == "TOI" && !mysql.isReadOnly)
+        #expect(mysql.flavor == MySQLFlavor(.mysql, version: [8, 0, 36]))
     }
 }
 #endif

@@ -34,6 +34,9 @@ import Testing
         #expect(Self.mysql8018.checkDropKeyword == "CHECK")
         #expect(Self.mariadb.checkConstraintsNameTheirTable && !Self.mysql80.checkConstraintsNameTheirTable)
         #expect(MySQLFlavor.portable.description == "portable")
+        #expect(Self.mariadb.lockTimeout(.milliseconds(250)) == .double(0.25))
+        #expect(Self.mysql80.lockTimeout(.milliseconds(250)) == .integer(1))
+        #expect(Self.mysql80.lockTimeout(.seconds(30)) == .integer(30))
     }
 
     /// Backups and schema dumps use the server's own client, in its own spelling: for
@@ -260,6 +263,51 @@ struct MySQLFlavorServerTests {
             let left = try await MySQLSchemaDialect().snapshot(in: connection)
             #expect(left.objects(.constraint).isEmpty, "\(left.objects(.constraint))")
             #expect(left.objects(.index).map(\.name) == ["users.users_score_id_idx"], "\(left.objects(.index))")
+        }
+    }
+
+    /// The operations that read the table before writing (`changeColumn`, `addEnumValue`,
+    /// `removeColumn` with its foreign key, and the `ifExists` / `ifNotExists` of tables and
+    /// columns) write these statements in the MySQL 8 flavour, each read against MySQL 8's
+    /// `ALTER TABLE` grammar, and each runs on MariaDB.
+    @Test func operationsThatReadTheTableWriteThisSQLForMySQL8AndItRunsOnMariaDB() async throws {
+        let db = try await TestDatabase.mysql.fresh()
+        defer { Task { await db.remove() } }
+        for sql in [
+            "CREATE TABLE teams (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, teamId INTEGER, status ENUM('active','off') NOT NULL, note VARCHAR(10), "
+                + "CONSTRAINT users_team_fk FOREIGN KEY (teamId) REFERENCES teams (id))",
+        ] { _ = try await db.query(sql) }
+        var tags = TableDefinition(name: "tags")
+        tags.columns = [Column.id()]
+        let steps: [(SchemaChange, [String])] = [
+            (.changeColumn(Column("note", .string(length: 40)).notNull().defaults(to: "none"), table: "users"),
+             ["ALTER TABLE `users` MODIFY COLUMN `note` VARCHAR(40) NOT NULL DEFAULT 'none'"]),
+            (.addEnumValue("suspended", column: "status", table: "users"),
+             ["ALTER TABLE `users` MODIFY COLUMN `status` ENUM('active','off','suspended') NOT NULL"]),
+            (.addEnumValue("off", column: "status", table: "users"), []),
+            (.removeColumn("teamId", table: "users", ifExists: false),
+             ["ALTER TABLE `users` DROP FOREIGN KEY `users_team_fk`", "ALTER TABLE `users` DROP COLUMN `teamId`"]),
+            (.removeColumn("teamId", table: "users", ifExists: true), []),
+            (.addColumn(Column("note", .string(length: 40)), table: "users", ifNotExists: true), []),
+            (.addColumn(Column("email", .string(length: 255)), table: "users", ifNotExists: true), ["ALTER TABLE `users` ADD COLUMN `email` VARCHAR(255)"]),
+            (.createTable(tags, ifNotExists: true), ["CREATE TABLE `tags` (\n  `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY\n)"]),
+            (.createTable(tags, ifNotExists: true), []),
+            (.dropTable("nothing_here", ifExists: true), []),
+        ]
+        let connection = try await db.connect()
+        try await connection.closeAfter {
+            let context = SchemaContext(database: connection, inTransaction: false)
+            for (change, expected) in steps {
+                let statements = try await MySQLSchemaDialect(flavor: MySQLFlavorTests.mysql80).statements(for: change, in: context).map(\.text)
+                #expect(statements == expected, "\(change.summary)")
+                for statement in statements { try await connection.execute(statement) }
+            }
+            let columns = try await MySQLSchemaDialect(flavor: MySQLFlavorTests.mariadb).columns(of: "users", in: connection)
+            #expect(columns.map(\.name) == ["id", "status", "note", "email"])
+            #expect(columns.first { $0.name == "status" }?.type == .enumeration(typeName: nil, values: ["active", "off", "suspended"]))
+            #expect(columns.first { $0.name == "note" }?.defaultValue == .string("none"))
+            #expect(try await MySQLSchemaDialect().tables(in: connection) == ["tags", "teams", "users"])
         }
     }
 
