@@ -103,6 +103,28 @@ struct CommandContext: Sendable {
         engine(try await loadMigrations(), lockTimeout: lockTimeout)
     }
 
+    /// A migrator for `migrate` and `undo`, whose first act is to read the database: its
+    /// first connection opens while the files load (an `EarlyConnection`), so neither waits
+    /// for the other.
+    func migratorReadingFirst(lockTimeout: Duration) async throws -> Migrator {
+        let (driver, settings, logger) = (self.driver, environment.connection, self.logger)
+        let early = EarlyConnection { try await driver.connect(settings, for: .read, logger: logger) }
+        let migrations: [LoadedMigration]
+        do {
+            migrations = try await loadMigrations()
+        } catch {
+            await early.discard()
+            throw error
+        }
+        var migrator = engine(migrations, lockTimeout: lockTimeout)
+        let connect = migrator.connect
+        migrator.connect = { purpose in
+            if purpose == .read, let connection = try await early.take() { return connection }
+            return try await connect(purpose)
+        }
+        return migrator
+    }
+
     /// A migrator over the environment's database and seeders (history `strata_seeds`).
     func seeder(lockTimeout: Duration = .seconds(60)) throws -> Migrator {
         engine([], lockTimeout: lockTimeout).seeding(try loadSeeders())

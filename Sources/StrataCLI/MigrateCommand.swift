@@ -63,7 +63,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, tenants: tenants)
         if tenants.selected { return try await runOnTenants(context) }
-        let migrator = try await context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migratorReadingFirst(lockTimeout: lock.duration)
         let options = self.options
         if dryRun {
             let plan = try await migrator.pendingPlan(options)

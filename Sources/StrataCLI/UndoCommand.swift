@@ -57,7 +57,7 @@ struct UndoCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, tenants: tenants)
         if tenants.selected { return try await runOnTenants(context) }
-        let migrator = try await context.migrator(lockTimeout: lock.duration)
+        let migrator = try await context.migratorReadingFirst(lockTimeout: lock.duration)
         if dryRun {
             let plan = try await migrator.undoPlan(target, allowChanged: allowChanged, resume: resuming.resume, allowBaseline: allowBaseline)
             if json { return try Console.json(RunReport(environment: context.environment.name, planned: plan, direction: .down)) }

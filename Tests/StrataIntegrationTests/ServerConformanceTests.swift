@@ -136,6 +136,32 @@ import Testing
         #expect(ready.status == 0, "\(ready)")
     }
 
+    /// `migrate` and `undo` connect while their files load: a bad file is still reported
+    /// first, naming it, and with good files the connection's own error is reported.
+    @Test(arguments: TestDatabase.servers)
+    func aBadFileIsReportedBeforeAnUnreachableServer(engine: TestDatabase) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let scheme = try #require(engine.server).settings().dialect
+        try "environments:\n  development:\n    url: \(scheme)://app:hunter2-secret@127.0.0.1:1/app\n"
+            .write(toFile: directory.path + "/strata.yml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory.path + "/db/migrations", withIntermediateDirectories: true)
+        try "-- migrate:up\nCREATE TABLE good (id INTEGER);\n".write(toFile: directory.path + "/db/migrations/20250101000000-good.sql", atomically: true, encoding: .utf8)
+        for command in [["migrate"], ["undo"]] {
+            let unreachable = try await StrataProcess.run(command, in: directory.path)
+            #expect(unreachable.status == 1, "\(unreachable)")
+            #expect(unreachable.stderr.contains("127.0.0.1:1"), "\(unreachable)")
+            #expect(!unreachable.stderr.contains("hunter2-secret"))
+        }
+        try "CREATE TABLE x (id INTEGER);\n".write(toFile: directory.path + "/db/migrations/20250101000001-no-up.sql", atomically: true, encoding: .utf8)
+        for command in [["migrate"], ["undo"]] {
+            let badFile = try await StrataProcess.run(command, in: directory.path)
+            #expect(badFile.status == 2, "\(badFile)")
+            #expect(badFile.stderr.contains("20250101000001-no-up.sql has no `-- migrate:up` section"), "\(badFile)")
+            #expect(!badFile.stderr.contains("127.0.0.1:1"), "\(badFile)")
+        }
+    }
+
     @Test(arguments: TestDatabase.servers)
     func aFailingDumpLeavesNoFileAndNoPasswordAnywhere(engine: TestDatabase) async throws {
         var settings = try #require(engine.server).settings()
