@@ -33,9 +33,18 @@ struct ProgressPrinter: Sendable {
     }
 
     /// `3.2ms`, `1.24s`.
+    ///
+    /// Rounded half up, in integers: `String(format:)` cost ~15,000 instructions a
+    /// migration, a few percent of a short run (docs/benchmarks.md).
     static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        if seconds < 1 { return String(format: "%.1fms", seconds * 1000) }
-        return String(format: "%.2fs", seconds)
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return "0.0ms" }
+        if seconds < 1 {
+            let tenthsOfMilliseconds = (attoseconds + 50_000_000_000_000) / 100_000_000_000_000
+            return "\(tenthsOfMilliseconds / 10).\(tenthsOfMilliseconds % 10)ms"
+        }
+        let hundredths = seconds * 100 + (attoseconds + 5_000_000_000_000_000) / 10_000_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)s"
     }
 }

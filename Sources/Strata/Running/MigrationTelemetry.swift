@@ -55,10 +55,13 @@ public struct MigrationTelemetry: Sendable {
     /// span records the error when `body` throws.
     func span<T: Sendable>(_ id: MigrationID, _ direction: MigrationDirection, _ body: () async throws -> T) async throws -> T {
         try await withSpan("strata.\(kind)", ofKind: .internal) { span in
-            span.attributes[Attribute.version] = id.version.description
-            span.attributes[Attribute.name] = id.name
-            span.attributes[Attribute.direction] = direction.rawValue
-            if let environment { span.attributes[Attribute.environment] = environment }
+            // Without a tracer the span records nothing: its attributes would be built for no one.
+            if span.isRecording {
+                span.attributes[Attribute.version] = id.version.description
+                span.attributes[Attribute.name] = id.name
+                span.attributes[Attribute.direction] = direction.rawValue
+                if let environment { span.attributes[Attribute.environment] = environment }
+            }
             do {
                 return try await body()
             } catch {
@@ -70,9 +73,15 @@ public struct MigrationTelemetry: Sendable {
 
     /// Counts migrations applied (or undone) and times each.
     func completed(_ migrations: [CompletedMigration]) {
-        for migration in migrations {
-            Counter(label: MetricLabel.applied, dimensions: dimensions(migration.direction)).increment()
-            Timer(label: MetricLabel.duration, dimensions: dimensions(migration.direction)).recordNanoseconds(migration.duration.nanoseconds)
+        for direction in [MigrationDirection.up, .down] {
+            let inDirection = migrations.filter { $0.direction == direction }
+            guard !inDirection.isEmpty else { continue }
+            let counter = Counter(label: MetricLabel.applied, dimensions: dimensions(direction))
+            let timer = Timer(label: MetricLabel.duration, dimensions: dimensions(direction))
+            for migration in inDirection {
+                counter.increment()
+                timer.recordNanoseconds(migration.duration.nanoseconds)
+            }
         }
     }
 
@@ -87,11 +96,18 @@ public struct MigrationTelemetry: Sendable {
     }
 
     /// A logger carrying the migration's metadata: its version, name and direction.
+    ///
+    /// A run logs through it at `info` and `debug` only (``RunSession``), so a logger that
+    /// prints neither is returned as it is: a handler may re-render all its metadata on each
+    /// change (swift-log's `StreamLogHandler` does), a measurable part of a run's time
+    /// (docs/benchmarks.md). Otherwise the metadata is set in one write.
     func logger(_ base: Logger, _ id: MigrationID, _ direction: MigrationDirection) -> Logger {
+        guard base.logLevel <= .info else { return base }
         var logger = base
-        logger[metadataKey: "version"] = "\(id.version)"
-        logger[metadataKey: "name"] = "\(id.name)"
-        logger[metadataKey: "direction"] = "\(direction.rawValue)"
+        logger.handler.metadata.merge(
+            ["version": "\(id.version)", "name": "\(id.name)", "direction": "\(direction.rawValue)"],
+            uniquingKeysWith: { _, migration in migration }
+        )
         return logger
     }
 
