@@ -592,7 +592,7 @@ import Testing
         let holder = try await db.connect()
         #expect(try await holder.acquireMigrationLock(key: "strata:strata_migrations", timeout: .seconds(5)) == .acquired)
 
-        try await withWatchdog(seconds: 30) {
+        try await withWatchdog(seconds: 120) {
             let error = await #expect(throws: StrataError.self) { try await db.migrator(lockTimeout: .milliseconds(300)).migrate() }
             #expect(error?.code == .lockTimeout)
             #expect(error?.message.contains("waiting for the migration lock") == true)
@@ -613,7 +613,7 @@ import Testing
             let version = String(format: "202501020000%02d", number)
             try db.write(version, "run-\(number)", up: "INSERT INTO runs (version) VALUES ('\(version)');")
         }
-        try await withWatchdog(seconds: 60) {
+        try await withWatchdog(seconds: 180) {
             let applied = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<4 {
                     group.addTask { try await db.migrator(lockTimeout: .seconds(30)).migrate().count }
@@ -629,7 +629,10 @@ import Testing
     }
 }
 
-/// Fails the test instead of hanging when `body` takes longer than `seconds`.
+/// Fails the test instead of hanging when `body` takes longer than `seconds`. It catches
+/// hangs, not slowness: the whole suite runs its tests in parallel, and on two cores a
+/// step of a few milliseconds alone has taken ten seconds there (a 30 s limit failed every
+/// full run on 2026-12-06 while the operation finished in 31 s), so limits are minutes.
 func withWatchdog(seconds: Int, _ body: @escaping @Sendable () async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Bool.self) { group in
         group.addTask {
