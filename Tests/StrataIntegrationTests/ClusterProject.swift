@@ -61,6 +61,9 @@ func clusterURL(_ url: String, database: String? = nil, query: String? = nil) th
 }
 
 /// Waits until `condition` holds, checking every 100 ms for at most `seconds`; returns whether it held.
+/// It returns as soon as the condition holds, so the bound is for failures only: tests pass
+/// 120 s, because under the whole suite on two cores a step that takes milliseconds alone
+/// has taken tens of seconds (see `withWatchdog`).
 func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {

@@ -403,7 +403,7 @@ import Testing
         let started = try StrataProcess.start(["migrate"], in: project.path)
         let (process, stdout, _) = started
         var seen = ""
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while !seen.contains("quick: migrated"), Date() < deadline {
             seen += String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
         }
@@ -440,7 +440,7 @@ import Testing
         let started = try StrataProcess.start(["migrate", "--atomic"], in: project.path)
         let (process, stdout, _) = started
         var seen = ""
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while !seen.contains("quick: ran"), Date() < deadline {
             seen += String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
         }

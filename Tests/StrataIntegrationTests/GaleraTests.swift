@@ -21,7 +21,7 @@ struct GaleraTests {
             let name = "strata_g_" + UUID().uuidString.prefix(8).lowercased()
             try await onNode(nodes[0]) { try await $0.execute("CREATE DATABASE \(name)") }
             for node in nodes.dropFirst() {
-                let present = try await eventually(within: 10) {
+                let present = try await eventually(within: 120) {
                     try await onNode(node) { !(try await $0.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [.text(name)]).isEmpty) }
                 }
                 try #require(present, "database \(name) did not reach \(node)")
@@ -91,7 +91,7 @@ struct GaleraTests {
         ])
         defer { project.remove() }
         let killed = try project.start(["migrate", "--env", "n1"])
-        let sleeping = try await eventually(within: 20) {
+        let sleeping = try await eventually(within: 120) {
             try await database.count("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'") > 0
         }
         try #require(sleeping, "the first run did not reach its slow migration")

@@ -107,7 +107,7 @@ struct MySQLTests {
 
         let started = try StrataProcess.start(["migrate"], in: directory.path, environment: db.projectConfiguration().environment)
         // Wait until the first statement has been recorded as done.
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         var done: Int64?
         while Date() < deadline {
             if try await db.hasTable("strata_migrations_progress"),
@@ -124,7 +124,7 @@ struct MySQLTests {
         // Until the server ends the killed client's session (it notices within the sleep),
         // that session holds the lock and status rightly says the migration is running.
         let observer = try await db.connect()
-        let released = try await eventually(within: 30) { try await observer.migrationLockHolder(key: "strata:strata_migrations") == nil }
+        let released = try await eventually(within: 120) { try await observer.migrationLockHolder(key: "strata:strata_migrations") == nil }
         await observer.close()
         #expect(released)
 
@@ -156,7 +156,7 @@ struct MySQLTests {
         let directory = try db.project([("20250101000001", "slow", "CREATE TABLE first_step (id INT);\nSELECT SLEEP(60);\nCREATE TABLE never (id INT);")])
         defer { directory.remove() }
         let started = try StrataProcess.start(["migrate"], in: directory.path, environment: db.projectConfiguration().environment)
-        let sleeping = try await eventually(within: 30) {
+        let sleeping = try await eventually(within: 120) {
             try await db.query("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'").first?["n"].integer == 1
         }
         try #require(sleeping, "the run did not reach its second statement")
@@ -195,14 +195,14 @@ struct MySQLTests {
         }
 
         let started = try StrataProcess.start(["migrate"], in: directory.path, environment: db.projectConfiguration().environment)
-        var deadline = Date().addingTimeInterval(60)
+        var deadline = Date().addingTimeInterval(120)
         while try await !statementRunning(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(try await statementRunning())
         kill(started.0.processIdentifier, SIGKILL)
         #expect(await StrataProcess.finish(started).status == SIGKILL)
         // The server finishes the statement the killed client sent.
         _ = try await holder.query("SELECT RELEASE_LOCK('\(hold)') AS released", [])
-        deadline = Date().addingTimeInterval(60)
+        deadline = Date().addingTimeInterval(120)
         while try await statementRunning(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(try await db.hasTable("k_11"))
 

@@ -77,11 +77,11 @@ struct PgBouncerTests {
         ])
         defer { project.remove() }
         let killed = try project.start(["migrate", "--env", "pooled"])
-        let holding = try await eventually(within: 20) { try await schema.strataLocksOnServer() == 1 }
+        let holding = try await eventually(within: 120) { try await schema.strataLocksOnServer() == 1 }
         try #require(holding, "the run never took its lock")
         kill(killed.0.processIdentifier, SIGKILL)
         _ = await StrataProcess.finish(killed)
-        let released = try await eventually(within: 10) { try await schema.strataLocksOnServer() == 0 }
+        let released = try await eventually(within: 120) { try await schema.strataLocksOnServer() == 0 }
         #expect(released, "the server still holds the killed run's lock")
         // The server goes on running the dead client's statement, holding a snapshot that
         // would make every later CREATE INDEX CONCURRENTLY in the database wait for it.

@@ -72,7 +72,7 @@ struct StandbyTests {
         #expect(again.status == 0 && again.stdout.contains("Nothing to migrate"), "\(again)")
         let onStandby = try await project.strata(["migrate", "--env", "standby"])
         #expect(onStandby.status == 2 && onStandby.stderr.contains("read-only standby"), "\(onStandby)")
-        let replicated = try await eventually(within: 10) {
+        let replicated = try await eventually(within: 120) {
             let status = try await project.strata(["status", "--env", "standby"])
             return status.status == 0 && !status.stdout.contains("pending")
         }
@@ -85,7 +85,7 @@ struct StandbyTests {
         let matches = try await project.strata(["schema", "check", "schema.sql", "--env", "standby"])
         #expect(matches.status == 0 && matches.stdout.contains("matches schema.sql"), "\(matches)")
         _ = try await onPrimary("ALTER TABLE \(schema).t_01 ADD COLUMN note TEXT")
-        let drifted = try await eventually(within: 10) {
+        let drifted = try await eventually(within: 120) {
             let check = try await project.strata(["schema", "check", "schema.sql", "--env", "standby"])
             return check.status == 3 && check.stdout.contains("note text") && check.stdout.contains("in the database, not in schema.sql")
         }
@@ -107,7 +107,7 @@ struct StandbyTests {
         ])
         defer { project.remove() }
         let run = try project.start(["migrate", "--env", "primary"])
-        let sleeping = try await eventually(within: 20) {
+        let sleeping = try await eventually(within: 120) {
             !(try await onPrimary("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg\\_sleep(30)%'").isEmpty)
         }
         try #require(sleeping, "the run did not reach its slow migration")
