@@ -31,6 +31,37 @@ import Testing
         #expect(try await db.migrator().status().first?.state == .dirty)
     }
 
+    /// Where DDL is transactional, a fresh database's history and progress tables are
+    /// created in one transaction: when the second cannot be created, the first is not left
+    /// behind, nothing is applied, and the error names the table that failed.
+    @Test(arguments: TestDatabase.all.filter { $0.driver.dialect.supportsTransactionalDDL })
+    func theBookkeepingTablesAreCreatedTogether(engine: TestDatabase) async throws {
+        let db = try await engine.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-one", up: "CREATE TABLE one (id INTEGER PRIMARY KEY);", down: "DROP TABLE one;")
+        // Something other than a table that takes the progress table's name, so that
+        // `CREATE TABLE IF NOT EXISTS strata_migrations_progress` fails.
+        let blockers = [
+            "sqlite": (["CREATE TABLE blocker (id INTEGER)", "CREATE INDEX strata_migrations_progress ON blocker (id)"], "DROP INDEX strata_migrations_progress"),
+            "postgres": (["CREATE TYPE strata_migrations_progress AS ENUM ('blocked')"], "DROP TYPE strata_migrations_progress"),
+        ]
+        let (block, unblock) = try #require(blockers[engine.description], "no blocker written for \(engine)")
+        let connection = try await db.connect()
+        defer { Task { await connection.close() } }
+        try await connection.prepareForChanges()  // PostgreSQL: the test's schema, to block in
+        for statement in block { try await connection.execute(statement) }
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("Cannot create the progress table strata_migrations_progress") == true, "\(error?.message ?? "")")
+        #expect(try await !connection.tableExists("strata_migrations"), "the history table was left behind without its progress table")
+        #expect(try await !connection.tableExists("one"))
+
+        try await connection.execute(unblock)
+        try await db.migrator().migrate()
+        #expect(try await db.historyVersions() == ["20250101000001"])
+        #expect(try await db.hasTable("strata_migrations_progress"))
+    }
+
     @Test(arguments: TestDatabase.all)
     func existingTablesAreAskedInOneGo(engine: TestDatabase) async throws {
         let db = try await engine.fresh()

@@ -43,9 +43,11 @@ import Testing
         let undoSteps = log.take()
 
         if engine.driver.dialect.supportsTransactionalDDL {
-            // 1 and 2 in a chain, 3 on its own (its record in a transaction of its own), 4 and 5 in a chain.
-            #expect(migrateSteps == ["begin", "record, commit and begin", "record, commit", "begin, record, commit", "begin", "record, commit and begin", "record, commit"])
-            #expect(undoSteps == migrateSteps)
+            // The fresh database's bookkeeping tables in one transaction; then 1 and 2 in a
+            // chain, 3 on its own (its record in a transaction of its own), 4 and 5 in a chain.
+            let chains = ["begin", "record, commit and begin", "record, commit", "begin, record, commit", "begin", "record, commit and begin", "record, commit"]
+            #expect(migrateSteps == ["begin", "commit"] + chains)
+            #expect(undoSteps == chains)
         } else {
             // No transactional DDL: each migration's record is a transaction of its own, and nothing chains.
             #expect(migrateSteps == Array(repeating: "begin, record, commit", count: 5))

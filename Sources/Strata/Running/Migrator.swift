@@ -546,13 +546,34 @@ public struct Migrator: Sendable {
         // table that exists is DDL, replicated in total order, that aborts other nodes'
         // transactions on it.
         let existing = try await existingTables(bookkeepingTables, on: connection)
-        if !existing.contains(history.name) { try await history.create() }
-        do {
-            if !existing.contains(progressTable.name) { try await progressTable.create() }
-        } catch let error as DatabaseError {
-            throw StrataError.failure("Cannot create the progress table \(progressTable.name): \(error)", underlying: error)
-        }
+        try await createMissing(
+            history: existing.contains(history.name) ? nil : history,
+            progress: existing.contains(progressTable.name) ? nil : progressTable,
+            on: connection
+        )
         return RunSession(migrator: self, connection: connection, history: history, progress: progressTable, report: progress)
+    }
+
+    /// Creates the bookkeeping tables that are missing. Where the database's DDL is
+    /// transactional and both are missing (a fresh database), they are created in one
+    /// transaction: the first run pays for one commit, not two (five disk syncs fewer on
+    /// SQLite), and a failure creating the second leaves neither behind.
+    private func createMissing(history: HistoryTable?, progress: ProgressTable?, on connection: any DatabaseConnection) async throws {
+        let together = history != nil && progress != nil && connection.dialect.supportsTransactionalDDL
+        do {
+            if together { try await connection.beginTransaction() }
+            if let history { try await history.create() }
+            do {
+                if let progress { try await progress.create() }
+            } catch let error as DatabaseError {
+                throw StrataError.failure("Cannot create the progress table \(progress?.name ?? ""): \(error)", underlying: error)
+            }
+            if together { try await connection.commitTransaction() }
+        } catch {
+            if together { try? await connection.rollbackTransaction() }
+            guard let error = error as? DatabaseError else { throw error }
+            throw StrataError.failure("Cannot create the history table \(historyTableName): \(error)", hint: HistoryTable.unreadableHint, underlying: error)
+        }
     }
 }
 
