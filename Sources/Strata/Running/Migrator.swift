@@ -563,16 +563,22 @@ public struct Migrator: Sendable {
         do {
             if together { try await connection.beginTransaction() }
             if let history { try await history.create() }
-            do {
-                if let progress { try await progress.create() }
-            } catch let error as DatabaseError {
-                throw StrataError.failure("Cannot create the progress table \(progress?.name ?? ""): \(error)", underlying: error)
+            if let progress {
+                do {
+                    try await progress.create()
+                } catch let error as DatabaseError {
+                    throw StrataError.failure("Cannot create the progress table \(progress.name): \(error)", underlying: error)
+                }
             }
             if together { try await connection.commitTransaction() }
         } catch {
             if together { try? await connection.rollbackTransaction() }
+            // The tables' own errors are explained already; what is left is the transaction's.
             guard let error = error as? DatabaseError else { throw error }
-            throw StrataError.failure("Cannot create the history table \(historyTableName): \(error)", hint: HistoryTable.unreadableHint, underlying: error)
+            throw StrataError.failure(
+                "Cannot create the history and progress tables \(bookkeepingTables.joined(separator: ", ")) in one transaction: \(error)",
+                hint: HistoryTable.unreadableHint, underlying: error
+            )
         }
     }
 }
