@@ -4,7 +4,8 @@ import Strata
 import StrataSQLite
 import Testing
 
-/// What is SQLite's own: the journal mode a run commits in.
+/// What is SQLite's own: the journal mode a run commits in, and a run meeting another
+/// program's write lock.
 @Suite struct SQLiteTests {
     private func journalMode(_ connection: any DatabaseConnection) async throws -> String? {
         try await connection.query("PRAGMA journal_mode", []).first?["journal_mode"].text
@@ -85,5 +86,29 @@ import Testing
         #expect(try await journalMode(reopened) == "wal")
         #expect(try await reopened.tableExists("one"))
         await reopened.close()
+    }
+
+    /// When the transaction around the bookkeeping tables cannot start — on SQLite, another
+    /// program holds the database's write lock past the busy timeout — the run fails naming
+    /// both tables, creates neither and applies nothing, and the next run does it all.
+    @Test func theBookkeepingTransactionsFailureNamesBothTablesAndCreatesNeither() async throws {
+        let db = try await TestDatabase.sqliteFile.fresh()
+        defer { Task { await db.remove() } }
+        try db.write("20250101000001", "create-one", up: "CREATE TABLE one (id INTEGER PRIMARY KEY);", down: "DROP TABLE one;")
+        let writer = try await db.connect()
+        defer { Task { await writer.close() } }
+        try await writer.execute("CREATE TABLE app_data (id INTEGER)")
+        try await writer.beginTransaction()  // BEGIN IMMEDIATE: the write lock, held
+
+        let error = await #expect(throws: StrataError.self) { try await db.migrator().migrate() }
+        #expect(error?.message.contains("Cannot create the history and progress tables strata_migrations, strata_migrations_progress in one transaction") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("database is locked") == true, "the database's own reason")
+        #expect(error?.hint?.contains("Nothing was created and no migration was run") == true, "\(error?.hint ?? "")")
+        try await writer.rollbackTransaction()
+        #expect(try await !writer.tableExists("strata_migrations"))
+        #expect(try await !writer.tableExists("one"))
+
+        try await db.migrator().migrate()
+        #expect(try await db.historyVersions() == ["20250101000001"])
     }
 }

@@ -577,7 +577,9 @@ public struct Migrator: Sendable {
             guard let error = error as? DatabaseError else { throw error }
             throw StrataError.failure(
                 "Cannot create the history and progress tables \(bookkeepingTables.joined(separator: ", ")) in one transaction: \(error)",
-                hint: HistoryTable.unreadableHint, underlying: error
+                hint: "Nothing was created and no migration was run. Fix what the database reported (another program holding "
+                    + "its write lock, a lost connection), then run the command again.",
+                underlying: error
             )
         }
     }
