@@ -10,7 +10,8 @@ median per migration of each, and the medians of the per-round ratios new/old an
 binary against the raw client — ratios within a round, because fsync latency on these
 machines drifts over minutes. Needs the servers' URLs in the environment, as
 `eval "$(scripts/start-databases)"` sets them. Build the old binary from a worktree of the
-old commit (`swift build -c release --traits MySQL --product strata --static-swift-stdlib`).
+old commit, with the flags of this commit's scripts/build-release (`--traits MySQL`), so
+that the two differ only in the code.
 """
 import os
 import statistics
