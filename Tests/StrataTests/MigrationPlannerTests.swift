@@ -9,6 +9,25 @@ import Testing
         migration("20250104000000", "four"),
     ]
 
+    @Test func aLoadedMigrationIsAValue() {
+        let original = migration("20250101000000", "one")
+        var copy = original
+        #expect(copy == original)
+        #expect(copy.hashValue == original.hashValue)
+        copy.checksum = "edited"
+        copy.down = nil
+        copy.up.statements.append(SQLStatement(text: "SELECT 2", line: 3))
+        // The copy changed; the original, which shared its storage, did not.
+        #expect(original.checksum == "c")
+        #expect(original.down != nil)
+        #expect(original.up.statements.map(\.text) == ["SELECT 1"])
+        #expect(copy.up.statements.map(\.text) == ["SELECT 1", "SELECT 2"])
+        #expect(copy != original)
+        // Equal by value, not by storage: made twice, the same migration is one.
+        #expect(migration("20250101000000", "one") == original)
+        #expect(Set([original, migration("20250101000000", "one"), copy]).count == 2)
+    }
+
     @Test func statusComparesFilesWithHistory() {
         let planner = MigrationPlanner(migrations: files, history: [
             record("20250101000000", "one"), record("20250102000000", "two"), record("20241231000000", "gone"),

@@ -103,12 +103,12 @@ import Testing
     @Test func aFileLargerThanOneReadIsReadWhole() throws {
         // Three and a half reads' worth of statements, the last of them cut by no read.
         let statement = "INSERT INTO seeds (name) VALUES ('row');\n"
-        let count = DirectoryHandle.readSize * 7 / 2 / statement.utf8.count + 1
+        let count = DirectoryHandle.firstReadSize * 7 / 2 / statement.utf8.count + 1
         let text = "-- migrate:up\n" + String(repeating: statement, count: count) + "-- migrate:down\nDELETE FROM seeds;\n"
         let directory = try write(["20250101000000-big.sql": text])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
-        #expect(text.utf8.count > 3 * DirectoryHandle.readSize)
+        #expect(text.utf8.count > 3 * DirectoryHandle.firstReadSize)
         #expect(loaded.first?.checksum == Checksum.sha256(text))
         #expect(loaded.first?.up.statements.count == count)
         #expect(loaded.first?.down?.statements.map(\.text) == ["DELETE FROM seeds"])
@@ -116,12 +116,41 @@ import Testing
 
     @Test func aFileOfExactlyOneReadIsReadWhole() throws {
         let head = "-- migrate:up\nSELECT 1;\n-- "
-        let text = head + String(repeating: "x", count: DirectoryHandle.readSize - head.utf8.count)
+        let text = head + String(repeating: "x", count: DirectoryHandle.firstReadSize - head.utf8.count)
         let directory = try write(["20250101000000-exact.sql": text])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let loaded = try MigrationDirectory(path: directory, syntax: .standard).load()
-        #expect(text.utf8.count == DirectoryHandle.readSize)
+        #expect(text.utf8.count == DirectoryHandle.firstReadSize)
         #expect(loaded.first?.checksum == Checksum.sha256(text))
+    }
+
+    @Test func aFileOverTheLimitIsRefusedAndOneAtItIsReadWhole() throws {
+        let size = DirectoryHandle.firstReadSize * 2 + 10
+        let text = String(repeating: "x", count: size)
+        let directory = try write(["file.sql": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard let handle = try DirectoryHandle(path: directory) else {
+            Issue.record("\(directory) was not opened")
+            return
+        }
+        #expect(try handle.contents(of: "file.sql", limit: size) == Array(text.utf8))
+        #expect(try handle.contents(of: "file.sql") == Array(text.utf8))
+        for limit in [0, 100, DirectoryHandle.firstReadSize, size - 1] {
+            let error = #expect(throws: DirectoryHandle.SystemError.self) { try handle.contents(of: "file.sql", limit: limit) }
+            #expect(error?.code == EFBIG, "limit \(limit)")
+        }
+        let missing = #expect(throws: DirectoryHandle.SystemError.self) { try handle.contents(of: "no-such-file.sql") }
+        #expect(missing?.code == ENOENT)
+    }
+
+    @Test func aMigrationFileOverSixtyFourMegabytesIsRefusedByName() throws {
+        let directory = try write(["20250101000000-huge.sql": "-- migrate:up\n"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Sparse: past its first line the file reads as zeros, and takes no disk.
+        #expect(truncate("\(directory)/20250101000000-huge.sql", off_t(MigrationDirectory.sizeLimit + 1)) == 0)
+        let error = #expect(throws: StrataError.self) { try MigrationDirectory(path: directory, syntax: .standard).load() }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("20250101000000-huge.sql is larger than 64 MB") == true, "\(error?.message ?? "")")
     }
 
     @Test func aMissingDirectoryHoldsNoMigrations() throws {

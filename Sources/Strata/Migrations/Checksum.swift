@@ -8,14 +8,7 @@ import Foundation
 public enum Checksum {
     /// The SHA-256 of `data` in lowercase hex.
     public static func sha256(_ data: some DataProtocol) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        lowercaseHex(SHA256.hash(data: data))
     }
 
     /// The SHA-256 of the UTF-8 bytes of `text` in lowercase hex.
@@ -42,8 +35,25 @@ public enum Checksum {
             bytes += chunk.count
             hash.update(data: chunk)
         }
-        let digits = Array("0123456789abcdef".utf8)
-        let hex = hash.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
-        return (bytes, String(decoding: hex, as: UTF8.self))
+        return (bytes, lowercaseHex(hash.finalize()))
+    }
+
+    /// `digest` in lowercase hex, written straight into the string's storage: every run
+    /// checksums every migration file.
+    private static func lowercaseHex(_ digest: some Digest) -> String {
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = hexDigit(byte >> 4)
+                    text[2 * index + 1] = hexDigit(byte & 0x0F)
+                }
+                return bytes.count * 2
+            }
+        }
+    }
+
+    /// The lowercase hex digit for `value`, 0 to 15.
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

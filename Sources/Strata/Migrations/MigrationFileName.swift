@@ -8,10 +8,10 @@ public enum MigrationFileName {
     /// - Throws: ``StrataError`` (configuration) naming the file and what is wrong with it;
     ///   `noun` says what the file is (`migration`, `seeder`).
     public static func parse(_ fileName: String, extension ext: String = sqlExtension, noun: String = "migration") throws -> MigrationID {
-        let expected = "expected YYYYMMDDHHMMSS-kebab-name.\(ext), e.g. 20250519123045-create-users.\(ext)"
+        // Built only for a bad name: every run parses every file name.
         func bad(_ reason: String) -> StrataError {
             .configuration(
-                "Bad \(noun) file name \"\(fileName)\": \(reason); \(expected).",
+                "Bad \(noun) file name \"\(fileName)\": \(reason); expected YYYYMMDDHHMMSS-kebab-name.\(ext), e.g. 20250519123045-create-users.\(ext).",
                 hint: "Rename the file, or create migrations with `strata generate NAME`."
             )
         }

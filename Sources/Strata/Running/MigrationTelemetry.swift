@@ -51,11 +51,26 @@ public struct MigrationTelemetry: Sendable {
         self.kind = kind
     }
 
-    /// Runs `body` — one migration's statements — inside a span naming the migration; the
-    /// span records the error when `body` throws.
-    func span<T: Sendable>(_ id: MigrationID, _ direction: MigrationDirection, _ body: () async throws -> T) async throws -> T {
-        try await withSpan("strata.\(kind)", ofKind: .internal) { span in
-            // Without a tracer the span records nothing: its attributes would be built for no one.
+    /// The tracer active now — the one bound by an enclosing `withTracer` scope, else the
+    /// bootstrapped one — or `nil` when there is none, and spans are skipped.
+    ///
+    /// A run looks it up once, as it starts, not per span: `InstrumentationSystem` finds the
+    /// tracer by searching the instruments and casting each, thousands of instructions a time.
+    static func activeTracer() -> (any Tracer)? {
+        let tracer = InstrumentationSystem.tracer
+        return tracer is NoOpTracer ? nil : tracer
+    }
+
+    /// Runs `body` — one migration's statements — inside a span of `tracer` naming the
+    /// migration; the span records the error when `body` throws. Without a tracer, `body`
+    /// runs as it is: a no-op span would record nothing, and binding its context costs
+    /// task-local bookkeeping per migration.
+    func span<T: Sendable>(
+        _ id: MigrationID, _ direction: MigrationDirection, tracer: (any Tracer)?, _ body: () async throws -> T
+    ) async throws -> T {
+        guard let tracer else { return try await body() }
+        return try await tracer.withAnySpan("strata.\(kind)", ofKind: .internal) { span in
+            // A sampled-out span records nothing: its attributes would be built for no one.
             if span.isRecording {
                 span.attributes[Attribute.version] = id.version.description
                 span.attributes[Attribute.name] = id.name

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 
 /// One locked run: applies or reverts single migrations with their history rows.
 struct RunSession {
@@ -8,6 +9,21 @@ struct RunSession {
     let history: HistoryTable
     let progress: ProgressTable
     let report: Migrator.ProgressHandler
+
+    /// The tracer of the run's spans, looked up as the run starts (``MigrationTelemetry/activeTracer()``).
+    let tracer: (any Tracer)?
+
+    init(
+        migrator: Migrator, connection: any DatabaseConnection, history: HistoryTable, progress: ProgressTable,
+        report: @escaping Migrator.ProgressHandler
+    ) {
+        self.migrator = migrator
+        self.connection = connection
+        self.history = history
+        self.progress = progress
+        self.report = report
+        tracer = MigrationTelemetry.activeTracer()
+    }
 
     var logger: Logger { migrator.logger }
     var telemetry: MigrationTelemetry { migrator.telemetry }
@@ -79,7 +95,7 @@ struct RunSession {
             let began = clock.now
             let tracker = StatementTracker(completed: 0)
             do {
-                try await telemetry.span(migration.id, direction) {
+                try await telemetry.span(migration.id, direction, tracer: tracer) {
                     try await execute(body, inTransaction: true, step: statementStep(
                         migration, body: body, atomic: true, skipping: 0, tracker: tracker, logger: logger
                     ))
@@ -181,7 +197,7 @@ struct RunSession {
         transactionStarted: Bool = false, beginningNext: Bool = false
     ) async throws -> CompletedMigration {
         do {
-            let completed = try await telemetry.span(migration.id, direction) {
+            let completed = try await telemetry.span(migration.id, direction, tracer: tracer) {
                 try await runUntraced(
                     migration, direction, dirty: dirty, resumingAt: resumingAt, progressStarted: progressStarted, announcing: next,
                     transactionStarted: transactionStarted, beginningNext: beginningNext
