@@ -149,6 +149,15 @@ struct StandbyTests {
     }
 }
 
+/// Adds to `actions` the closing of every descriptor from 3 up (glibc's
+/// `posix_spawn_file_actions_addclosefrom_np`, 2.34 and later, which Swift's Glibc module does
+/// not declare: looked up by name).
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) -> Int32 {
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return -1 }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+}
+
 /// The package's root directory.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -163,6 +172,10 @@ func runCommand(_ program: String, _ arguments: [String]) async throws {
         for descriptor: Int32 in [0, 1, 2] {
             posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
         }
+        // Nothing else goes to the child: a server it starts lives on, and would hold open
+        // the pipes of a `strata` another test is running at the same moment, whose reader
+        // then never sees their end (a CI run hung so, 2026-12-06).
+        guard closeInheritedDescriptors(&actions) == 0 else { return -1 }
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

@@ -52,7 +52,7 @@ import Testing
         let folder = project.path + "/tenants"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let names = (1...200).map { String(format: "t%03d", $0) }
-        for name in names { FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil) }
+        for name in names { #expect(FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil)) }
         // t050 already has `notes`, so the second migration stops halfway there: dirty.
         let connection = try await SQLiteDriver().connect(ConnectionSettings(dialect: "sqlite", storage: "\(folder)/t050.sqlite3"), logger: Logger(label: "test"))
         _ = try await queryOnce("CREATE TABLE notes (id INTEGER)", on: connection)
@@ -123,7 +123,7 @@ import Testing
         let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
         defer { project.remove() }
         try FileManager.default.createDirectory(atPath: project.path + "/tenants", withIntermediateDirectories: true)
-        for name in ["acme", "globex"] { FileManager.default.createFile(atPath: "\(project.path)/tenants/\(name).sqlite3", contents: nil) }
+        for name in ["acme", "globex"] { #expect(FileManager.default.createFile(atPath: "\(project.path)/tenants/\(name).sqlite3", contents: nil)) }
         let logger = Logger(label: "test")
         let configuration = try ConfigurationLoader.load(path: project.path + "/strata.yml")
         let environment = try configuration.environment(named: "production", variables: [:])
@@ -149,7 +149,7 @@ import Testing
         let project = try Self.project("    tenants: { sqlite: \"tenants/*.sqlite3\" }\n")
         defer { project.remove() }
         try FileManager.default.createDirectory(atPath: project.path + "/tenants", withIntermediateDirectories: true)
-        for name in ["acme", "beta"] { FileManager.default.createFile(atPath: "\(project.path)/tenants/\(name).sqlite3", contents: nil) }
+        for name in ["acme", "beta"] { #expect(FileManager.default.createFile(atPath: "\(project.path)/tenants/\(name).sqlite3", contents: nil)) }
         let unknown = try await StrataProcess.run(["migrate", "--tenant", "acme", "--tenant", "gamma", "--env", "production"], in: project.path)
         #expect(unknown.status == 2, "\(unknown)")
         #expect(unknown.stderr.contains("No tenant named gamma in environment \"production\"") && unknown.stderr.contains("Its tenants: acme, beta."), "\(unknown)")
@@ -186,7 +186,7 @@ import Testing
         defer { project.remove() }
         let folder = project.path + "/tenants"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for name in ["acme", "beta", "gamma"] { FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil) }
+        for name in ["acme", "beta", "gamma"] { #expect(FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil)) }
         let production = ["--env", "production"]
 
         let unconfirmed = try await StrataProcess.run(["db", "prepare", "--all-tenants"] + production, in: project.path)
@@ -225,7 +225,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: project.path + "/db/seeders", withIntermediateDirectories: true)
         try "-- migrate:up\nINSERT INTO applied_log VALUES (42);\n-- migrate:down\nDELETE FROM applied_log WHERE n = 42;\n"
             .write(toFile: project.path + "/db/seeders/20250102000000-answer.sql", atomically: true, encoding: .utf8)
-        for name in ["acme", "beta", "gamma"] { FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil) }
+        for name in ["acme", "beta", "gamma"] { #expect(FileManager.default.createFile(atPath: "\(folder)/\(name).sqlite3", contents: nil)) }
         let production = ["--env", "production"]
 
         // A deploy starts the server only once every tenant is migrated.
@@ -234,7 +234,7 @@ import Testing
         #expect(refused.status == 1 && !refused.stdout.contains("server-started"), "\(refused)")
         #expect(refused.stdout.contains("2 tenants migrated, 1 failed: beta (") && refused.stderr.contains("The server was not started"), "\(refused)")
         try FileManager.default.removeItem(atPath: "\(folder)/beta.sqlite3")
-        FileManager.default.createFile(atPath: "\(folder)/beta.sqlite3", contents: nil)
+        #expect(FileManager.default.createFile(atPath: "\(folder)/beta.sqlite3", contents: nil))
         let deploy = try await StrataProcess.run(["deploy", "--all-tenants"] + production + ["--", "/bin/echo", "server-started"], in: project.path)
         #expect(deploy.status == 0 && deploy.stdout.contains("== beta: 3 migrations applied (") && deploy.stdout.contains("server-started"), "\(deploy)")
 
