@@ -7,35 +7,35 @@
 public struct LoadedMigration: Sendable, Hashable {
     /// The version and name.
     public var id: MigrationID {
-        get { storage.id }
-        set { storage = Storage(id: newValue, checksum: checksum, source: source, up: up, down: down) }
+        get { storage.fields.id }
+        set { update { $0.id = newValue } }
     }
     /// The checksum of the migration's source, compared with the history on every run.
     public var checksum: String {
-        get { storage.checksum }
-        set { storage = Storage(id: id, checksum: newValue, source: source, up: up, down: down) }
+        get { storage.fields.checksum }
+        set { update { $0.checksum = newValue } }
     }
     /// Where the migration came from, for messages, e.g. `db/migrations/20250519123045-create-users.sql`.
     public var source: String {
-        get { storage.source }
-        set { storage = Storage(id: id, checksum: checksum, source: newValue, up: up, down: down) }
+        get { storage.fields.source }
+        set { update { $0.source = newValue } }
     }
     /// What `migrate` runs.
     public var up: MigrationBody {
-        get { storage.up }
-        set { storage = Storage(id: id, checksum: checksum, source: source, up: newValue, down: down) }
+        get { storage.fields.up }
+        set { update { $0.up = newValue } }
     }
     /// What `undo` runs; `nil` if the migration cannot be undone.
     public var down: MigrationBody? {
-        get { storage.down }
-        set { storage = Storage(id: id, checksum: checksum, source: source, up: up, down: newValue) }
+        get { storage.fields.down }
+        set { update { $0.down = newValue } }
     }
 
     private var storage: Storage
 
     /// Creates a migration.
     public init(id: MigrationID, checksum: String, source: String, up: MigrationBody, down: MigrationBody?) {
-        storage = Storage(id: id, checksum: checksum, source: source, up: up, down: down)
+        storage = Storage(Fields(id: id, checksum: checksum, source: source, up: up, down: down))
     }
 
     /// The section that runs in `direction`: `up`, or `down` (`nil` if there is none).
@@ -45,33 +45,34 @@ public struct LoadedMigration: Sendable, Hashable {
 
     /// Whether the two are the same migration: the same identity, checksum, source and sections.
     public static func == (lhs: LoadedMigration, rhs: LoadedMigration) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.id == rhs.id && lhs.checksum == rhs.checksum && lhs.source == rhs.source && lhs.up == rhs.up && lhs.down == rhs.down)
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
-        hasher.combine(checksum)
-        hasher.combine(source)
-        hasher.combine(up)
-        hasher.combine(down)
+        hasher.combine(storage.fields)
     }
 
-    /// The fields, never changed once made: a setter makes new storage for its copy.
-    private final class Storage: Sendable {
-        let id: MigrationID
-        let checksum: String
-        let source: String
-        let up: MigrationBody
-        let down: MigrationBody?
+    /// Gives this copy new storage with `change` made: the shared one never changes.
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = storage.fields
+        change(&fields)
+        storage = Storage(fields)
+    }
 
-        init(id: MigrationID, checksum: String, source: String, up: MigrationBody, down: MigrationBody?) {
-            self.id = id
-            self.checksum = checksum
-            self.source = source
-            self.up = up
-            self.down = down
-        }
+    /// What a migration is made of.
+    private struct Fields: Sendable, Hashable {
+        var id: MigrationID
+        var checksum: String
+        var source: String
+        var up: MigrationBody
+        var down: MigrationBody?
+    }
+
+    /// The box the copies share.
+    private final class Storage: Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
     }
 }
