@@ -101,7 +101,8 @@ import Testing
     }
 
     @Test func aFileLargerThanOneReadIsReadWhole() throws {
-        // Three and a half reads' worth of statements, the last of them cut by no read.
+        // Three and a half times the first read: the storage doubles twice as it fills, and
+        // the statement that straddles each boundary is read whole.
         let statement = "INSERT INTO seeds (name) VALUES ('row');\n"
         let count = DirectoryHandle.firstReadSize * 7 / 2 / statement.utf8.count + 1
         let text = "-- migrate:up\n" + String(repeating: statement, count: count) + "-- migrate:down\nDELETE FROM seeds;\n"
