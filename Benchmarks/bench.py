@@ -41,6 +41,39 @@ ROUNDS = {500: int(os.environ.get("BENCH_ROUNDS_500", "3" if QUICK else "21")),
           5000: int(os.environ.get("BENCH_ROUNDS_5000", "3" if QUICK else "11"))}
 NOOP_RUNS = int(os.environ.get("BENCH_NOOP_RUNS", "7" if QUICK else "21"))
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres,mysql").split(",")
+# Before each engine and size: wait until the machine is this idle over a second (iowait
+# counts as busy), for at most this long. The servers' background work after a benchmark
+# (InnoDB's purge and flushing, autovacuum after thousands of dropped tables) otherwise
+# takes one of two cores from the next one.
+QUIET_IDLE = float(os.environ.get("BENCH_QUIET_IDLE", "0.9"))
+QUIET_TIMEOUT_S = float(os.environ.get("BENCH_QUIET_TIMEOUT", "120"))
+
+
+def cpu_ticks():
+    """All CPUs' idle ticks and total ticks since boot, from /proc/stat."""
+    with open("/proc/stat") as file:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in file.readline().split()[1:9])
+    return idle, user + nice + system + idle + iowait + irq + softirq + steal
+
+
+def settle(label):
+    """Waits until the machine is quiet (QUIET_IDLE over one second) or QUIET_TIMEOUT_S has
+    passed, and says which, with the seconds waited: both sides of a comparison then start
+    on a machine that nothing else is using."""
+    start = time.monotonic()
+    previous = cpu_ticks()
+    idle_share = 0.0
+    while True:
+        time.sleep(1)
+        current = cpu_ticks()
+        idle_share = (current[0] - previous[0]) / max(1, current[1] - previous[1])
+        previous = current
+        waited = time.monotonic() - start
+        if idle_share >= QUIET_IDLE or waited >= QUIET_TIMEOUT_S:
+            break
+    state = "quiet" if idle_share >= QUIET_IDLE else "still busy, going on"
+    print(f"{label}: machine {state} ({idle_share:.0%} idle) after {waited:.0f} s", flush=True)
+    return waited
 
 
 def run(command, *, cwd=None, env=None, stdin=None):
@@ -610,8 +643,10 @@ def main():
     results = {"machine": machine(), "quick": QUICK, "migrations": [], "noop": [], "io": [], "server": []}
     for engine in engines:
         for n in SIZES:
+            settle(f"{engine.name}, N = {n}")
             print(f"{engine.name}: {n} migrations up and down, Strata and raw interleaved", flush=True)
             results["migrations"].append(measure_migrations(engine, n))
+        settle(f"{engine.name}, no-op")
         print(f"{engine.name}: no-op migrate and status with 1000 applied", flush=True)
         results["noop"].append(measure_noop(engine))
         print(f"{engine.name}: requests and syncs per migration, counted with strace", flush=True)

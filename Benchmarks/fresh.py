@@ -250,8 +250,12 @@ def main():
         os.makedirs(directory)
         engine = bench.make_engine(name, directory)
         for n in ATOMIC_SIZES:
+            if not SMOKE:
+                bench.settle(f"{engine.name}, --atomic N = {n}")
             print(f"{engine.name}: migrate --atomic, {n} migrations", flush=True)
             results["atomic"].append(measure_atomic(engine, n))
+        if not SMOKE:
+            bench.settle(f"{engine.name}, db reset")
         print(f"{engine.name}: db reset and prepare, {RESET_SIZE} migrations", flush=True)
         if name == "postgres":
             engine = PostgresDatabase(directory, os.environ["STRATA_POSTGRES_URL"])

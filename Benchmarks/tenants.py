@@ -219,6 +219,8 @@ def main():
                 fleet = PostgresFleet(directory, TENANTS["postgres"], os.environ["STRATA_POSTGRES_URL"])
             else:
                 sys.exit(f"tenants bench: unknown engine {name!r} (sqlite, postgres)")
+            if not SMOKE:
+                bench.settle(f"{name} tenants")
             print(f"{name}: {fleet.count} tenants x {MIGRATIONS} migrations, Strata and raw interleaved", flush=True)
             results["fleets"] += measure(fleet)
             if name == "sqlite" and not SMOKE:
