@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -520,6 +521,17 @@ def machine():
     }
 
 
+def median_interval(ratios, resamples=4000):
+    """The 95% interval of the median of `ratios`, by the percentile bootstrap: the median of
+    `resamples` draws of as many ratios, with replacement, the 2.5th and 97.5th percentiles of
+    those medians. Seeded, so the same rounds give the same interval. It says how far the
+    median could move on another run of as many rounds on this machine: a bound the interval
+    straddles is one this run cannot tell met from missed."""
+    draw = random.Random(0)
+    medians = sorted(statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(resamples))
+    return medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
+
+
 def render(results):
     """The generated part of docs/benchmarks.md: the machine and the tables."""
     machine = results["machine"]
@@ -530,16 +542,17 @@ def render(results):
         + ", ".join(f"{row['rounds']} at N = {row['n']}" for row in results["migrations"] if row["engine"] == results["migrations"][0]["engine"])
         + (" (`--quick`)." if results.get("quick") else "."),
         "",
-        "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw (median per round) | Strata / (raw + history row) | peak RSS (MiB) |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | N | direction | Strata (s) | raw client (s) | raw + history row (s) | Strata ms/migration | raw ms/migration | overhead ms/migration | Strata / raw (median per round) | Strata / (raw + history row) | its 95% interval | peak RSS (MiB) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["migrations"]:
         for direction in ("up", "down"):
             d = row[direction]
+            low, high = median_interval([a / c for a, c in zip(d["samples"]["strata_s"], d["samples"]["raw_with_history_s"])])
             lines.append(
                 f"| {row['engine']} | {row['n']} | {direction} | {d['strata_s']:.2f} | {d['raw_s']:.2f} | {d['raw_with_history_s']:.2f} | "
                 f"{d['strata_ms_per_migration']:.3f} | {d['raw_ms_per_migration']:.3f} | {d['overhead_ms_per_migration']:.3f} | "
-                f"{d['ratio']:.2f}x | {d['ratio_to_raw_with_history']:.2f}x | {row['peak_rss_mib']:.1f} |")
+                f"{d['ratio']:.2f}x | {d['ratio_to_raw_with_history']:.2f}x | {low:.2f}–{high:.2f} | {row['peak_rss_mib']:.1f} |")
     lines += ["", "Per-migration cost at N = 5000 relative to N = 500 (1.00 = linear), Strata's and the raw client's, and",
               "Strata's overhead per migration (Strata − raw) at both sizes: where the database itself slows down as it",
               "grows, the raw client's ratio shows it, and a flat overhead shows no work of Strata's growing with N:", "",
