@@ -3,6 +3,7 @@ client writing the history row (as in `scripts/bench`) and against the raw clien
 history row *and* the progress-row changes Strata makes on MariaDB, taking turns round by
 round (the variant going first moves each round), each from an emptied database.
 
+    eval "$(scripts/start-databases)"
     python3 Benchmarks/progress_row.py                   N=500 ROUNDS=11
 
 On MariaDB, whose DDL commits by itself, Strata records that a migration is running in
@@ -74,8 +75,10 @@ def log_bytes(engine):
 def main():
     n = int(os.environ.get("N", "500"))
     rounds = int(os.environ.get("ROUNDS", "11"))
+    if "STRATA_MYSQL_URL" not in os.environ:
+        sys.exit('progress_row: no STRATA_MYSQL_URL; run `eval "$(scripts/start-databases)"` first, which starts MariaDB and sets it.')
     directory = tempfile.mkdtemp(prefix="strata-progress-row-")
-    engine = bench.MariaDB(directory, os.environ["STRATA_MYSQL_URL"])
+    engine = bench.make_engine("mysql", directory)
     project, scripts = bench.write_project(engine, n)
     scripts.update(progress_scripts(engine, n))
     variants = {
